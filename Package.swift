@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+// Foresight: model-based reinforcement learning (TD-MPC2-style world models) on the CPU.
+
+import PackageDescription
+
+let package = Package(
+    name: "Foresight",
+    products: [
+        .library(name: "ForesightKit", targets: ["ForesightKit"]),
+        .executable(name: "foresight", targets: ["ForesightCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Core
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS"]),
+        .target(name: "NN", dependencies: ["TensorCore"]),
+        .target(name: "Optimizers", dependencies: ["TensorCore", "NN"]),
+        .target(name: "Checkpoint", dependencies: ["TensorCore"]),
+        .target(name: "ImageIO", dependencies: ["CZlib"]),
+        .target(name: "RLCore", dependencies: ["TensorCore"]),
+
+        // Environments
+        .target(name: "ClassicControl", dependencies: ["RLCore"], path: "Environments/ClassicControl"),
+        .target(name: "Counting", dependencies: ["RLCore"], path: "Environments/Counting"),
+
+        // Agents
+        .target(name: "TDMPC2", dependencies: ["RLCore", "NN", "Optimizers", "Checkpoint"], path: "Agents/TDMPC2"),
+
+        // Tools
+        .target(name: "ForesightKit", dependencies: ["TensorCore", "NN", "Optimizers", "Checkpoint", "ImageIO", "RLCore", "ClassicControl", "Counting", "TDMPC2"]),
+        .executableTarget(name: "ForesightCLI", dependencies: ["ForesightKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "_TestSupport", dependencies: ["TensorCore", "RLCore"]),
+
+        // Examples
+        .executableTarget(name: "TrainCounting", dependencies: ["ForesightKit"], path: "examples/TrainCounting"),
+        .executableTarget(name: "CustomEnvironment", dependencies: ["ForesightKit"], path: "examples/CustomEnvironment"),
+
+        // Tests
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "NN", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "RLCoreTests", dependencies: ["RLCore", "_TestSupport"]),
+        .testTarget(name: "ClassicControlTests", dependencies: ["ClassicControl", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CountingTests", dependencies: ["Counting", "_TestSupport"]),
+        .testTarget(name: "TDMPC2Tests", dependencies: ["TDMPC2", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ForesightKitTests", dependencies: ["ForesightKit", "_TestSupport"]),
+    ]
+)

@@ -1,0 +1,118 @@
+// Foresight — TensorCore
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+
+// MARK: - Seeded generator
+
+/// A fast, seedable pseudo-random generator (xoshiro256**, seeded through SplitMix64).
+///
+/// Every random draw in Foresight takes an explicit generator; the same seed gives the same
+/// sequence on every machine. The full state is exposed so that checkpoints can save and restore it.
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codable {
+    /// The four words of xoshiro256** state.
+    public var state: [UInt64]
+
+    /// Creates a generator from a 64-bit seed.
+    public init(seed: UInt64) {
+        var s = seed
+        func splitMix() -> UInt64 {
+            s &+= 0x9E37_79B9_7F4A_7C15
+            var z = s
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        state = [splitMix(), splitMix(), splitMix(), splitMix()]
+    }
+
+    /// Restores a generator from saved state.
+    /// - Precondition: four words, not all zero.
+    public init(state: [UInt64]) {
+        precondition(state.count == 4 && state.contains { $0 != 0 }, "SeededGenerator state must be 4 words, not all zero")
+        self.state = state
+    }
+
+    @inline(__always)
+    private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        let result = Self.rotl(state[1] &* 5, 7) &* 9
+        let t = state[1] << 17
+        state[2] ^= state[0]
+        state[3] ^= state[1]
+        state[1] ^= state[2]
+        state[0] ^= state[3]
+        state[2] ^= t
+        state[3] = Self.rotl(state[3], 45)
+        return result
+    }
+
+    /// Derives an independent generator (for a sub-component) without disturbing reproducibility.
+    public mutating func split() -> SeededGenerator { SeededGenerator(seed: next()) }
+}
+
+// MARK: - Distributions
+
+extension RandomNumberGenerator {
+    /// A uniform `Float` in `[0, 1)` with 24 random bits.
+    @inlinable
+    public mutating func nextUniform() -> Float { Float(next() >> 40) * 0x1p-24 }
+
+    /// A standard normal draw (Box–Muller, one value per call).
+    @inlinable
+    public mutating func nextNormal() -> Float {
+        // u1 in (0, 1] so the log is finite.
+        let u1 = (Double(next() >> 11) + 1) * 0x1p-53
+        let u2 = Double(next() >> 11) * 0x1p-53
+        return Float((-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2))
+    }
+
+    /// A standard Gumbel draw, `-log(-log(u))`.
+    @inlinable
+    public mutating func nextGumbel() -> Float {
+        let u = (Double(next() >> 11) + 0.5) * 0x1p-53
+        return Float(-Foundation.log(-Foundation.log(u)))
+    }
+}
+
+extension Tensor {
+    /// Independent normal draws with the given mean and standard deviation.
+    public static func randomNormal(_ shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
+                                    using generator: inout some RandomNumberGenerator) -> Tensor {
+        let n = shape.reduce(1, *)
+        var values = [Float](repeating: 0, count: n)
+        for i in 0..<n { values[i] = mean + standardDeviation * generator.nextNormal() }
+        return Tensor(shape: shape, scalars: values)
+    }
+
+    /// Independent uniform draws in `[low, high)`.
+    public static func randomUniform(_ shape: [Int], low: Float = 0, high: Float = 1,
+                                     using generator: inout some RandomNumberGenerator) -> Tensor {
+        let n = shape.reduce(1, *)
+        var values = [Float](repeating: 0, count: n)
+        for i in 0..<n { values[i] = low + (high - low) * generator.nextUniform() }
+        return Tensor(shape: shape, scalars: values)
+    }
+
+    /// Normal draws with the given standard deviation, redrawn until inside `[low, high]`
+    /// (absolute bounds, as PyTorch's `trunc_normal_`: TD-MPC2 uses std 0.02 with bounds ±2).
+    public static func randomTruncatedNormal(_ shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
+                                             low: Float = -2, high: Float = 2,
+                                             using generator: inout some RandomNumberGenerator) -> Tensor {
+        precondition(low < high, "truncated normal needs low < high, got [\(low), \(high)]")
+        let n = shape.reduce(1, *)
+        var values = [Float](repeating: 0, count: n)
+        for i in 0..<n {
+            var v: Float
+            var tries = 0
+            repeat {
+                v = mean + standardDeviation * generator.nextNormal()
+                tries += 1
+            } while (v < low || v > high) && tries < 1000
+            values[i] = Swift.min(Swift.max(v, low), high)
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+}
