@@ -1,0 +1,27 @@
+// Foresight — command-line interface
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import ArgumentParser
+import ForesightKit
+
+@main
+struct Foresight: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "foresight",
+        abstract: "Model-based reinforcement learning on the CPU: environments, TD-MPC2 agents, studies, benchmarks.",
+        subcommands: [
+            // One file per subcommand; add new ones here.
+            Bench.self,
+        ]
+    )
+}
+
+/// `foresight bench ...`: benchmarks that print their figures.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks (figures are printed, never asserted).",
+        subcommands: [
+            // Bench subcommands, one file each.
+        ]
+    )
+}
