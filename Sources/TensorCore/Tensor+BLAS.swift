@@ -1,0 +1,146 @@
+// Foresight — TensorCore
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import COpenBLAS
+
+// MARK: - BLAS entry points
+
+/// Thin wrappers over OpenBLAS, row-major.
+public enum BLAS {
+    /// `C[m, n] = alpha * op(A) op(B) + beta * C`, with `op` an optional transpose.
+    /// `A` is `[m, k]` (or `[k, m]` when `transA`), `B` is `[k, n]` (or `[n, k]` when `transB`).
+    @inline(__always)
+    public static func gemm(_ a: UnsafePointer<Float>, transA: Bool, _ b: UnsafePointer<Float>, transB: Bool,
+                            _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int,
+                            alpha: Float = 1, beta: Float = 0) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if beta == 0 { c.update(repeating: 0, count: m * n) } else { for i in 0..<(m * n) { c[i] *= beta } }
+            return
+        }
+        if m == 1 {
+            // One row: y[n] = op(B)^T-side product via sgemv (sgemm costs far more at batch 1).
+            if !transB {
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, b, Int32(n), a, transA ? 1 : 1, beta, c, 1)
+            } else {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(k), a, 1, beta, c, 1)
+            }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+    }
+
+    /// Sets the number of OpenBLAS threads.
+    public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+    /// The number of OpenBLAS threads in use.
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+}
+
+// MARK: - Matrix products
+
+extension Tensor {
+    /// Untracked product of `[..., m, k]` (or transposed) with `[..., k, n]`; a rank-2 operand is
+    /// shared by every batch entry of the other.
+    static func matmulKernel(_ a: Tensor, transA: Bool, _ b: Tensor, transB: Bool) -> Tensor {
+        precondition(a.rank >= 2 && b.rank >= 2, "matmul needs rank >= 2, got \(a.shape) and \(b.shape)")
+        let (am, ak) = transA ? (a.shape[a.rank - 1], a.shape[a.rank - 2]) : (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (bk, bn) = transB ? (b.shape[b.rank - 1], b.shape[b.rank - 2]) : (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        precondition(ak == bk, "matmul inner dimensions differ: \(a.shape)\(transA ? "^T" : "") x \(b.shape)\(transB ? "^T" : "")")
+        let batchA = a.shape.dropLast(2).reduce(1, *), batchB = b.shape.dropLast(2).reduce(1, *)
+        precondition(batchA == batchB || a.rank == 2 || b.rank == 2, "matmul batch shapes differ: \(a.shape) and \(b.shape)")
+        let batch = Swift.max(batchA, batchB)
+        let batchShape = a.rank > 2 ? Array(a.shape.dropLast(2)) : Array(b.shape.dropLast(2))
+        var out = [Float](repeating: 0, count: batch * am * bn)
+        a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in out.withUnsafeMutableBufferPointer { op in
+            if a.rank > 2 && b.rank == 2 && !transA {
+                // Fold the batch into the rows: one large GEMM.
+                BLAS.gemm(ap.baseAddress!, transA: false, bp.baseAddress!, transB: transB, op.baseAddress!, m: batch * am, n: bn, k: ak)
+                return
+            }
+            for i in 0..<batch {
+                let aOff = batchA == 1 ? 0 : i * am * ak
+                let bOff = batchB == 1 ? 0 : i * bk * bn
+                BLAS.gemm(ap.baseAddress! + aOff, transA: transA, bp.baseAddress! + bOff, transB: transB,
+                          op.baseAddress! + i * am * bn, m: am, n: bn, k: ak)
+            }
+        } } }
+        return Tensor(shape: batchShape + [am, bn], scalars: out)
+    }
+
+    /// Matrix product `a b` for `[m, k] x [k, n]`, batched `[B, m, k] x [B, k, n]`, or a shared
+    /// right operand `[..., m, k] x [k, n]`. All FLOPs go through `cblas_sgemm` (`sgemv` for one row).
+    public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+        let r = matmulKernel(a, transA: false, b, transB: false)
+        return record(r, inputs: [a, b]) { g in
+            var ga: Tensor? = nil, gb: Tensor? = nil
+            if a.needsGradient { ga = matmulKernel(g, transA: false, b, transB: true) }
+            if b.needsGradient {
+                if b.rank == 2 && a.rank > 2 {
+                    let a2 = Tensor(shape: [a.count / a.shape[a.rank - 1], a.shape[a.rank - 1]], scalars: a.scalars)
+                    let g2 = Tensor(shape: [g.count / g.shape[g.rank - 1], g.shape[g.rank - 1]], scalars: g.scalars)
+                    gb = matmulKernel(a2, transA: true, g2, transB: false)
+                } else if a.rank == 2 && b.rank > 2 {
+                    gb = matmulKernel(a, transA: true, g, transB: false)
+                } else {
+                    gb = matmulKernel(a, transA: true, g, transB: false)
+                }
+            }
+            if let x = ga, x.shape != a.shape { ga = x.summed(toShape: a.shape) }
+            return [ga, gb]
+        }
+    }
+
+    /// `x W^T + b` with PyTorch's layout: `x` `[..., in]`, `weight` `[out, in]`, `bias` `[out]`.
+    /// The bias is added in the same pass that writes the GEMM output (fused).
+    public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        let inDim = x.shape[x.rank - 1], outDim = weight.shape[0]
+        precondition(weight.rank == 2 && weight.shape[1] == inDim, "linear: input \(x.shape) does not match weight \(weight.shape)")
+        if let bias { precondition(bias.shape == [outDim], "linear: bias \(bias.shape) must be [\(outDim)]") }
+        let rows = x.count / inDim
+        var out = [Float](repeating: 0, count: rows * outDim)
+        x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
+            if let bias {
+                bias.withUnsafeBufferPointer { bp in
+                    for r in 0..<rows { (op.baseAddress! + r * outDim).update(from: bp.baseAddress!, count: outDim) }
+                }
+            }
+            BLAS.gemm(xp.baseAddress!, transA: false, wp.baseAddress!, transB: true, op.baseAddress!,
+                      m: rows, n: outDim, k: inDim, beta: bias == nil ? 0 : 1)
+        } } }
+        let outShape = Array(x.shape.dropLast()) + [outDim]
+        let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+        return record(Tensor(shape: outShape, scalars: out), inputs: inputs) { g in
+            linearBackward(g, x: x, weight: weight, hasBias: bias != nil, rows: rows, inDim: inDim, outDim: outDim)
+        }
+    }
+
+    /// Gradients of `linear` for input, weight and (optionally) bias.
+    static func linearBackward(_ g: Tensor, x: Tensor, weight: Tensor, hasBias: Bool, rows: Int, inDim: Int, outDim: Int) -> [Tensor?] {
+        var gx: Tensor? = nil, gw: Tensor? = nil, gb: Tensor? = nil
+        g.withUnsafeBufferPointer { gp in
+            if x.needsGradient {
+                var d = [Float](repeating: 0, count: rows * inDim)
+                weight.withUnsafeBufferPointer { wp in d.withUnsafeMutableBufferPointer { dp in
+                    BLAS.gemm(gp.baseAddress!, transA: false, wp.baseAddress!, transB: false, dp.baseAddress!, m: rows, n: inDim, k: outDim)
+                } }
+                gx = Tensor(shape: x.shape, scalars: d)
+            }
+            if weight.needsGradient {
+                var d = [Float](repeating: 0, count: outDim * inDim)
+                x.withUnsafeBufferPointer { xp in d.withUnsafeMutableBufferPointer { dp in
+                    BLAS.gemm(gp.baseAddress!, transA: true, xp.baseAddress!, transB: false, dp.baseAddress!, m: outDim, n: inDim, k: rows)
+                } }
+                gw = Tensor(shape: weight.shape, scalars: d)
+            }
+            if hasBias {
+                var d = [Float](repeating: 0, count: outDim)
+                d.withUnsafeMutableBufferPointer { dp in
+                    for r in 0..<rows { for j in 0..<outDim { dp[j] += gp[r * outDim + j] } }
+                }
+                gb = Tensor(shape: [outDim], scalars: d)
+            }
+        }
+        return hasBias ? [gx, gw, gb] : [gx, gw]
+    }
+}

@@ -1,0 +1,200 @@
+// Foresight — TensorCore
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+// MARK: - Reshape and transpose
+
+extension Tensor {
+    /// The same elements with a new shape. One extent may be `-1` and is then inferred.
+    /// - Precondition: the element count is unchanged.
+    public func reshaped(to newShape: [Int]) -> Tensor {
+        var target = newShape
+        if let inferred = newShape.firstIndex(of: -1) {
+            let known = newShape.enumerated().filter { $0.offset != inferred }.map(\.element).reduce(1, *)
+            precondition(known > 0 && count % known == 0, "cannot reshape \(shape) to \(newShape)")
+            target[inferred] = count / known
+        }
+        precondition(target.reduce(1, *) == count, "cannot reshape \(shape) (\(count) elements) to \(newShape)")
+        let oldShape = shape
+        return Tensor.record(Tensor(shape: target, scalars: scalars), inputs: [self]) { g in
+            [Tensor(shape: oldShape, scalars: g.scalars)]
+        }
+    }
+
+    /// Inserts an axis of extent 1 at `axis`.
+    public func expandingShape(at axis: Int) -> Tensor {
+        var s = shape
+        s.insert(1, at: axis < 0 ? axis + rank + 1 : axis)
+        return reshaped(to: s)
+    }
+
+    /// Removes axes of extent 1 at the given positions.
+    public func squeezingShape(at axes: [Int]) -> Tensor {
+        let normalized = Set(axes.map { $0 < 0 ? $0 + rank : $0 })
+        for a in normalized { precondition(shape[a] == 1, "cannot squeeze axis \(a) of shape \(shape)") }
+        return reshaped(to: shape.enumerated().filter { !normalized.contains($0.offset) }.map(\.element))
+    }
+
+    /// The transpose of a rank-2 tensor.
+    public var transposed2D: Tensor { transposed(permutation: [1, 0]) }
+
+    /// Axes permuted: result axis `i` is input axis `permutation[i]`.
+    public func transposed(permutation: [Int]) -> Tensor {
+        precondition(permutation.sorted() == Array(0..<rank), "invalid permutation \(permutation) for rank \(rank)")
+        let outShape = permutation.map { shape[$0] }
+        let inStrides = Tensor.strides(shape)
+        let permutedStrides = permutation.map { inStrides[$0] }
+        var out = [Float](repeating: 0, count: count)
+        scalars.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                var index = [Int](repeating: 0, count: rank)
+                var offset = 0
+                for i in 0..<count {
+                    dst[i] = src[offset]
+                    var axis = rank - 1
+                    while axis >= 0 {
+                        index[axis] += 1
+                        offset += permutedStrides[axis]
+                        if index[axis] < outShape[axis] { break }
+                        offset -= permutedStrides[axis] * outShape[axis]
+                        index[axis] = 0
+                        axis -= 1
+                    }
+                }
+            }
+        }
+        var inverse = [Int](repeating: 0, count: rank)
+        for (i, p) in permutation.enumerated() { inverse[p] = i }
+        return Tensor.record(Tensor(shape: outShape, scalars: out), inputs: [self]) { g in
+            [g.transposed(permutation: inverse)]
+        }
+    }
+
+    /// Row-major strides of a shape.
+    static func strides(_ shape: [Int]) -> [Int] {
+        var strides = [Int](repeating: 1, count: shape.count)
+        var acc = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) {
+            strides[i] = acc
+            acc *= shape[i]
+        }
+        return strides
+    }
+}
+
+// MARK: - Slicing, gathering, concatenation
+
+extension Tensor {
+    /// Elements `range` along `axis` (all other axes kept).
+    public func slice(along axis: Int, _ range: Range<Int>) -> Tensor {
+        let axis = axis < 0 ? axis + rank : axis
+        precondition(axis >= 0 && axis < rank, "axis \(axis) out of range for rank \(rank)")
+        precondition(range.lowerBound >= 0 && range.upperBound <= shape[axis], "slice \(range) out of bounds for axis \(axis) of shape \(shape)")
+        let outer = shape[..<axis].reduce(1, *)
+        let inner = shape[(axis + 1)...].reduce(1, *)
+        let n = shape[axis], m = range.count
+        var outShape = shape
+        outShape[axis] = m
+        var out = [Float](repeating: 0, count: outer * m * inner)
+        scalars.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for o in 0..<outer {
+                    let s = src.baseAddress! + (o * n + range.lowerBound) * inner
+                    (dst.baseAddress! + o * m * inner).update(from: s, count: m * inner)
+                }
+            }
+        }
+        let inShape = shape
+        return Tensor.record(Tensor(shape: outShape, scalars: out), inputs: [self]) { g in
+            var grad = [Float](repeating: 0, count: inShape.reduce(1, *))
+            g.withUnsafeBufferPointer { gp in
+                grad.withUnsafeMutableBufferPointer { dst in
+                    for o in 0..<outer {
+                        (dst.baseAddress! + (o * n + range.lowerBound) * inner).update(from: gp.baseAddress! + o * m * inner, count: m * inner)
+                    }
+                }
+            }
+            return [Tensor(shape: inShape, scalars: grad)]
+        }
+    }
+
+    /// Rows `range` of the leading axis.
+    public subscript(rows range: Range<Int>) -> Tensor { slice(along: 0, range) }
+
+    /// Row `index` of the leading axis, with that axis removed.
+    public subscript(row index: Int) -> Tensor {
+        slice(along: 0, index..<(index + 1)).reshaped(to: Array(shape.dropFirst()))
+    }
+
+    /// Splits `axis` into `parts` equal pieces (PyTorch `chunk`).
+    public func chunked(into parts: Int, along axis: Int = -1) -> [Tensor] {
+        let a = axis < 0 ? axis + rank : axis
+        precondition(shape[a] % parts == 0, "cannot split axis \(a) of \(shape) into \(parts) equal parts")
+        let size = shape[a] / parts
+        return (0..<parts).map { slice(along: a, ($0 * size)..<(($0 + 1) * size)) }
+    }
+
+    /// Rows of the leading axis picked by `indices` (repeats allowed; gradients add up).
+    public func gathering(_ indices: [Int]) -> Tensor {
+        let rowSize = shape.dropFirst().reduce(1, *)
+        let rows = shape.first ?? 0
+        var outShape = shape
+        outShape[0] = indices.count
+        var out = [Float](repeating: 0, count: indices.count * rowSize)
+        scalars.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for (i, r) in indices.enumerated() {
+                    precondition(r >= 0 && r < rows, "gather index \(r) out of range 0..<\(rows)")
+                    (dst.baseAddress! + i * rowSize).update(from: src.baseAddress! + r * rowSize, count: rowSize)
+                }
+            }
+        }
+        let inShape = shape
+        return Tensor.record(Tensor(shape: outShape, scalars: out), inputs: [self]) { g in
+            var grad = [Float](repeating: 0, count: inShape.reduce(1, *))
+            g.withUnsafeBufferPointer { gp in
+                grad.withUnsafeMutableBufferPointer { dst in
+                    for (i, r) in indices.enumerated() {
+                        for j in 0..<rowSize { dst[r * rowSize + j] += gp[i * rowSize + j] }
+                    }
+                }
+            }
+            return [Tensor(shape: inShape, scalars: grad)]
+        }
+    }
+
+    /// Joins tensors along `axis`; all other extents must agree.
+    public static func concatenate(_ tensors: [Tensor], along axis: Int = -1) -> Tensor {
+        precondition(!tensors.isEmpty, "concatenate needs at least one tensor")
+        let first = tensors[0]
+        let a = axis < 0 ? axis + first.rank : axis
+        for t in tensors {
+            precondition(t.rank == first.rank && t.shape.enumerated().allSatisfy { $0.offset == a || $0.element == first.shape[$0.offset] },
+                         "cannot concatenate shapes \(tensors.map(\.shape)) along axis \(a)")
+        }
+        let outer = first.shape[..<a].reduce(1, *)
+        let inner = first.shape[(a + 1)...].reduce(1, *)
+        let sizes = tensors.map { $0.shape[a] }
+        let total = sizes.reduce(0, +)
+        var outShape = first.shape
+        outShape[a] = total
+        var out = [Float](repeating: 0, count: outer * total * inner)
+        out.withUnsafeMutableBufferPointer { dst in
+            var offset = 0
+            for (t, size) in zip(tensors, sizes) {
+                t.withUnsafeBufferPointer { src in
+                    for o in 0..<outer {
+                        (dst.baseAddress! + (o * total + offset) * inner).update(from: src.baseAddress! + o * size * inner, count: size * inner)
+                    }
+                }
+                offset += size
+            }
+        }
+        return record(Tensor(shape: outShape, scalars: out), inputs: tensors) { g in
+            var start = 0
+            return zip(tensors, sizes).map { t, size in
+                defer { start += size }
+                return t.needsGradient ? g.slice(along: a, start..<(start + size)).detached() : nil
+            }
+        }
+    }
+}
