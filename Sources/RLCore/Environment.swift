@@ -19,7 +19,7 @@ import TensorCore
 /// Agents, the registry and the CLI meet at the type-erased boundary `any Environment<Tensor, Tensor>`;
 /// an environment with ``Discrete`` actions crosses it through ``DiscreteAsTensor`` (one-element index tensors).
 ///
-/// Contract (checked by ``checkEnvironment(seed:_:)``):
+/// Contract (checked by ``checkEnvironment(seed:requiresNormalizedActions:_:)``):
 /// - `reset(seed:options:)` reseeds the environment's generator only when `seed` is non-nil; with `nil` it
 ///   keeps drawing from the current generator. The returned observation lies in ``observationSpace``.
 /// - `step(_:)` is only valid between a `reset` and the first step whose ``Step/isLast`` is `true`
