@@ -1,0 +1,188 @@
+// Foresight — TensorCore
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+// MARK: - Fused Linear -> (Dropout) -> LayerNorm -> activation
+
+/// The activation that closes a fused normed-linear block.
+public enum NormedActivation: Sendable, Equatable, Codable {
+    /// Mish, `x tanh(softplus(x))` (TD-MPC2's hidden layers).
+    case mish
+    /// SimNorm over groups of the given size (TD-MPC2's latent outputs).
+    case simNorm(groupSize: Int)
+    /// No activation after the LayerNorm.
+    case identity
+}
+
+extension Tensor {
+    /// One fused TD-MPC2 `NormedLinear` block, `act(LayerNorm(Dropout(x W^T + b)))`, as a single tape node.
+    ///
+    /// The GEMM goes through BLAS; the dropout mask, LayerNorm and activation run in one pass per row
+    /// while the row is in cache, and the backward pass does the same in reverse.
+    /// - Parameters:
+    ///   - x: `[..., I]`; for an ensemble, `[E, B, I]` or a shared `[B, I]`.
+    ///   - weight: `[O, I]`, or `[E, O, I]` for an ensemble of `E` independent members.
+    ///   - bias, normWeight, normBias: `[O]`, or `[E, O]`.
+    ///   - dropoutMask: optional `[..., O]` (or `[E, B, O]`) multiplier applied after the bias.
+    /// - Returns: `[..., O]`, or `[E, B, O]` for an ensemble.
+    public static func normedLinear(_ x: Tensor, weight: Tensor, bias: Tensor, normWeight: Tensor, normBias: Tensor,
+                                    activation: NormedActivation, dropoutMask: Tensor? = nil, epsilon: Float = 1e-5) -> Tensor {
+        let ensemble = weight.rank == 3
+        let members = ensemble ? weight.shape[0] : 1
+        let outDim = weight.shape[weight.rank - 2], inDim = weight.shape[weight.rank - 1]
+        precondition(x.shape.last == inDim, "normedLinear: input \(x.shape) does not match weight \(weight.shape)")
+        let paramShape = ensemble ? [members, outDim] : [outDim]
+        precondition(bias.shape == paramShape && normWeight.shape == paramShape && normBias.shape == paramShape,
+                     "normedLinear: bias/norm shapes \(bias.shape), \(normWeight.shape), \(normBias.shape) must be \(paramShape)")
+        let sharedInput = ensemble && x.rank == 2
+        if ensemble && !sharedInput { precondition(x.rank == 3 && x.shape[0] == members, "normedLinear: ensemble input \(x.shape) must be [\(members), B, \(inDim)] or [B, \(inDim)]") }
+        let rowsPerMember = sharedInput ? x.count / inDim : x.count / inDim / members
+        let outShape = ensemble ? [members, rowsPerMember, outDim] : Array(x.shape.dropLast()) + [outDim]
+        if let dropoutMask { precondition(dropoutMask.shape == outShape, "normedLinear: dropout mask \(dropoutMask.shape) must be \(outShape)") }
+        let total = members * rowsPerMember * outDim
+        let recording = Tape.current != nil && (x.node != nil || weight.node != nil || bias.node != nil || normWeight.node != nil || normBias.node != nil)
+
+        var out = [Float](repeating: 0, count: total)
+        var normalized = [Float](repeating: 0, count: recording ? total : outDim)
+        var rstd = [Float](repeating: 0, count: members * rowsPerMember)
+        x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
+        normWeight.withUnsafeBufferPointer { gp in normBias.withUnsafeBufferPointer { bt in
+        out.withUnsafeMutableBufferPointer { op in normalized.withUnsafeMutableBufferPointer { nh in
+            for e in 0..<members {
+                let xe = xp.baseAddress! + (sharedInput ? 0 : e * rowsPerMember * inDim)
+                let oe = op.baseAddress! + e * rowsPerMember * outDim
+                let be = bp.baseAddress! + e * outDim
+                for r in 0..<rowsPerMember { (oe + r * outDim).update(from: be, count: outDim) }
+                BLAS.gemm(xe, transA: false, wp.baseAddress! + e * outDim * inDim, transB: true, oe,
+                          m: rowsPerMember, n: outDim, k: inDim, beta: 1)
+                if let dropoutMask {
+                    dropoutMask.withUnsafeBufferPointer { mp in
+                        let me = mp.baseAddress! + e * rowsPerMember * outDim
+                        for i in 0..<(rowsPerMember * outDim) { oe[i] *= me[i] }
+                    }
+                }
+                for r in 0..<rowsPerMember {
+                    let row = oe + r * outDim
+                    let h = recording ? nh.baseAddress! + (e * rowsPerMember + r) * outDim : nh.baseAddress!
+                    rstd[e * rowsPerMember + r] = layerNormRow(row, gp.baseAddress! + e * outDim, bt.baseAddress! + e * outDim, row, h, outDim, epsilon)
+                    applyActivation(activation, row, outDim)
+                }
+            }
+        } } } } } } }
+        let result = Tensor(shape: outShape, scalars: out)
+        guard recording else { return result }
+        return record(result, inputs: [x, weight, bias, normWeight, normBias]) { g in
+            normedLinearBackward(g, x: x, weight: weight, normWeight: normWeight, normBias: normBias, activation: activation,
+                                 dropoutMask: dropoutMask, normalized: normalized, rstd: rstd, output: result,
+                                 members: members, rows: rowsPerMember, inDim: inDim, outDim: outDim, sharedInput: sharedInput)
+        }
+    }
+
+    @inline(__always)
+    static func applyActivation(_ activation: NormedActivation, _ row: UnsafeMutablePointer<Float>, _ n: Int) {
+        switch activation {
+        case .mish: VectorMath.mish(row, row, n)
+        case .simNorm(let groupSize): softmaxKernel(row, row, outer: n / groupSize, n: groupSize, inner: 1)
+        case .identity: break
+        }
+    }
+
+    static func normedLinearBackward(_ g: Tensor, x: Tensor, weight: Tensor, normWeight: Tensor, normBias: Tensor,
+                                     activation: NormedActivation, dropoutMask: Tensor?, normalized: [Float], rstd: [Float],
+                                     output: Tensor, members: Int, rows: Int, inDim: Int, outDim: Int, sharedInput: Bool) -> [Tensor?] {
+        let total = members * rows * outDim
+        var gy = [Float](repeating: 0, count: total)           // gradient at the GEMM output (after bias)
+        var gGamma = [Float](repeating: 0, count: members * outDim)
+        var gBeta = [Float](repeating: 0, count: members * outDim)
+        var gz = [Float](repeating: 0, count: outDim)
+        var z = [Float](repeating: 0, count: outDim)
+        g.withUnsafeBufferPointer { gp in normWeight.withUnsafeBufferPointer { gam in normBias.withUnsafeBufferPointer { bet in
+        normalized.withUnsafeBufferPointer { nh in output.withUnsafeBufferPointer { op in
+        gy.withUnsafeMutableBufferPointer { gyp in gz.withUnsafeMutableBufferPointer { gzp in z.withUnsafeMutableBufferPointer { zp in
+            for e in 0..<members {
+                let ga = gam.baseAddress! + e * outDim, be = bet.baseAddress! + e * outDim
+                for r in 0..<rows {
+                    let idx = (e * rows + r) * outDim
+                    let h = nh.baseAddress! + idx, go = gp.baseAddress! + idx
+                    // 1. Through the activation.
+                    switch activation {
+                    case .mish:
+                        for j in 0..<outDim { zp[j] = h[j] * ga[j] + be[j] }
+                        VectorMath.mishBackward(zp.baseAddress!, go, gzp.baseAddress!, outDim)
+                    case .simNorm(let groupSize):
+                        let s = op.baseAddress! + idx
+                        var start = 0
+                        while start < outDim {
+                            var dot: Float = 0
+                            for j in start..<(start + groupSize) { dot += go[j] * s[j] }
+                            for j in start..<(start + groupSize) { gzp[j] = s[j] * (go[j] - dot) }
+                            start += groupSize
+                        }
+                    case .identity:
+                        gzp.baseAddress!.update(from: go, count: outDim)
+                    }
+                    // 2. Through the LayerNorm.
+                    var meanD: Float = 0, meanDH: Float = 0
+                    for j in 0..<outDim {
+                        gGamma[e * outDim + j] += gzp[j] * h[j]
+                        gBeta[e * outDim + j] += gzp[j]
+                        let d = gzp[j] * ga[j]
+                        meanD += d
+                        meanDH += d * h[j]
+                    }
+                    meanD /= Float(outDim); meanDH /= Float(outDim)
+                    let rs = rstd[e * rows + r]
+                    for j in 0..<outDim { gyp[idx + j] = rs * (gzp[j] * ga[j] - meanD - h[j] * meanDH) }
+                }
+            }
+        } } } } } } } }
+        // 3. Through the dropout mask.
+        if let dropoutMask {
+            dropoutMask.withUnsafeBufferPointer { mp in for i in 0..<total { gy[i] *= mp[i] } }
+        }
+        // 4. Through the linear map (GEMMs).
+        var gx: Tensor? = nil, gw: Tensor? = nil
+        var gb = [Float](repeating: 0, count: members * outDim)
+        for e in 0..<members { for r in 0..<rows { for j in 0..<outDim { gb[e * outDim + j] += gy[(e * rows + r) * outDim + j] } } }
+        gy.withUnsafeBufferPointer { gyp in weight.withUnsafeBufferPointer { wp in x.withUnsafeBufferPointer { xp in
+            if x.needsGradient {
+                var d = [Float](repeating: 0, count: x.count)
+                d.withUnsafeMutableBufferPointer { dp in
+                    for e in 0..<members {
+                        BLAS.gemm(gyp.baseAddress! + e * rows * outDim, transA: false, wp.baseAddress! + e * outDim * inDim, transB: false,
+                                  dp.baseAddress! + (sharedInput ? 0 : e * rows * inDim), m: rows, n: inDim, k: outDim,
+                                  beta: sharedInput && e > 0 ? 1 : 0)
+                    }
+                }
+                gx = Tensor(shape: x.shape, scalars: d)
+            }
+            if weight.needsGradient {
+                var d = [Float](repeating: 0, count: weight.count)
+                d.withUnsafeMutableBufferPointer { dp in
+                    for e in 0..<members {
+                        BLAS.gemm(gyp.baseAddress! + e * rows * outDim, transA: true, xp.baseAddress! + (sharedInput ? 0 : e * rows * inDim),
+                                  transB: false, dp.baseAddress! + e * outDim * inDim, m: outDim, n: inDim, k: rows)
+                    }
+                }
+                gw = Tensor(shape: weight.shape, scalars: d)
+            }
+        } } }
+        let pShape = normWeight.shape
+        return [gx, gw, Tensor(shape: pShape, scalars: gb), Tensor(shape: pShape, scalars: gGamma), Tensor(shape: pShape, scalars: gBeta)]
+    }
+
+    /// An ensemble of plain linear maps: `x` `[E, B, I]` or shared `[B, I]`, `weight` `[E, O, I]`,
+    /// `bias` `[E, O]`; returns `[E, B, O]`.
+    public static func ensembleLinear(_ x: Tensor, weight: Tensor, bias: Tensor) -> Tensor {
+        let members = weight.shape[0], outDim = weight.shape[1], inDim = weight.shape[2]
+        let shared = x.rank == 2
+        precondition(x.shape.last == inDim && (shared || x.shape[0] == members), "ensembleLinear: input \(x.shape) does not match weight \(weight.shape)")
+        let xb = shared ? x.expandingShape(at: 0) : x
+        let w = weight.transposed(permutation: [0, 2, 1])
+        return matmul(shared ? Tensor.broadcastRows(xb, members) : xb, w) + bias.expandingShape(at: 1)
+    }
+
+    /// Repeats a `[1, B, I]` tensor `n` times along the leading axis (tracked).
+    static func broadcastRows(_ x: Tensor, _ n: Int) -> Tensor {
+        x * Tensor.ones([n] + Array(x.shape.dropFirst()))
+    }
+}
