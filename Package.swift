@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "RLCoreTests", dependencies: ["RLCore", "_TestSupport"]),
         .testTarget(name: "ClassicControlTests", dependencies: ["ClassicControl", "_TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CountingTests", dependencies: ["Counting", "_TestSupport"]),
+        .testTarget(name: "CountingTests", dependencies: ["Counting", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TDMPC2Tests", dependencies: ["TDMPC2", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ForesightKitTests", dependencies: ["ForesightKit", "_TestSupport"]),
     ]
