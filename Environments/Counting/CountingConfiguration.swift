@@ -67,7 +67,7 @@ public struct CountingConfiguration: Sendable, Hashable {
     /// Whether a step that reaches the target terminates the episode.
     public var terminatesOnSuccess: Bool
     /// The variant's step limit. The environment itself never truncates: like Gymnasium, the registry applies the
-    /// limit with `TimeLimit` (``register(into:)`` registers it as the spec's `maxEpisodeSteps`), and
+    /// limit with `TimeLimit` (``CountingFamily/register(into:)`` registers it as the spec's `maxEpisodeSteps`), and
     /// ``CountingOracle`` plans over it. `nil` means no limit.
     public var maxEpisodeSteps: Int?
     /// How a new episode's count is chosen.

@@ -22,6 +22,7 @@ struct Bench: ParsableCommand {
         abstract: "Benchmarks (figures are printed, never asserted).",
         subcommands: [
             // Bench subcommands, one file each.
+            BenchCounting.self,
         ]
     )
 }

@@ -17,7 +17,7 @@ import TensorCore
 
     @Test(arguments: CountingActionKind.allCases)
     func everyActionEncodingPassesTheChecker(kind: CountingActionKind) {
-        let issues = checkEnvironment { try makeCountingEnvironment(configuration: .paper, actions: kind) }
+        let issues = checkEnvironment { try CountingFamily.makeEnvironment(configuration: .paper, actions: kind) }
         #expect(issues.failures.isEmpty, "\(issues.failures)")
     }
 

@@ -11,7 +11,7 @@ let add = Tensor([1]), remove = Tensor([-1])
 /// A registry holding the counting environments.
 func countingRegistry() throws -> EnvironmentRegistry {
     var registry = EnvironmentRegistry()
-    try Counting.register(into: &registry)
+    try CountingFamily.register(into: &registry)
     return registry
 }
 

@@ -39,7 +39,7 @@ func bruteForceReturn<A: CountingActionSet>(_ env: CountingEnvironment<A>, actio
         let oracle = try CountingOracle(configuration: .hold, actions: .removeKeepAdd)
         let expected = Double(50 - abs(startCount - 4))
         #expect(oracle.optimalReturn(startCount: startCount) == expected)
-        let (total, steps, last) = try oracleEpisode(CountingID.hold, startCount: startCount, oracle: oracle)
+        let (total, steps, last) = try oracleEpisode(CountingFamily.holdID, startCount: startCount, oracle: oracle)
         #expect(total == expected && steps == 50)
         #expect(last.isTruncated && !last.isTerminated && last.info[CountingInfoKey.count] == 4)
     }
@@ -48,7 +48,7 @@ func bruteForceReturn<A: CountingActionSet>(_ env: CountingEnvironment<A>, actio
     func paperOracleAlwaysSucceedsWithinFourSteps(startCount: Int) throws {
         let oracle = try CountingOracle(configuration: .paper, actions: .sign)
         #expect(oracle.optimalReturn(startCount: startCount) == 1)
-        let (total, steps, last) = try oracleEpisode(CountingID.paper, startCount: startCount, oracle: oracle)
+        let (total, steps, last) = try oracleEpisode(CountingFamily.paperID, startCount: startCount, oracle: oracle)
         #expect(total == 1 && last.isTerminated && last.info[CountingInfoKey.count] == 4)
         #expect(steps == (startCount == 4 ? 2 : abs(startCount - 4)))   // from 4: step away and back
         #expect(last.isTruncated == (steps == 4))                        // TimeLimit marks the fourth step

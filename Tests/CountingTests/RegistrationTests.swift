@@ -18,7 +18,7 @@ import TensorCore
         let hold = try registry.make("CountingHold-v0")
         #expect(hold.actionSpace as? IndexSpace == IndexSpace(Discrete(3)))
         var duplicate = registry
-        #expect(throws: RegistryError.duplicateID("Counting-v0")) { try Counting.register(into: &duplicate) }
+        #expect(throws: RegistryError.duplicateID("Counting-v0")) { try CountingFamily.register(into: &duplicate) }
     }
 
     @Test func paperVariantTruncatesAfterFourSteps() throws {
@@ -96,7 +96,7 @@ import TensorCore
                     (observation, info) = try env.reset()
                 }
             }
-            #expect(episodes >= (id == CountingID.paper ? 200 : 19))
+            #expect(episodes >= (id == CountingFamily.paperID ? 200 : 19))
             _ = info
         }
     }
