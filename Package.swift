@@ -3,6 +3,15 @@
 
 import PackageDescription
 
+// Release builds on x86-64 target AVX2 + FMA (any x86-64 CPU since 2013), so elementwise kernels
+// (Mish, LayerNorm, exp) vectorize 8 lanes wide. Set FORESIGHT_PORTABLE=1 to build for baseline x86-64.
+#if arch(x86_64)
+let nativeFlags: [SwiftSetting] = Context.environment["FORESIGHT_PORTABLE"] == "1" ? [] :
+    [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+#else
+let nativeFlags: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "Foresight",
     products: [
@@ -16,7 +25,7 @@ let package = Package(
         // Core
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .target(name: "TensorCore", dependencies: ["COpenBLAS"]),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: nativeFlags),
         .target(name: "NN", dependencies: ["TensorCore"]),
         .target(name: "Optimizers", dependencies: ["TensorCore", "NN"]),
         .target(name: "Checkpoint", dependencies: ["TensorCore"]),

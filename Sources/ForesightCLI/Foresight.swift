@@ -23,6 +23,7 @@ struct Bench: ParsableCommand {
         subcommands: [
             // Bench subcommands, one file each.
             BenchCounting.self,
+            BenchCore.self,
         ]
     )
 }

@@ -18,6 +18,7 @@ extension Tensor {
         var out = [Float](repeating: 0, count: count)
         var normalized = [Float](repeating: 0, count: count)
         var rstd = [Float](repeating: 0, count: rows)
+        rstd.withUnsafeMutableBufferPointer { rstd in
         withUnsafeBufferPointer { x in weight.withUnsafeBufferPointer { w in bias.withUnsafeBufferPointer { b in
             out.withUnsafeMutableBufferPointer { o in normalized.withUnsafeMutableBufferPointer { nh in
                 for r in 0..<rows {
@@ -25,7 +26,7 @@ extension Tensor {
                                                   o.baseAddress! + r * d, nh.baseAddress! + r * d, d, epsilon)
                 }
             } }
-        } } }
+        } } } }
         return Tensor.record(Tensor(shape: shape, scalars: out), inputs: [self, weight, bias]) { [self] g in
             Tensor.layerNormBackward(g, normalized: normalized, rstd: rstd, weight: weight, rows: rows, d: d,
                                      needInput: self.needsGradient, inputShape: self.shape)
@@ -57,6 +58,7 @@ extension Tensor {
         var gw = [Float](repeating: 0, count: d)
         var gb = [Float](repeating: 0, count: d)
         g.withUnsafeBufferPointer { gp in weight.withUnsafeBufferPointer { w in normalized.withUnsafeBufferPointer { nh in
+            gw.withUnsafeMutableBufferPointer { gw in gb.withUnsafeMutableBufferPointer { gb in
             gx.withUnsafeMutableBufferPointer { dx in
                 for r in 0..<rows {
                     let go = gp.baseAddress! + r * d, h = nh.baseAddress! + r * d
@@ -74,7 +76,7 @@ extension Tensor {
                     let rs = rstd[r]
                     for j in 0..<d { dx[r * d + j] = rs * (go[j] * w[j] - meanDh - h[j] * meanDhH) }
                 }
-            }
+            } } }
         } } }
         return [needInput ? Tensor(shape: inputShape, scalars: gx) : nil, Tensor(shape: [d], scalars: gw), Tensor(shape: [d], scalars: gb)]
     }

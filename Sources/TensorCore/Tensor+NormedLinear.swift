@@ -44,6 +44,7 @@ extension Tensor {
         var out = [Float](repeating: 0, count: total)
         var normalized = [Float](repeating: 0, count: recording ? total : outDim)
         var rstd = [Float](repeating: 0, count: members * rowsPerMember)
+        rstd.withUnsafeMutableBufferPointer { rsp in
         x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
         normWeight.withUnsafeBufferPointer { gp in normBias.withUnsafeBufferPointer { bt in
         out.withUnsafeMutableBufferPointer { op in normalized.withUnsafeMutableBufferPointer { nh in
@@ -63,11 +64,11 @@ extension Tensor {
                 for r in 0..<rowsPerMember {
                     let row = oe + r * outDim
                     let h = recording ? nh.baseAddress! + (e * rowsPerMember + r) * outDim : nh.baseAddress!
-                    rstd[e * rowsPerMember + r] = layerNormRow(row, gp.baseAddress! + e * outDim, bt.baseAddress! + e * outDim, row, h, outDim, epsilon)
+                    rsp[e * rowsPerMember + r] = layerNormRow(row, gp.baseAddress! + e * outDim, bt.baseAddress! + e * outDim, row, h, outDim, epsilon)
                     applyActivation(activation, row, outDim)
                 }
             }
-        } } } } } } }
+        } } } } } } } }
         let result = Tensor(shape: outShape, scalars: out)
         guard recording else { return result }
         return record(result, inputs: [x, weight, bias, normWeight, normBias]) { g in
@@ -90,65 +91,68 @@ extension Tensor {
                                      activation: NormedActivation, dropoutMask: Tensor?, normalized: [Float], rstd: [Float],
                                      output: Tensor, members: Int, rows: Int, inDim: Int, outDim: Int, sharedInput: Bool) -> [Tensor?] {
         let total = members * rows * outDim
-        var gy = [Float](repeating: 0, count: total)           // gradient at the GEMM output (after bias)
+        let gy = UnsafeMutablePointer<Float>.allocate(capacity: total)     // gradient at the GEMM output (after bias)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * outDim)
+        defer { gy.deallocate(); scratch.deallocate() }
         var gGamma = [Float](repeating: 0, count: members * outDim)
         var gBeta = [Float](repeating: 0, count: members * outDim)
-        var gz = [Float](repeating: 0, count: outDim)
-        var z = [Float](repeating: 0, count: outDim)
+        var gb = [Float](repeating: 0, count: members * outDim)
+        let gz = scratch, z = scratch + outDim
         g.withUnsafeBufferPointer { gp in normWeight.withUnsafeBufferPointer { gam in normBias.withUnsafeBufferPointer { bet in
-        normalized.withUnsafeBufferPointer { nh in output.withUnsafeBufferPointer { op in
-        gy.withUnsafeMutableBufferPointer { gyp in gz.withUnsafeMutableBufferPointer { gzp in z.withUnsafeMutableBufferPointer { zp in
+        normalized.withUnsafeBufferPointer { nh in output.withUnsafeBufferPointer { op in rstd.withUnsafeBufferPointer { rs in
+        gGamma.withUnsafeMutableBufferPointer { ggp in gBeta.withUnsafeMutableBufferPointer { gbp in gb.withUnsafeMutableBufferPointer { gbias in
             for e in 0..<members {
                 let ga = gam.baseAddress! + e * outDim, be = bet.baseAddress! + e * outDim
+                let gg = ggp.baseAddress! + e * outDim, gbt = gbp.baseAddress! + e * outDim, gbi = gbias.baseAddress! + e * outDim
                 for r in 0..<rows {
                     let idx = (e * rows + r) * outDim
-                    let h = nh.baseAddress! + idx, go = gp.baseAddress! + idx
+                    let h = nh.baseAddress! + idx, go = gp.baseAddress! + idx, gyr = gy + idx
                     // 1. Through the activation.
                     switch activation {
                     case .mish:
-                        for j in 0..<outDim { zp[j] = h[j] * ga[j] + be[j] }
-                        VectorMath.mishBackward(zp.baseAddress!, go, gzp.baseAddress!, outDim)
+                        for j in 0..<outDim { z[j] = h[j] * ga[j] + be[j] }
+                        VectorMath.mishBackward(z, go, gz, outDim)
                     case .simNorm(let groupSize):
                         let s = op.baseAddress! + idx
                         var start = 0
                         while start < outDim {
                             var dot: Float = 0
                             for j in start..<(start + groupSize) { dot += go[j] * s[j] }
-                            for j in start..<(start + groupSize) { gzp[j] = s[j] * (go[j] - dot) }
+                            for j in start..<(start + groupSize) { gz[j] = s[j] * (go[j] - dot) }
                             start += groupSize
                         }
                     case .identity:
-                        gzp.baseAddress!.update(from: go, count: outDim)
+                        gz.update(from: go, count: outDim)
                     }
                     // 2. Through the LayerNorm.
                     var meanD: Float = 0, meanDH: Float = 0
                     for j in 0..<outDim {
-                        gGamma[e * outDim + j] += gzp[j] * h[j]
-                        gBeta[e * outDim + j] += gzp[j]
-                        let d = gzp[j] * ga[j]
+                        let gzj = gz[j], hj = h[j]
+                        gg[j] += gzj * hj
+                        gbt[j] += gzj
+                        let d = gzj * ga[j]
                         meanD += d
-                        meanDH += d * h[j]
+                        meanDH += d * hj
                     }
                     meanD /= Float(outDim); meanDH /= Float(outDim)
-                    let rs = rstd[e * rows + r]
-                    for j in 0..<outDim { gyp[idx + j] = rs * (gzp[j] * ga[j] - meanD - h[j] * meanDH) }
+                    let scale = rs[e * rows + r]
+                    for j in 0..<outDim { gyr[j] = scale * (gz[j] * ga[j] - meanD - h[j] * meanDH) }
+                    // 3. Through the dropout mask, then the bias.
+                    if let dropoutMask {
+                        dropoutMask.withUnsafeBufferPointer { mp in for j in 0..<outDim { gyr[j] *= mp[idx + j] } }
+                    }
+                    for j in 0..<outDim { gbi[j] += gyr[j] }
                 }
             }
-        } } } } } } } }
-        // 3. Through the dropout mask.
-        if let dropoutMask {
-            dropoutMask.withUnsafeBufferPointer { mp in for i in 0..<total { gy[i] *= mp[i] } }
-        }
+        } } } } } } } } }
         // 4. Through the linear map (GEMMs).
         var gx: Tensor? = nil, gw: Tensor? = nil
-        var gb = [Float](repeating: 0, count: members * outDim)
-        for e in 0..<members { for r in 0..<rows { for j in 0..<outDim { gb[e * outDim + j] += gy[(e * rows + r) * outDim + j] } } }
-        gy.withUnsafeBufferPointer { gyp in weight.withUnsafeBufferPointer { wp in x.withUnsafeBufferPointer { xp in
+        weight.withUnsafeBufferPointer { wp in x.withUnsafeBufferPointer { xp in
             if x.needsGradient {
                 var d = [Float](repeating: 0, count: x.count)
                 d.withUnsafeMutableBufferPointer { dp in
                     for e in 0..<members {
-                        BLAS.gemm(gyp.baseAddress! + e * rows * outDim, transA: false, wp.baseAddress! + e * outDim * inDim, transB: false,
+                        BLAS.gemm(gy + e * rows * outDim, transA: false, wp.baseAddress! + e * outDim * inDim, transB: false,
                                   dp.baseAddress! + (sharedInput ? 0 : e * rows * inDim), m: rows, n: inDim, k: outDim,
                                   beta: sharedInput && e > 0 ? 1 : 0)
                     }
@@ -159,13 +163,13 @@ extension Tensor {
                 var d = [Float](repeating: 0, count: weight.count)
                 d.withUnsafeMutableBufferPointer { dp in
                     for e in 0..<members {
-                        BLAS.gemm(gyp.baseAddress! + e * rows * outDim, transA: true, xp.baseAddress! + (sharedInput ? 0 : e * rows * inDim),
+                        BLAS.gemm(gy + e * rows * outDim, transA: true, xp.baseAddress! + (sharedInput ? 0 : e * rows * inDim),
                                   transB: false, dp.baseAddress! + e * outDim * inDim, m: outDim, n: inDim, k: rows)
                     }
                 }
                 gw = Tensor(shape: weight.shape, scalars: d)
             }
-        } } }
+        } }
         let pShape = normWeight.shape
         return [gx, gw, Tensor(shape: pShape, scalars: gb), Tensor(shape: pShape, scalars: gGamma), Tensor(shape: pShape, scalars: gBeta)]
     }

@@ -1,0 +1,56 @@
+// Foresight — command-line interface
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import ArgumentParser
+import Foundation
+import ForesightKit
+
+/// `foresight bench core`: the fused Linear+LayerNorm+Mish block against raw sgemm of the same shape.
+struct BenchCore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "core",
+        abstract: "Time a Linear+LayerNorm+Mish block (forward, forward+backward) next to raw sgemm of the same shape.")
+
+    @Option(help: "Batch rows.") var batch = 256
+    @Option(help: "Input and output width.") var width = 512
+    @Option(help: "OpenBLAS thread counts to run, comma separated.") var threads = "1,2"
+    @Option(help: "Timed iterations per figure (the median is reported).") var iterations = 30
+
+    func run() throws {
+        let threadCounts = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !threadCounts.isEmpty, threadCounts.allSatisfy({ $0 >= 1 }) else {
+            throw ValidationError("--threads must list positive integers, got \"\(threads)\"")
+        }
+        var g = SeededGenerator(seed: 0)
+        let block = NormedLinear(inputDimensions: width, outputDimensions: width, activation: .mish, generator: &g)
+        let x = Tensor.randomNormal([batch, width], using: &g)
+        let a = Tensor.randomNormal([batch, width], using: &g), b = Tensor.randomNormal([width, width], using: &g)
+        var c = [Float](repeating: 0, count: batch * width)
+        let gemmFlops = 2.0 * Double(batch * width * width)
+        print("Linear(\(width)->\(width)) + LayerNorm + Mish, batch \(batch); medians of \(iterations) runs")
+        print(String(format: "%-8@ %-22@ %10@ %10@ %14@ %10@", "threads", "figure", "median ms", "GFLOP/s", "sgemm GFLOP/s", "of sgemm"))
+        for t in threadCounts {
+            BLAS.setThreadCount(t)
+            let gemm = TimingSummary.measure(iterations: iterations) {
+                a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+                    BLAS.gemm(ap.baseAddress!, transA: false, bp.baseAddress!, transB: true, cp.baseAddress!, m: batch, n: width, k: width)
+                } } }
+            }
+            let forward = TimingSummary.measure(iterations: iterations) { _ = withoutGradients { block(x) } }
+            let backward = TimingSummary.measure(iterations: iterations) {
+                _ = valueWithGradients(at: [x]) { xs in (Tensor.normedLinear(xs[0], weight: block.linear.weight.variable, bias: block.linear.bias!.variable,
+                                                                               normWeight: block.norm.weight.variable, normBias: block.norm.bias.variable,
+                                                                               activation: .mish) * 1).sum() }
+            }
+            let full = TimingSummary.measure(iterations: iterations) {
+                _ = valueWithGradients(at: block.parameters) { block(x).sum() }
+            }
+            let sg = gemm.gigaflops(gemmFlops)
+            for (name, s, flops) in [("sgemm", gemm, gemmFlops), ("block forward", forward, gemmFlops),
+                                     ("block fwd+bwd (dx)", backward, 2 * gemmFlops), ("block fwd+bwd (dx,dW)", full, 3 * gemmFlops)] {
+                let gf = s.gigaflops(flops)
+                print(String(format: "%-8d %-22@ %10.3f %10.1f %14.1f %9.0f%%", t, name, s.median, gf, sg, 100 * gf / sg))
+            }
+        }
+    }
+}
