@@ -77,3 +77,22 @@ public struct DiscreteRegression: Sendable, Equatable, Codable {
     }
 }
 
+
+extension Tensor {
+    /// Mean binary cross-entropy of `logits` against 0/1 `targets` (PyTorch `BCEWithLogits`, mean):
+    /// `max(x, 0) − x y + log(1 + e^−|x|)`, gradient `(sigmoid(x) − y) / n`.
+    public static func binaryCrossEntropyWithLogits(_ logits: Tensor, _ targets: Tensor) -> Tensor {
+        precondition(logits.shape == targets.shape, "BCE: logits \(logits.shape) and targets \(targets.shape) differ")
+        let n = Float(logits.count)
+        var total: Float = 0
+        for i in 0..<logits.count {
+            let x = logits.scalars[i], y = targets.scalars[i]
+            total += Swift.max(x, 0) - x * y + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+        }
+        return record(Tensor(total / n), inputs: [logits]) { g in
+            let s = g.scalar / n
+            return [Tensor(shape: logits.shape, scalars: (0..<logits.count).map { i in
+                s * (1 / (1 + Foundation.exp(-logits.scalars[i])) - targets.scalars[i]) })]
+        }
+    }
+}

@@ -1,0 +1,177 @@
+// Foresight — TDMPC2
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+import TensorCore
+
+// MARK: - Auxiliary routing
+
+/// Which losses shape the encoder (the P-JEPA study's switches). A head that is cut off still
+/// trains, on detached latents, so control keeps working and only the representation changes.
+public struct AuxiliaryRouting: Codable, Equatable, Sendable {
+    /// The latent-consistency (dynamics) loss reaches the encoder through the first latent.
+    public var consistency = true
+    /// The consistency target `encode(o_{t+1})` is a constant (TD-MPC2); `false` lets gradients flow
+    /// into both sides (P-JEPA, no stop-gradient, no EMA).
+    public var consistencyStopGradient = true
+    /// The reward head `R(z, a)` sends gradients into the latents.
+    public var reward = true
+    /// The Q heads send gradients into the latents.
+    public var value = true
+    /// The termination head sends gradients into the latents (episodic tasks).
+    public var termination = true
+    /// Train a current-reward head `P(z_t) ≈ value(o_t)` (the paper's auxiliary) that shapes the encoder.
+    public var currentReward = false
+    /// Train a head regressing a fixed random projection of the observation (the paper's random auxiliary).
+    public var randomProjection = false
+    /// Loss coefficient of the current-reward head (the authors' code weighs it 10 against consistency 2).
+    public var currentRewardCoefficient: Float = 1
+    /// Loss coefficient of the random-projection head.
+    public var randomProjectionCoefficient: Float = 1
+    /// Output width of the random projection (the paper uses 256).
+    public var randomProjectionDimensions = 256
+
+    public init() {}
+
+    /// Parses `reward`, `q`, `reward+q` (the TD-MPC2 default), `none`, `random`, `current-reward`,
+    /// and the study's presets `joint-reward`, `reward-only`, `transition-only`.
+    /// - Throws: ``ConfigurationError/invalidValue(key:value:expected:)`` for anything else.
+    public init(parsing text: String) throws {
+        self.init()
+        switch text.lowercased() {
+        case "reward+q", "q+reward", "tdmpc2": break
+        case "reward": value = false
+        case "q": reward = false
+        case "none":
+            reward = false; value = false; termination = false
+        case "random":
+            reward = false; value = false; termination = false; randomProjection = true
+        case "current-reward":
+            reward = false; value = false; termination = false; currentReward = true
+        case "joint-reward":  // P-JEPA: consistency + current reward, no stop-gradient
+            reward = false; value = false; termination = false; currentReward = true; consistencyStopGradient = false
+            currentRewardCoefficient = 5
+        case "reward-only":   // only the current-reward head shapes the encoder
+            reward = false; value = false; termination = false; currentReward = true; consistency = false
+        case "transition-only":
+            reward = false; value = false; termination = false; consistencyStopGradient = false
+        default:
+            throw ConfigurationError.invalidValue(key: "aux", value: text,
+                expected: "reward, q, reward+q, none, random, current-reward, joint-reward, reward-only or transition-only")
+        }
+    }
+}
+
+/// A malformed configuration value.
+public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
+    case invalidValue(key: String, value: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidValue(key, value, expected): "invalid \(key) \"\(value)\": expected \(expected)"
+        }
+    }
+}
+
+// MARK: - Model sizes
+
+/// TD-MPC2's model-size presets (`common/__init__.py MODEL_SIZE`).
+public enum ModelSize: Int, Codable, CaseIterable, Sendable {
+    case m1 = 1, m5 = 5, m19 = 19, m48 = 48, m317 = 317
+
+    /// (encoderDimensions, mlpDimensions, latentDimensions, encoderLayerCount, qCount).
+    public var dimensions: (encoder: Int, mlp: Int, latent: Int, encoderLayers: Int, qCount: Int) {
+        switch self {
+        case .m1: (256, 384, 128, 2, 2)
+        case .m5: (256, 512, 512, 2, 5)
+        case .m19: (1024, 1024, 768, 3, 5)
+        case .m48: (1792, 1792, 768, 4, 5)
+        case .m317: (4096, 4096, 1376, 5, 8)
+        }
+    }
+}
+
+// MARK: - Configuration
+
+/// Every hyperparameter of the TD-MPC2 agent; defaults are the reference's `config.yaml`.
+/// Derived values (discount, iterations for large action spaces) are computed, never written back.
+public struct TDMPC2Configuration: Codable, Equatable, Sendable {
+    // Shapes
+    /// Observation shape: `[O]` for vectors, `[C, H, W]` for pixels.
+    public var observationShape: [Int]
+    public var actionDimensions: Int
+    // Architecture (5M preset by default)
+    public var encoderDimensions = 256, mlpDimensions = 512, latentDimensions = 512, encoderLayerCount = 2
+    public var qCount = 5
+    public var qDropout: Float = 0.01
+    public var simNormGroupSize = 8
+    public var pixelChannels = 32
+    /// Random-shift augmentation for pixel observations (pad 3, shift 0...6), as TD-MPC2's `ShiftAug`.
+    public var shiftAugmentation = true
+    public var regression = DiscreteRegression()
+    // Optimization
+    public var batchSize = 256
+    public var horizon = 3
+    /// Temporal weight `rho^t` of the world-model losses.
+    public var rho: Float = 0.5
+    public var consistencyCoefficient: Float = 20, rewardCoefficient: Float = 0.1, valueCoefficient: Float = 0.1, terminationCoefficient: Float = 1
+    public var learningRate: Float = 3e-4
+    public var encoderLearningRateScale: Float = 0.3
+    public var gradientClipNorm: Float = 20
+    /// Polyak rate of the target Q and of the running Q scale.
+    public var tau: Float = 0.01
+    public var entropyCoefficient: Float = 1e-4
+    public var logStdMin: Float = -10, logStdMax: Float = 2
+    /// Episode length used by the discount heuristic `clip(1 - 5/length, 0.95, 0.995)`.
+    public var episodeLength = 500
+    /// An explicit discount overrides the heuristic.
+    public var discountOverride: Float? = nil
+    public var discountDenominator: Float = 5, discountMin: Float = 0.95, discountMax: Float = 0.995
+    /// Whether the task terminates (trains the termination head and masks bootstrapping).
+    public var isEpisodic = false
+    public var routing = AuxiliaryRouting()
+    // Planning
+    public var planner = MPPIConfiguration()
+    /// Plan with MPPI (`false`: act with the policy prior).
+    public var usesPlanner = true
+
+    public init(observationShape: [Int], actionDimensions: Int, modelSize: ModelSize = .m5) {
+        self.observationShape = observationShape
+        self.actionDimensions = actionDimensions
+        let d = modelSize.dimensions
+        encoderDimensions = d.encoder; mlpDimensions = d.mlp; latentDimensions = d.latent
+        encoderLayerCount = d.encoderLayers; qCount = d.qCount
+    }
+
+    /// `γ = clip((L/5 - 1) / (L/5), 0.95, 0.995)` for episode length `L` (TD-MPC2 `_get_discount`).
+    public var discount: Float {
+        if let discountOverride { return discountOverride }
+        let frac = Float(episodeLength) / discountDenominator
+        return Swift.min(Swift.max((frac - 1) / frac, discountMin), discountMax)
+    }
+
+    /// Whether observations are images.
+    public var isPixel: Bool { observationShape.count == 3 }
+
+    /// Checks the sizes and coefficients.
+    /// - Throws: ``ConfigurationError`` naming the first bad value.
+    public func validate() throws {
+        func check(_ ok: Bool, _ key: String, _ value: Any, _ expected: String) throws {
+            if !ok { throw ConfigurationError.invalidValue(key: key, value: "\(value)", expected: expected) }
+        }
+        try check(observationShape.count == 1 || observationShape.count == 3, "observationShape", observationShape, "[O] or [C, H, W]")
+        try check(observationShape.allSatisfy { $0 > 0 }, "observationShape", observationShape, "positive extents")
+        try check(actionDimensions > 0, "actionDimensions", actionDimensions, "a positive integer")
+        try check(latentDimensions > 0 && latentDimensions % simNormGroupSize == 0, "latentDimensions", latentDimensions, "a positive multiple of \(simNormGroupSize)")
+        try check(mlpDimensions > 0 && encoderDimensions > 0, "mlpDimensions", mlpDimensions, "positive")
+        try check(qCount >= 2, "qCount", qCount, "at least 2 (TD targets use the minimum of two)")
+        try check(horizon >= 1, "horizon", horizon, ">= 1")
+        try check(batchSize >= 1, "batchSize", batchSize, ">= 1")
+        try check(qDropout >= 0 && qDropout < 1, "qDropout", qDropout, "in [0, 1)")
+        try check(learningRate > 0, "learningRate", learningRate, "> 0")
+        try check(rho > 0 && rho <= 1, "rho", rho, "in (0, 1]")
+        try check(tau >= 0 && tau <= 1, "tau", tau, "in [0, 1]")
+        try check(episodeLength >= 1, "episodeLength", episodeLength, ">= 1")
+        try planner.validate(actionDimensions: actionDimensions)
+    }
+}

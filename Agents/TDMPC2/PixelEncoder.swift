@@ -1,0 +1,80 @@
+// Foresight — TDMPC2
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import NN
+
+// MARK: - Pixel encoder
+
+/// TD-MPC2's convolutional encoder for 64x64 images (`common/layers.py enc`):
+/// `ShiftAug(pad 3)` → `x / 255 − 0.5` → Conv(C→32, k7, s2) ReLU → Conv(32, k5, s2) ReLU →
+/// Conv(32, k3, s2) ReLU → Conv(32, k3, s1) → flatten (32·4·4 = 512) → SimNorm.
+///
+/// Observations are raw pixel intensities in `[0, 255]`, `[N, C, H, W]`. When the latent width is
+/// not the flattened width, a Linear map to the latent width is inserted before SimNorm (the
+/// reference only supports a latent of 512). The shift is an integer translation of a
+/// replicate-padded image, which is what the reference's bilinear `grid_sample` computes for the
+/// integer shifts it draws.
+public final class PixelEncoder: Layer {
+    public let convolutions: [Conv2d]
+    public let projection: Linear?
+    public let simNormGroupSize: Int
+    public let shiftAugmentation: Bool
+    let pad = 3
+
+    init(_ c: TDMPC2Configuration, generator: inout some RandomNumberGenerator) {
+        let channels = c.pixelChannels
+        convolutions = [
+            Conv2d(inputChannels: c.observationShape[0], outputChannels: channels, kernelSize: 7, stride: 2, generator: &generator),
+            Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 5, stride: 2, generator: &generator),
+            Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 3, stride: 2, generator: &generator),
+            Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 3, stride: 1, generator: &generator),
+        ]
+        var side = c.observationShape[1]
+        for (k, s) in [(7, 2), (5, 2), (3, 2), (3, 1)] { side = (side - k) / s + 1 }
+        let flat = channels * side * side
+        projection = flat == c.latentDimensions ? nil : Linear(inputDimensions: flat, outputDimensions: c.latentDimensions, generator: &generator)
+        simNormGroupSize = c.simNormGroupSize
+        shiftAugmentation = c.shiftAugmentation
+    }
+
+    /// Encodes without augmentation.
+    public func callAsFunction(_ input: Tensor) -> Tensor { features(input) }
+
+    /// Encodes with a random shift per image when augmentation is on.
+    public func callAsFunction(_ input: Tensor, generator: inout SeededGenerator) -> Tensor {
+        features(shiftAugmentation ? shifted(input, generator: &generator) : input)
+    }
+
+    func features(_ input: Tensor) -> Tensor {
+        var x = input * (1 / 255) - 0.5
+        for (i, conv) in convolutions.enumerated() {
+            x = conv(x)
+            if i < convolutions.count - 1 { x = x.relu() }
+        }
+        x = x.reshaped(to: [x.shape[0], -1])
+        if let projection { x = projection(x) }
+        return x.simNorm(groupSize: simNormGroupSize)
+    }
+
+    /// Replicate-pads by 3 and crops back at a random integer offset in `0...6` per image (no gradient needed: raw pixels).
+    func shifted(_ input: Tensor, generator: inout SeededGenerator) -> Tensor {
+        let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        var out = [Float](repeating: 0, count: input.count)
+        input.withUnsafeBufferPointer { src in
+            for i in 0..<n {
+                let dy = Int(generator.next() % UInt64(2 * pad + 1)) - pad
+                let dx = Int(generator.next() % UInt64(2 * pad + 1)) - pad
+                for ch in 0..<c {
+                    let base = (i * c + ch) * h * w
+                    for y in 0..<h {
+                        let sy = Swift.min(Swift.max(y + dy, 0), h - 1)
+                        for x in 0..<w { out[base + y * w + x] = src[base + sy * w + Swift.min(Swift.max(x + dx, 0), w - 1)] }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: input.shape, scalars: out)
+    }
+
+    public var description: String { "PixelEncoder(convolutions=\(convolutions.count), projection=\(projection != nil), shift=\(shiftAugmentation))" }
+}

@@ -1,0 +1,30 @@
+// Foresight — TDMPC2
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import NN
+
+// MARK: - Acting
+
+extension TDMPC2Agent {
+    /// Chooses an action for one observation (`tdmpc2.act`).
+    /// - Parameters:
+    ///   - observation: one observation of `configuration.observationShape`.
+    ///   - isFirstStep: the first observation of an episode (resets the planner's warm start).
+    ///   - mode: `.explore` (training) or `.evaluate`.
+    /// - Returns: `[A]` in [-1, 1].
+    public func act(_ observation: Tensor, isFirstStep: Bool, mode: ActionMode) -> Tensor {
+        precondition(observation.shape == configuration.observationShape,
+                     "act: observation shape \(observation.shape) differs from the configured \(configuration.observationShape)")
+        if isFirstStep { planner.reset() }
+        return withoutGradients {
+            var augmentation = actingGenerator.split()
+            let z = model.encode(observation.reshaped(to: [1] + observation.shape), augmentationGenerator: &augmentation)
+            if configuration.usesPlanner {
+                return planner.plan(from: z, model: model, discount: configuration.discount, isFirstStep: isFirstStep,
+                                    mode: mode, using: &actingGenerator)
+            }
+            let sample = model.pi(z, noise: .randomNormal([1, configuration.actionDimensions], using: &actingGenerator))
+            return (mode == .explore ? sample.action : sample.mean).reshaped(to: [configuration.actionDimensions])
+        }
+    }
+}

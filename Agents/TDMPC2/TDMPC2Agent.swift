@@ -1,0 +1,218 @@
+// Foresight — TDMPC2
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+import NN
+import Optimizers
+import RLCore
+
+// MARK: - Agent
+
+/// The TD-MPC2 agent: a world model, its two optimizers, the running Q scale and the planner.
+///
+/// The API is TD-MPC2's four calls: ``act(_:isFirstStep:mode:)``, ``update(_:noise:)``, ``save(to:)``
+/// and ``load(from:)``. Every random draw comes from the agent's own seeded generators, saved with it.
+public final class TDMPC2Agent {
+    public let configuration: TDMPC2Configuration
+    public let model: WorldModel
+    public let modelOptimizer: Adam
+    public let policyOptimizer: Adam
+    public internal(set) var scale: RunningScale
+    /// Draws for update noise (policy samples, Q pairs, augmentation).
+    public internal(set) var generator: SeededGenerator
+    /// Draws for planning and acting.
+    public internal(set) var actingGenerator: SeededGenerator
+    public var planner: MPPIPlanner
+    /// Gradient updates taken.
+    public internal(set) var updateCount = 0
+
+    /// - Throws: ``ConfigurationError`` for an invalid configuration.
+    public init(configuration: TDMPC2Configuration, seed: UInt64) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        var g = SeededGenerator(seed: seed)
+        model = WorldModel(configuration, generator: &g)
+        modelOptimizer = Adam([ParameterGroup(named: model.encoderParameters, learningRateScale: configuration.encoderLearningRateScale),
+                               ParameterGroup(named: model.headParameters)], learningRate: configuration.learningRate)
+        policyOptimizer = Adam([ParameterGroup([model.policy], prefix: "policy")], learningRate: configuration.learningRate, epsilon: 1e-5)
+        scale = RunningScale(tau: configuration.tau)
+        generator = g.split()
+        actingGenerator = g.split()
+        planner = MPPIPlanner(configuration: configuration.planner, actionDimensions: configuration.actionDimensions)
+    }
+}
+
+// MARK: - Update
+
+/// The random draws of one update, injectable so that a test can reproduce a reference exactly.
+public struct UpdateNoise {
+    /// The two target-Q members whose minimum forms the TD target.
+    public var tdPair: [Int]
+    /// `[H, B, A]` standard normal draws for the policy action at the next latents.
+    public var tdNoise: Tensor
+    /// `[H + 1, B, A]` standard normal draws for the policy update.
+    public var policyNoise: Tensor
+    /// The two online-Q members averaged in the policy loss.
+    public var policyPair: [Int]
+
+    public init(tdPair: [Int], tdNoise: Tensor, policyNoise: Tensor, policyPair: [Int]) {
+        self.tdPair = tdPair; self.tdNoise = tdNoise; self.policyNoise = policyNoise; self.policyPair = policyPair
+    }
+}
+
+/// What one update measured, in the order the trainer logs it.
+public struct UpdateMetrics: Sendable, Equatable {
+    public var consistencyLoss: Float = 0, rewardLoss: Float = 0, valueLoss: Float = 0, terminationLoss: Float = 0
+    public var currentRewardLoss: Float = 0, randomProjectionLoss: Float = 0
+    public var totalLoss: Float = 0, gradientNorm: Float = 0
+    public var policyLoss: Float = 0, policyGradientNorm: Float = 0, policyEntropy: Float = 0, scale: Float = 0
+
+    /// Named values for logging.
+    public var named: [(name: String, value: Double)] {
+        [("consistency_loss", consistencyLoss), ("reward_loss", rewardLoss), ("value_loss", valueLoss), ("termination_loss", terminationLoss),
+         ("current_reward_loss", currentRewardLoss), ("random_projection_loss", randomProjectionLoss), ("total_loss", totalLoss),
+         ("grad_norm", gradientNorm), ("pi_loss", policyLoss), ("pi_grad_norm", policyGradientNorm), ("pi_entropy", policyEntropy), ("pi_scale", scale)]
+            .map { ($0.0, Double($0.1)) }
+    }
+
+    /// Whether every value is finite.
+    public var isFinite: Bool { named.allSatisfy { $0.value.isFinite } }
+}
+
+extension TDMPC2Agent {
+    /// Draws the noise of one update from the agent's generator.
+    func drawNoise(horizon h: Int, batch b: Int) -> UpdateNoise {
+        let a = configuration.actionDimensions
+        return UpdateNoise(tdPair: randomPair(), tdNoise: .randomNormal([h, b, a], using: &generator),
+                           policyNoise: .randomNormal([h + 1, b, a], using: &generator), policyPair: randomPair())
+    }
+
+    /// Two distinct Q members, uniformly (`randperm(num_q)[:2]`).
+    func randomPair() -> [Int] {
+        let n = configuration.qCount
+        let first = Int(generator.next() % UInt64(n))
+        var second = Int(generator.next() % UInt64(n - 1))
+        if second >= first { second += 1 }
+        return [first, second]
+    }
+
+    /// One TD-MPC2 update (`tdmpc2._update`): world-model step, policy step and target-Q EMA.
+    /// - Parameters:
+    ///   - batch: time-major, `observations [H+1, B, ...]` with `H == configuration.horizon`.
+    ///   - noise: injected draws (tests); drawn from the agent's generator when nil.
+    /// - Returns: the losses, gradient norms and scale of this update.
+    @discardableResult
+    public func update(_ batch: SequenceBatch, noise injected: UpdateNoise? = nil) -> UpdateMetrics {
+        let c = configuration
+        let (h, b) = (batch.actions.shape[0], batch.actions.shape[1])
+        precondition(h == c.horizon, "batch horizon \(h) differs from the configured horizon \(c.horizon)")
+        let noise = injected ?? drawNoise(horizon: h, batch: b)
+        let obsShape = Array(batch.observations.shape.dropFirst(2))
+        let allObservations = batch.observations.reshaped(to: [(h + 1) * b] + obsShape)
+        let nextObservations = allObservations.slice(along: 0, b..<((h + 1) * b))
+        let actions = batch.actions.reshaped(to: [h * b, c.actionDimensions])
+        let rewards = batch.rewards.reshaped(to: [h * b, 1]), terminated = batch.terminated.reshaped(to: [h * b, 1])
+        var augmentation = generator.split()
+        let rhoWeights = (0...h).map { Float(Foundation.pow(Double(c.rho), Double($0))) }
+        var metrics = UpdateMetrics()
+
+        // 1. TD targets (no gradient, target Q, min of a random pair).
+        let (nextZ, tdTarget) = withoutGradients { () -> (Tensor, Tensor) in
+            let nextZ = model.encode(nextObservations, augmentationGenerator: &augmentation)
+            let nextAction = model.pi(nextZ, noise: noise.tdNoise.reshaped(to: [h * b, c.actionDimensions])).action
+            let q = c.regression.decode(model.qLogits(nextZ, nextAction, members: noise.tdPair, target: true))   // [2, HB, 1]
+            let qMin = q[row: 0].minimum(q[row: 1])
+            let discount = c.discount
+            return (nextZ, rewards + discount * (1 - terminated) * qMin)
+        }
+
+        // 2. World-model losses with gradients through the H-step latent rollout.
+        model.isTraining = true
+        let routing = c.routing
+        let needsAllLatents = !routing.consistencyStopGradient || routing.currentReward || routing.randomProjection
+        var rolloutLatents: [Tensor] = []
+        var (modelLoss, modelGradients) = valueWithGradients(at: model.encoderParameters.map(\.parameter) + model.headParameters.map(\.parameter)) { () -> Tensor in
+            var z0: Tensor, targets: Tensor, allZ: Tensor? = nil
+            if needsAllLatents {
+                let z = model.encode(allObservations, augmentationGenerator: &augmentation)
+                allZ = z
+                z0 = z.slice(along: 0, 0..<b)
+                let next = z.slice(along: 0, b..<((h + 1) * b))
+                targets = routing.consistencyStopGradient ? next.detached() : next
+            } else {
+                z0 = model.encode(allObservations.slice(along: 0, 0..<b), augmentationGenerator: &augmentation)
+                targets = nextZ
+            }
+            var z = routing.consistency ? z0 : z0.detached()
+            var zs = [z]
+            var consistency = Tensor(0)
+            for t in 0..<h {
+                z = model.next(z, actions.slice(along: 0, (t * b)..<((t + 1) * b)))
+                consistency = consistency + Tensor.meanSquaredError(z, targets.slice(along: 0, (t * b)..<((t + 1) * b))) * rhoWeights[t]
+                zs.append(z)
+            }
+            consistency = consistency * (1 / Float(h))
+            rolloutLatents = zs
+            let predicted = Tensor.concatenate(Array(zs.prefix(h)), along: 0)                     // [HB, L]
+            let timeWeights = Tensor(shape: [h, 1], scalars: Array(rhoWeights.prefix(h)))
+            // Reward: sum_t rho^t mean_B CE / H.
+            let rewardLogits = model.rewardLogits(routing.reward ? predicted : predicted.detached(), actions)
+            let rewardCE = c.regression.softCrossEntropy(rewardLogits, rewards).reshaped(to: [h, b])
+            let rewardLoss = (rewardCE * timeWeights).sum() * (1 / Float(h * b))
+            // Value: all Q members against the TD target, sum_{t,q} rho^t mean_B CE / (H num_q).
+            let qLogits = model.qLogits(routing.value ? predicted : predicted.detached(), actions)      // [E, HB, K]
+            let targetsRepeated = Tensor.concatenate(Array(repeating: tdTarget, count: c.qCount), along: 0).reshaped(to: [c.qCount, h * b, 1])
+            let valueCE = c.regression.softCrossEntropy(qLogits, targetsRepeated).reshaped(to: [c.qCount, h, b])
+            let valueLoss = (valueCE * timeWeights).sum() * (1 / Float(h * b * c.qCount))
+            var total = c.consistencyCoefficient * consistency + c.rewardCoefficient * rewardLoss + c.valueCoefficient * valueLoss
+            metrics.consistencyLoss = consistency.scalar
+            metrics.rewardLoss = rewardLoss.scalar
+            metrics.valueLoss = valueLoss.scalar
+            if let head = model.termination {
+                let next = Tensor.concatenate(Array(zs.suffix(h)), along: 0)
+                let termination = Tensor.binaryCrossEntropyWithLogits(head(routing.termination ? next : next.detached()), terminated)
+                total = total + c.terminationCoefficient * termination
+                metrics.terminationLoss = termination.scalar
+            }
+            if let head = model.currentReward, let allZ {
+                let ce = c.regression.softCrossEntropy(head(allZ), batch.stateValues.reshaped(to: [(h + 1) * b, 1])).mean()
+                total = total + routing.currentRewardCoefficient * ce
+                metrics.currentRewardLoss = ce.scalar
+            }
+            if let predictor = model.randomPredictor, let projection = model.randomProjection, let allZ {
+                let inputs = allObservations.reshaped(to: [(h + 1) * b, -1])
+                let scaled = c.isPixel ? inputs * (1 / 255) - 0.5 : inputs
+                let targets = Tensor.linear(scaled, weight: projection, bias: nil)
+                let mse = Tensor.meanSquaredError(predictor(allZ), targets)
+                total = total + routing.randomProjectionCoefficient * mse
+                metrics.randomProjectionLoss = mse.scalar
+            }
+            return total
+        }
+        metrics.totalLoss = modelLoss.scalar
+        metrics.gradientNorm = modelGradients.clipGlobalNorm(to: c.gradientClipNorm)
+        modelOptimizer.update(modelGradients)
+
+        // 3. Policy update on detached latents, Q from online members as constants (dropout on).
+        let latents = Tensor.concatenate(rolloutLatents.map { $0.detached() }, along: 0)         // [(H+1)B, L]
+        let piWeights = Tensor(shape: [h + 1, 1], scalars: rhoWeights)
+        var (piLoss, piGradients) = valueWithGradients(at: model.policy.parameters) { () -> Tensor in
+            let sample = model.pi(latents, noise: noise.policyNoise.reshaped(to: [(h + 1) * b, c.actionDimensions]))
+            let q = c.regression.decode(model.qLogits(latents, sample.action, members: noise.policyPair)).mean(squeezingAxes: [0])  // [(H+1)B, 1]
+            scale.update(Array(q.scalars.prefix(b)))
+            let objective = (c.entropyCoefficient * sample.scaledEntropy + q * (1 / scale.value)).reshaped(to: [h + 1, b])
+            metrics.policyEntropy = sample.entropy.mean().scalar
+            return (-(objective.mean(alongAxes: [1])) * piWeights).mean()
+        }
+        model.isTraining = false
+        metrics.policyLoss = piLoss.scalar
+        metrics.policyGradientNorm = piGradients.clipGlobalNorm(to: c.gradientClipNorm)
+        policyOptimizer.update(piGradients)
+        metrics.scale = scale.value
+
+        // 4. Target Q EMA.
+        model.targetQs.interpolateParameters(toward: model.qs, by: c.tau)
+        updateCount += 1
+        return metrics
+    }
+}

@@ -1,0 +1,128 @@
+// Foresight — TDMPC2
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import NN
+
+// MARK: - World model
+
+/// TD-MPC2's world model (`common/world_model.py`): encoder, latent dynamics, reward, termination,
+/// policy prior and a Q ensemble with an EMA target copy, plus the P-JEPA auxiliary heads.
+///
+/// Shapes: observations `[N, ...observationShape]`, latents `[N, L]`, actions `[N, A]`,
+/// reward and Q logits `[N, K]` with `K = regression.binCount`.
+public final class WorldModel: Module {
+    public let encoder: any Layer
+    public let dynamics: MLP
+    public let reward: MLP
+    public let termination: MLP?
+    public let policy: MLP
+    public let qs: EnsembleMLP
+    public let targetQs: EnsembleMLP
+    /// The P-JEPA current-reward head `P(z)` (logits over the reward bins), when enabled.
+    public let currentReward: MLP?
+    /// Predictor for the random-projection auxiliary, when enabled.
+    public let randomPredictor: MLP?
+    /// The fixed random projection `[D, prod(observationShape)]` (not a parameter).
+    public let randomProjection: Tensor?
+    public let configuration: TDMPC2Configuration
+
+    public init(_ c: TDMPC2Configuration, generator: inout some RandomNumberGenerator) {
+        configuration = c
+        let (L, M, A, K) = (c.latentDimensions, c.mlpDimensions, c.actionDimensions, c.regression.binCount)
+        let latentActivation = NormedActivation.simNorm(groupSize: c.simNormGroupSize)
+        if c.isPixel {
+            encoder = PixelEncoder(c, generator: &generator)
+        } else {
+            encoder = MLP(inputDimensions: c.observationShape[0], hiddenDimensions: Array(repeating: c.encoderDimensions, count: Swift.max(c.encoderLayerCount - 1, 1)),
+                          outputDimensions: L, outputActivation: latentActivation, generator: &generator)
+        }
+        dynamics = MLP(inputDimensions: L + A, hiddenDimensions: [M, M], outputDimensions: L, outputActivation: latentActivation, generator: &generator)
+        reward = MLP(inputDimensions: L + A, hiddenDimensions: [M, M], outputDimensions: K, zeroInitializedOutput: true, generator: &generator)
+        termination = c.isEpisodic ? MLP(inputDimensions: L, hiddenDimensions: [M, M], outputDimensions: 1, generator: &generator) : nil
+        policy = MLP(inputDimensions: L, hiddenDimensions: [M, M], outputDimensions: 2 * A, generator: &generator)
+        qs = EnsembleMLP(memberCount: c.qCount, inputDimensions: L + A, hiddenDimensions: [M, M], outputDimensions: K,
+                         dropoutRate: c.qDropout, zeroInitializedOutput: true, generator: &generator)
+        targetQs = EnsembleMLP(memberCount: c.qCount, inputDimensions: L + A, hiddenDimensions: [M, M], outputDimensions: K,
+                               zeroInitializedOutput: true, generator: &generator)
+        targetQs.copyParameters(from: qs)
+        for p in targetQs.parameters { p.isTrainable = false }
+        currentReward = c.routing.currentReward
+            ? MLP(inputDimensions: L, hiddenDimensions: [M, M], outputDimensions: K, zeroInitializedOutput: true, generator: &generator) : nil
+        if c.routing.randomProjection {
+            let d = c.routing.randomProjectionDimensions, inputs = c.observationShape.reduce(1, *)
+            randomPredictor = MLP(inputDimensions: L, hiddenDimensions: [M, M], outputDimensions: d, generator: &generator)
+            randomProjection = Tensor.randomNormal([d, inputs], standardDeviation: 1 / Float(inputs).squareRoot(), using: &generator)
+        } else {
+            randomPredictor = nil
+            randomProjection = nil
+        }
+    }
+
+    /// Parameters trained by the model optimizer, grouped: encoder (at the encoder rate) and the rest.
+    public var encoderParameters: [(path: String, parameter: Parameter)] { encoder.namedParameters().map { ("encoder.\($0.path)", $0.parameter) } }
+    public var headParameters: [(path: String, parameter: Parameter)] {
+        var modules: [(String, any Module)] = [("dynamics", dynamics), ("reward", reward)]
+        if let termination { modules.append(("termination", termination)) }
+        modules.append(("qs", qs))
+        if let currentReward { modules.append(("currentReward", currentReward)) }
+        if let randomPredictor { modules.append(("randomPredictor", randomPredictor)) }
+        return modules.flatMap { name, m in m.namedParameters().map { ("\(name).\($0.path)", $0.parameter) } }
+    }
+
+    /// Switches Q dropout (training mode) on or off.
+    public var isTraining: Bool {
+        get { qs.isTraining }
+        set { qs.isTraining = newValue }
+    }
+
+    // MARK: Heads
+
+    /// `[N, ...obs] -> [N, L]`.
+    public func encode(_ observations: Tensor, augmentationGenerator: inout SeededGenerator) -> Tensor {
+        if let pixel = encoder as? PixelEncoder { return pixel(observations, generator: &augmentationGenerator) }
+        return encoder(observations)
+    }
+
+    /// Latent dynamics `[N, L], [N, A] -> [N, L]`.
+    public func next(_ z: Tensor, _ a: Tensor) -> Tensor { dynamics(Tensor.concatenate([z, a], along: -1)) }
+
+    /// Reward logits `[N, K]`.
+    public func rewardLogits(_ z: Tensor, _ a: Tensor) -> Tensor { reward(Tensor.concatenate([z, a], along: -1)) }
+
+    /// Q logits of the chosen members, `[M, N, K]`; `target` uses the EMA copy.
+    public func qLogits(_ z: Tensor, _ a: Tensor, members: [Int]? = nil, target: Bool = false) -> Tensor {
+        (target ? targetQs : qs)(Tensor.concatenate([z, a], along: -1), members: members)
+    }
+
+    /// The policy prior (`world_model.pi`), with the reference's order of operations.
+    /// - Parameters:
+    ///   - z: `[N, L]`.
+    ///   - noise: `[N, A]` standard normal draws.
+    public func pi(_ z: Tensor, noise: Tensor) -> PolicySample {
+        let A = configuration.actionDimensions
+        let parts = policy(z).chunked(into: 2, along: -1)
+        let mean = parts[0]
+        let logStd = configuration.logStdMin + 0.5 * (configuration.logStdMax - configuration.logStdMin) * (parts[1].tanh() + 1)
+        let logProb = (-0.5 * noise.squared() - logStd - 0.918_938_5).sum(alongAxes: [-1])
+        let scaledLogProb = logProb * Float(A)
+        let action = mean + noise * logStd.exp()
+        let squashedMean = mean.tanh(), squashedAction = action.tanh()
+        let squashedLogProb = logProb - ((1 - squashedAction.squared()).relu() + 1e-6).log().sum(alongAxes: [-1])
+        let entropyScale = scaledLogProb / (squashedLogProb + 1e-8)
+        return PolicySample(action: squashedAction, mean: squashedMean, logStd: logStd,
+                            entropy: -squashedLogProb, scaledEntropy: -squashedLogProb * entropyScale)
+    }
+}
+
+/// One draw from the policy prior. Shapes `[N, A]` (actions, mean, log-std) and `[N, 1]` (entropies).
+public struct PolicySample {
+    /// `tanh(mean + noise * exp(logStd))`.
+    public var action: Tensor
+    /// `tanh(mean)`.
+    public var mean: Tensor
+    public var logStd: Tensor
+    /// `-log π(a)` including the tanh correction.
+    public var entropy: Tensor
+    /// TD-MPC2's `scaled_entropy` (about `A` times the Gaussian entropy term).
+    public var scaledEntropy: Tensor
+}
