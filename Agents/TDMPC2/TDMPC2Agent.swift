@@ -25,6 +25,9 @@ public final class TDMPC2Agent {
     public var planner: MPPIPlanner
     /// Gradient updates taken.
     public internal(set) var updateCount = 0
+    /// When set, ``update(_:noise:)`` keeps the last unclipped gradients (for reference tests).
+    var keepsGradients = false
+    var lastGradients: (model: Gradients, policy: Gradients)?
 
     /// - Throws: ``ConfigurationError`` for an invalid configuration.
     public init(configuration: TDMPC2Configuration, seed: UInt64) throws {
@@ -190,6 +193,7 @@ extension TDMPC2Agent {
             return total
         }
         metrics.totalLoss = modelLoss.scalar
+        let unclippedModelGradients = modelGradients
         metrics.gradientNorm = modelGradients.clipGlobalNorm(to: c.gradientClipNorm)
         modelOptimizer.update(modelGradients)
 
@@ -206,6 +210,7 @@ extension TDMPC2Agent {
         }
         model.isTraining = false
         metrics.policyLoss = piLoss.scalar
+        if keepsGradients { lastGradients = (unclippedModelGradients, piGradients) }
         metrics.policyGradientNorm = piGradients.clipGlobalNorm(to: c.gradientClipNorm)
         policyOptimizer.update(piGradients)
         metrics.scale = scale.value

@@ -86,6 +86,11 @@ public struct SequenceBatch: Sendable {
     public var terminated: Tensor
     /// `[H + 1, B, 1]`: the episode's per-observation auxiliary values.
     public var stateValues: Tensor
+
+    public init(observations: Tensor, actions: Tensor, rewards: Tensor, terminated: Tensor, stateValues: Tensor) {
+        self.observations = observations; self.actions = actions; self.rewards = rewards
+        self.terminated = terminated; self.stateValues = stateValues
+    }
 }
 
 /// Errors from sampling.
