@@ -44,6 +44,7 @@ public struct Acrobot: Environment {
     public let actionSpace = Discrete(3)
     var generator = SeededGenerator(seed: 0)
     var hasReset = false
+    var observationBuffer = Tensor.zeros([6])
 
     /// Creates the environment.
     /// - Parameter options: `includeStateInInfo` (Bool).
@@ -73,7 +74,7 @@ public struct Acrobot: Environment {
             state = (0..<4).map { _ in Double(Float(generator.uniform(low, high))) }
         }
         hasReset = true
-        return (observation, info)
+        return (makeObservation(), info)
     }
 
     public mutating func step(_ action: Int) throws -> Step<Tensor> {
@@ -87,15 +88,22 @@ public struct Acrobot: Environment {
         s.dtheta2 = Swift.min(Swift.max(s.dtheta2, -Self.maxVelocity2), Self.maxVelocity2)
         (theta1, theta2, dtheta1, dtheta2) = (s.theta1, s.theta2, s.dtheta1, s.dtheta2)
         let terminated = -cos(theta1) - cos(theta2 + theta1) > 1.0
-        return Step(observation: observation, reward: terminated ? 0 : -1, isTerminated: terminated, info: info)
+        return Step(observation: makeObservation(), reward: terminated ? 0 : -1, isTerminated: terminated, info: info)
     }
 
-    var observation: Tensor {
-        Tensor(shape: [6], scalars: [Float(cos(theta1)), Float(sin(theta1)), Float(cos(theta2)), Float(sin(theta2)),
-                                     Float(dtheta1), Float(dtheta2)])
+    /// The observation, written into ``observationBuffer`` (in place when the previous one was released).
+    mutating func makeObservation() -> Tensor {
+        let values: (Float, Float, Float, Float, Float, Float) = (Float(cos(theta1)), Float(sin(theta1)), Float(cos(theta2)), Float(sin(theta2)), Float(dtheta1), Float(dtheta2))
+        observationBuffer.setScalar(values.0, at: 0)
+        observationBuffer.setScalar(values.1, at: 1)
+        observationBuffer.setScalar(values.2, at: 2)
+        observationBuffer.setScalar(values.3, at: 3)
+        observationBuffer.setScalar(values.4, at: 4)
+        observationBuffer.setScalar(values.5, at: 5)
+        return observationBuffer
     }
 
-    var info: [String: Double] { includesStateInInfo ? stateInfo(Self.stateNames, state) : [:] }
+    var info: [String: Double] { includesStateInInfo ? stateInfo(Self.stateNames, state) : Dictionary() }
 
     // MARK: Dynamics
 

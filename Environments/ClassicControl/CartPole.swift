@@ -42,6 +42,7 @@ public struct CartPole: Environment {
     public let actionSpace = Discrete(2)
     var generator = SeededGenerator(seed: 0)
     var hasReset = false
+    var observationBuffer = Tensor.zeros([4])
     var stepsBeyondTerminated: Int?
 
     /// Creates the environment.
@@ -76,7 +77,7 @@ public struct CartPole: Environment {
         }
         stepsBeyondTerminated = nil
         hasReset = true
-        return (observation, info)
+        return (makeObservation(), info)
     }
 
     public mutating func step(_ action: Int) throws -> Step<Tensor> {
@@ -107,10 +108,18 @@ public struct CartPole: Environment {
             stepsBeyondTerminated! += 1
             reward = usesSuttonBartoReward ? -1 : 0
         }
-        return Step(observation: observation, reward: reward, isTerminated: terminated, info: info)
+        return Step(observation: makeObservation(), reward: reward, isTerminated: terminated, info: info)
     }
 
-    var observation: Tensor { Tensor(shape: [4], scalars: [Float(x), Float(xDot), Float(theta), Float(thetaDot)]) }
+    /// The observation, written into ``observationBuffer`` (in place when the previous one was released).
+    mutating func makeObservation() -> Tensor {
+        let values: (Float, Float, Float, Float) = (Float(x), Float(xDot), Float(theta), Float(thetaDot))
+        observationBuffer.setScalar(values.0, at: 0)
+        observationBuffer.setScalar(values.1, at: 1)
+        observationBuffer.setScalar(values.2, at: 2)
+        observationBuffer.setScalar(values.3, at: 3)
+        return observationBuffer
+    }
 
-    var info: [String: Double] { includesStateInInfo ? stateInfo(Self.stateNames, state) : [:] }
+    var info: [String: Double] { includesStateInInfo ? stateInfo(Self.stateNames, state) : Dictionary() }
 }

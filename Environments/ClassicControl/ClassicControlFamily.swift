@@ -79,7 +79,7 @@ extension RandomNumberGenerator {
 /// Validates a one-element action tensor and returns its value.
 @inline(__always)
 func scalarAction(_ action: Tensor) throws -> Float {
-    guard action.shape == [1] else { throw EnvironmentError.invalidAction("shape \(action.shape), expected [1]") }
+    guard action.shape.count == 1 && action.scalars.count == 1 else { throw EnvironmentError.invalidAction("shape \(action.shape), expected [1]") }
     let value = action.scalars[0]
     guard !value.isNaN else { throw EnvironmentError.invalidAction("the action is NaN") }
     return value

@@ -37,6 +37,7 @@ public struct MountainCar: Environment {
     public let actionSpace = Discrete(3)
     var generator = SeededGenerator(seed: 0)
     var hasReset = false
+    var observationBuffer = Tensor.zeros([2])
 
     /// Creates the environment.
     /// - Parameter options: `goalVelocity` (number, default 0) and `includeStateInInfo` (Bool).
@@ -67,7 +68,7 @@ public struct MountainCar: Environment {
             state = [generator.uniform(low, high), 0]
         }
         hasReset = true
-        return (observation, info)
+        return (makeObservation(), info)
     }
 
     public mutating func step(_ action: Int) throws -> Step<Tensor> {
@@ -79,10 +80,16 @@ public struct MountainCar: Environment {
         position = Swift.min(Swift.max(position, Self.minPosition), Self.maxPosition)
         if position == Self.minPosition && velocity < 0 { velocity = 0 }
         let terminated = position >= Self.goalPosition && velocity >= goalVelocity
-        return Step(observation: observation, reward: -1, isTerminated: terminated, info: info)
+        return Step(observation: makeObservation(), reward: -1, isTerminated: terminated, info: info)
     }
 
-    var observation: Tensor { Tensor(shape: [2], scalars: [Float(position), Float(velocity)]) }
+    /// The observation, written into ``observationBuffer`` (in place when the previous one was released).
+    mutating func makeObservation() -> Tensor {
+        let values: (Float, Float) = (Float(position), Float(velocity))
+        observationBuffer.setScalar(values.0, at: 0)
+        observationBuffer.setScalar(values.1, at: 1)
+        return observationBuffer
+    }
 
-    var info: [String: Double] { includesStateInInfo ? stateInfo(Self.stateNames, state) : [:] }
+    var info: [String: Double] { includesStateInInfo ? stateInfo(Self.stateNames, state) : Dictionary() }
 }

@@ -44,6 +44,7 @@ public struct MountainCarContinuous: Environment {
     public let actionSpace = Box(low: Float(minAction), high: Float(maxAction), shape: [1])
     var generator = SeededGenerator(seed: 0)
     var hasReset = false
+    var observationBuffer = Tensor.zeros([2])
 
     /// Creates the environment.
     /// - Parameter options: `goalVelocity` (number, default 0) and `includeStateInInfo` (Bool).
@@ -75,7 +76,7 @@ public struct MountainCarContinuous: Environment {
             state = [generator.uniform(low, high), 0]
         }
         hasReset = true
-        return (observation, info)
+        return (makeObservation(), info)
     }
 
     public mutating func step(_ action: Tensor) throws -> Step<Tensor> {
@@ -112,14 +113,21 @@ public struct MountainCarContinuous: Environment {
         let terminated = single
             ? Float(p) >= Float(Self.goalPosition) && Float(v) >= Float(goalVelocity)
             : p >= Self.goalPosition && v >= goalVelocity
-        let reward = (terminated ? 100.0 : 0.0) - pow(Double(a), 2) * 0.1
+        // Gymnasium: math.pow(action[0], 2) * 0.1; the square is exact to within the Float rounding of the reward.
+        let reward = (terminated ? 100.0 : 0.0) - Double(a) * Double(a) * 0.1
         position = Double(Float(p))
         velocity = Double(Float(v))
         isStateSinglePrecision = true
-        return Step(observation: observation, reward: Float(reward), isTerminated: terminated, info: info)
+        return Step(observation: makeObservation(), reward: Float(reward), isTerminated: terminated, info: info)
     }
 
-    var observation: Tensor { Tensor(shape: [2], scalars: [Float(position), Float(velocity)]) }
+    /// The observation, written into ``observationBuffer`` (in place when the previous one was released).
+    mutating func makeObservation() -> Tensor {
+        let values: (Float, Float) = (Float(position), Float(velocity))
+        observationBuffer.setScalar(values.0, at: 0)
+        observationBuffer.setScalar(values.1, at: 1)
+        return observationBuffer
+    }
 
-    var info: [String: Double] { includesStateInInfo ? stateInfo(Self.stateNames, state) : [:] }
+    var info: [String: Double] { includesStateInInfo ? stateInfo(Self.stateNames, state) : Dictionary() }
 }

@@ -37,6 +37,7 @@ public struct Pendulum: Environment {
     public let actionSpace = Box(low: -Float(maxTorque), high: Float(maxTorque), shape: [1])
     var generator = SeededGenerator(seed: 0)
     var hasReset = false
+    var observationBuffer = Tensor.zeros([3])
 
     /// Creates the environment.
     /// - Parameter options: `g` (number, default 10) and `includeStateInInfo` (Bool).
@@ -69,7 +70,7 @@ public struct Pendulum: Environment {
             thetaDot = generator.uniform(-highSpeed, highSpeed)
         }
         hasReset = true
-        return (observation, info)
+        return (makeObservation(), info)
     }
 
     public mutating func step(_ action: Tensor) throws -> Step<Tensor> {
@@ -83,7 +84,7 @@ public struct Pendulum: Environment {
         newThetaDot = Swift.min(Swift.max(newThetaDot, -Self.maxSpeed), Self.maxSpeed)
         theta = theta + newThetaDot * dt
         thetaDot = newThetaDot
-        return Step(observation: observation, reward: Float(-costs), info: info)
+        return Step(observation: makeObservation(), reward: Float(-costs), info: info)
     }
 
     /// `((x + pi) mod 2 pi) - pi` with Python's floor-mod semantics (the result of the mod has the sign of 2 pi).
@@ -98,7 +99,14 @@ public struct Pendulum: Environment {
         return r - Double.pi
     }
 
-    var observation: Tensor { Tensor(shape: [3], scalars: [Float(cos(theta)), Float(sin(theta)), Float(thetaDot)]) }
+    /// The observation, written into ``observationBuffer`` (in place when the previous one was released).
+    mutating func makeObservation() -> Tensor {
+        let values: (Float, Float, Float) = (Float(cos(theta)), Float(sin(theta)), Float(thetaDot))
+        observationBuffer.setScalar(values.0, at: 0)
+        observationBuffer.setScalar(values.1, at: 1)
+        observationBuffer.setScalar(values.2, at: 2)
+        return observationBuffer
+    }
 
-    var info: [String: Double] { includesStateInInfo ? stateInfo(Self.stateNames, state) : [:] }
+    var info: [String: Double] { includesStateInInfo ? stateInfo(Self.stateNames, state) : Dictionary() }
 }

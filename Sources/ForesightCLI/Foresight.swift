@@ -12,6 +12,8 @@ struct Foresight: ParsableCommand {
         subcommands: [
             // One file per subcommand; add new ones here.
             Bench.self,
+            Envs.self,
+            RolloutCommand.self,
         ]
     )
 }
@@ -24,6 +26,7 @@ struct Bench: ParsableCommand {
             // Bench subcommands, one file each.
             BenchCounting.self,
             BenchCore.self,
+            BenchEnvs.self,
         ]
     )
 }

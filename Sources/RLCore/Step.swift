@@ -19,7 +19,8 @@ public struct Step<Observation> {
     /// Numeric diagnostics (and ground truth where the environment has it): loggable and `Sendable`.
     public var info: [String: Double]
 
-    /// Creates a step.
+    /// Creates a step. (Inlinable so environments build their steps without generic-metadata lookups.)
+    @inlinable
     public init(observation: Observation, reward: Float, isTerminated: Bool = false, isTruncated: Bool = false,
                 info: [String: Double] = [:]) {
         self.observation = observation
@@ -30,6 +31,7 @@ public struct Step<Observation> {
     }
 
     /// Whether the episode is over (terminated or truncated): the next call must be `reset`.
+    @inlinable
     public var isLast: Bool { isTerminated || isTruncated }
 }
 
