@@ -5,18 +5,20 @@ import ArgumentParser
 import Foundation
 import ForesightKit
 
-/// `foresight bench envs`: classic-control steps per second, side by side with Gymnasium.
+/// `foresight bench envs`: classic-control and counting steps per second, side by side with Gymnasium.
 struct BenchEnvs: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "envs",
-        abstract: "Steps per second of every classic-control environment, next to Gymnasium's.",
+        abstract: "Steps per second of every classic-control and counting environment, next to Gymnasium's.",
         discussion: """
             Single environment, random actions presampled, resets included. Two variants, as in \
             /work/shared/bench/gym_envs_bench.py: "raw" steps the unwrapped, typed environment and resets on \
             termination or at the step limit (Gymnasium: env.unwrapped); "make" steps the environment from the \
             registry (type-erased, order-enforcing, time-limited; Gymnasium: gymnasium.make). With --python, \
             Gymnasium is measured in the same run with that script's timing functions; without it, the reference \
-            figures measured on this machine are shown. Build with -c release.
+            figures measured on this machine are shown. The counting environments (Counting-v0, CountingHold-v0) \
+            render a 64x64 RGB frame on every add or remove; they have no Gymnasium counterpart (the authors' \
+            Python/PIL environment is not in Gymnasium). Build with -c release.
             """)
 
     @Option(help: "Steps per timed run.") var steps = 1_000_000
@@ -27,7 +29,7 @@ struct BenchEnvs: ParsableCommand {
     @Option(help: "Steps per timed Gymnasium run.") var gymSteps = 100_000
     @Option(help: "Timed Gymnasium runs per environment and variant.") var gymRepeats = 3
     @Flag(help: "Skip the registry (\"make\") variant.") var rawOnly = false
-    @Option(name: .customLong("env"), help: "Only these ids (repeatable; default: every classic-control id).")
+    @Option(name: .customLong("env"), help: "Only these ids (repeatable; default: every classic-control and counting id).")
     var onlyIDs: [String] = []
 
     /// Gymnasium 1.4 "raw" steps/s measured on this machine (/work/shared/bench/README.md, 2026-11-25).
@@ -35,10 +37,14 @@ struct BenchEnvs: ParsableCommand {
         "CartPole-v1": 116_805, "Pendulum-v1": 69_456, "MountainCarContinuous-v0": 406_925, "Acrobot-v1": 22_168,
     ]
 
+    /// The benchmarked ids with the step limits the raw variant resets at.
+    static let benchmarkedIDs: [(id: String, maxEpisodeSteps: Int)] = ClassicControlFamily.episodeStepLimits
+        + CountingFamily.variants.map { ($0.id, $0.configuration.maxEpisodeSteps ?? 50) }
+
     func validate() throws {
-        let known = ClassicControlFamily.episodeStepLimits.map(\.id)
+        let known = Self.benchmarkedIDs.map(\.id)
         if let unknown = onlyIDs.first(where: { !known.contains($0) }) {
-            throw ValidationError("--env \(unknown) is not a classic-control id; expected one of \(known)")
+            throw ValidationError("--env \(unknown) is not a benchmarked id; expected one of \(known)")
         }
         guard steps > 0, repeats > 0, gymSteps > 0, gymRepeats > 0 else {
             throw ValidationError("--steps, --repeats, --gym-steps and --gym-repeats must be positive")
@@ -49,8 +55,8 @@ struct BenchEnvs: ParsableCommand {
         #if DEBUG
         print("warning: debug build; benchmark figures are meaningless. Use `swift build -c release`.")
         #endif
-        let selected = ClassicControlFamily.episodeStepLimits.filter { onlyIDs.isEmpty || onlyIDs.contains($0.id) }
-        let ids = selected.map(\.id)
+        let selected = Self.benchmarkedIDs.filter { onlyIDs.isEmpty || onlyIDs.contains($0.id) }
+        let ids = selected.map(\.id).filter { id in ClassicControlFamily.episodeStepLimits.contains { $0.id == id } }
         var gym: GymFigures?
         if let python {
             print("Measuring Gymnasium with \(python) (\(gymSteps) steps x \(gymRepeats) runs per variant)...")
@@ -85,6 +91,8 @@ struct BenchEnvs: ParsableCommand {
         case "MountainCarContinuous-v0": try timeTyped(limit: limit) { try MountainCarContinuous() }
         case "MountainCar-v0": try timeTyped(limit: limit) { try MountainCar() }
         case "Acrobot-v1": try timeTyped(limit: limit) { try Acrobot() }
+        case CountingFamily.paperID: try timeTyped(limit: limit) { try CountingSignEnvironment(configuration: .paper) }
+        case CountingFamily.holdID: try timeTyped(limit: limit) { try CountingRemoveKeepAddEnvironment(configuration: .hold) }
         default: throw ValidationError("no typed benchmark for \(id)")
         }
     }

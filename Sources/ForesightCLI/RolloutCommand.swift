@@ -14,7 +14,10 @@ struct RolloutCommand: ParsableCommand {
             Prints one JSON object per line: first the reset, {"t":0,"observation":[...],"info":{...}}, then each \
             step, {"t":k,"action":...,"observation":[...],"reward":r,"terminated":b,"truncated":b,"info":{...}}. \
             Discrete actions are written as integers. Stops at termination or truncation (the registered step \
-            limit applies), after --steps steps, or when the actions in --actions run out.
+            limit applies), after --steps steps, or when the actions in --actions run out. With --save-frames DIR, \
+            image observations ([3, H, W] or [1, H, W], values 0...255) are also written as DIR/frame-0000.png, \
+            frame-0001.png, ... and DIR/grid.png (every frame, ten per row), e.g. \
+            `foresight rollout --env Counting-v0 --save-frames frames`.
             """)
 
     @Option(name: .long, help: "A registered environment id (see `foresight envs`).")
@@ -35,12 +38,19 @@ struct RolloutCommand: ParsableCommand {
     @Option(name: .long, help: "Output format; only jsonl.")
     var format: String = "jsonl"
 
+    @Option(name: .long, help: "Also write each image observation as a PNG file into this directory (created if missing).")
+    var saveFrames: String?
+
+    @Option(name: .long, help: "Enlarge saved frames by this integer factor (nearest neighbour).")
+    var frameScale: Int = 1
+
     @Option(name: .customLong("option"), help: "A construction option key=value (value as JSON: number, true/false, string); repeatable.")
     var constructionOptions: [String] = []
 
     func validate() throws {
         guard format == "jsonl" else { throw ValidationError("Unsupported --format '\(format)'; expected jsonl") }
         if let steps, steps < 0 { throw ValidationError("--steps must be >= 0, got \(steps)") }
+        guard frameScale >= 1 else { throw ValidationError("--frame-scale must be >= 1, got \(frameScale)") }
     }
 
     func run() throws {
@@ -66,10 +76,15 @@ struct RolloutCommand: ParsableCommand {
             source = .sampled(parent.split())
         }
         let actionSpace = environment.actionSpace
+        var frames = try saveFrames.map {
+            try FrameWriter(path: $0, scale: frameScale, observationSpace: environment.observationSpace, environmentID: env)
+        }
         do {
             try rollout(&environment, seed: seed, options: resetOptions, maxSteps: steps, actions: source) { record in
                 print(record.jsonLine(actionSpace: actionSpace))
+                try frames?.write(record.observation, t: record.t)
             }
+            try frames?.finish()
         } catch let error as EnvironmentError {
             FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
             throw ExitCode.failure

@@ -12,6 +12,13 @@ import Testing
         }
     }
 
+    @Test func containsTheCountingFamily() throws {
+        for variant in CountingFamily.variants {
+            #expect(EnvironmentRegistry.standard.contains(variant.id))
+            #expect(try EnvironmentRegistry.standard.spec(variant.id).maxEpisodeSteps == variant.configuration.maxEpisodeSteps)
+        }
+    }
+
     /// Gymnasium's rule for action bounds (a warning), since Pendulum-v1 keeps Gymnasium's [-2, 2].
     @Test(arguments: EnvironmentRegistry.standard.ids)
     func checkerPasses(id: String) {
