@@ -92,9 +92,9 @@ public struct CountingEnvironment<Actions: CountingActionSet>: Environment {
         let color = request.color ?? CountingColor.random(using: &generator)
         let newScene = CountingScene.random(count: count, shape: shape, color: color,
                                             avoidsOverlap: configuration.avoidsOverlap, using: &generator)
+        redraw(replacing: scene, with: newScene)
         scene = newScene
         stepsTaken = 0
-        currentObservation = newScene.observation()
         return (currentObservation, groundTruth(of: newScene, rewardBefore: nil))
     }
 
@@ -106,7 +106,7 @@ public struct CountingEnvironment<Actions: CountingActionSet>: Environment {
         if move != .keep {
             current.positions = CountingScene.samplePositions(count: newCount, avoidsOverlap: configuration.avoidsOverlap,
                                                               using: &generator)
-            currentObservation = current.observation()
+            redraw(replacing: scene, with: current)
             scene = current
         }
         stepsTaken += 1
@@ -122,6 +122,16 @@ public struct CountingEnvironment<Actions: CountingActionSet>: Environment {
     public mutating func render(_ mode: RenderMode) throws -> RenderOutput? {
         guard mode == .rgbArray else { throw EnvironmentError.unsupportedRenderMode(mode) }
         return .image(currentObservation)
+    }
+
+    /// Draws `new` into the observation buffer, erasing `old`'s objects first. When the caller no longer holds
+    /// the previous observation the buffer is reused in place, so a step costs the objects' pixels instead of a
+    /// fresh 48 KB image; otherwise copy-on-write copies it first. Either way the result equals `new.observation()`.
+    private mutating func redraw(replacing old: CountingScene?, with new: CountingScene) {
+        currentObservation.withUnsafeMutableBufferPointer { buffer in
+            old?.erase(from: buffer)
+            new.render(into: buffer)
+        }
     }
 
     // MARK: Ground truth

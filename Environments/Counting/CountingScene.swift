@@ -126,10 +126,19 @@ public struct CountingScene: Sendable, Hashable, Codable {
     /// the black background. Parts of an object outside the canvas are clipped.
     /// - Precondition: `buffer.count == 3 * 64 * 64`.
     public func render(into buffer: UnsafeMutableBufferPointer<Float>) {
+        fill(buffer, with: (Float(color.red), Float(color.green), Float(color.blue)))
+    }
+
+    /// Sets every pixel the objects cover back to black: after this, a buffer that held only this scene is black
+    /// again, at the cost of the objects' pixels rather than the whole image.
+    func erase(from buffer: UnsafeMutableBufferPointer<Float>) {
+        fill(buffer, with: (0, 0, 0))
+    }
+
+    private func fill(_ buffer: UnsafeMutableBufferPointer<Float>, with values: (Float, Float, Float)) {
         let size = Self.imageSize, plane = size * size
         precondition(buffer.count == 3 * plane, "render needs \(3 * plane) floats, got \(buffer.count)")
         guard let base = buffer.baseAddress else { return }
-        let values = (Float(color.red), Float(color.green), Float(color.blue))
         for span in shape.spans {
             for p in positions {
                 let y = p.y + span.dy

@@ -170,6 +170,24 @@ func expectObservationMatchesInfo(_ observation: Tensor, _ info: [String: Double
         #expect(try env.reset(seed: 7).observation == a)
     }
 
+    @Test func reusedFramesStayExactAndHeldFramesNeverChange() throws {
+        var env = try CountingSignEnvironment(configuration: CountingConfiguration(terminatesOnSuccess: false))
+        var generator = SeededGenerator(seed: 8)
+        _ = try env.reset(seed: 8)
+        for t in 0..<300 {
+            // Dropping each observation lets the environment redraw its buffer in place.
+            let info = t % 50 == 0 ? try env.reset().info : try env.step(env.actionSpace.sample(using: &generator)).info
+            let scene = try #require(CountingInfoKey.scene(from: info))
+            guard case .image(let frame)? = try env.render(.rgbArray) else { Issue.record("no frame"); return }
+            #expect(frame == scene.observation())
+        }
+        // A frame the caller keeps is a value: later steps do not change it.
+        let held = try env.step(add)
+        let heldScene = try #require(env.scene)
+        for _ in 0..<5 { _ = try env.step(remove) }
+        #expect(held.observation == heldScene.observation())
+    }
+
     @Test func resetOptionsSetTheStartState() throws {
         var env = try CountingSignEnvironment()
         let (observation, info) = try env.reset(seed: 1, options: ["count": 6, "shape": "triangle", "color": [40, 50, 60]])
