@@ -13,18 +13,23 @@ struct BenchEnvs: ParsableCommand {
         discussion: """
             Single environment, random actions presampled, resets included. Two variants, as in \
             /work/shared/bench/gym_envs_bench.py: "raw" steps the unwrapped, typed environment and resets on \
-            termination or at the step limit (Gymnasium: env.unwrapped); "make" steps the environment from the \
+            termination or at the step limit (Gymnasium: env.unwrapped); "make" steps the environment made by the \
             registry (type-erased, order-enforcing, time-limited; Gymnasium: gymnasium.make). With --python, \
-            Gymnasium is measured in the same run with that script's timing functions; without it, the reference \
-            figures measured on this machine are shown. The counting environments (Counting-v0, CountingHold-v0) \
-            render a 64x64 RGB frame on every add or remove; they have no Gymnasium counterpart (the authors' \
-            Python/PIL environment is not in Gymnasium). Build with -c release.
+            Gymnasium is measured in the same run, environment by environment, with that script's presampling \
+            and the same loops; without it, the reference figures measured on this machine are shown. \
+            --clock cpu (the default) divides by the thread's CPU time, so other processes on a busy machine do \
+            not skew the ratio; --clock wall divides by elapsed time. The counting environments (Counting-v0, \
+            CountingHold-v0) render a 64x64 RGB frame on every add or remove; they have no Gymnasium counterpart \
+            (the authors' Python/PIL environment is not in Gymnasium). Build with -c release.
             """)
+
+    enum Clock: String, ExpressibleByArgument, CaseIterable { case cpu, wall }
 
     @Option(help: "Steps per timed run.") var steps = 1_000_000
     @Option(help: "Timed runs per environment and variant (the median is shown).") var repeats = 5
+    @Option(help: "Which clock the rates divide by: cpu (thread CPU time) or wall.") var clock = Clock.cpu
     @Option(help: "A Python with gymnasium and numpy, to measure Gymnasium in the same run.") var python: String?
-    @Option(help: "The Gymnasium benchmark script whose timing functions are used.")
+    @Option(help: "The Gymnasium benchmark script whose presampling is used.")
     var gymScript = "/work/shared/bench/gym_envs_bench.py"
     @Option(help: "Steps per timed Gymnasium run.") var gymSteps = 100_000
     @Option(help: "Timed Gymnasium runs per environment and variant.") var gymRepeats = 3
@@ -32,7 +37,7 @@ struct BenchEnvs: ParsableCommand {
     @Option(name: .customLong("env"), help: "Only these ids (repeatable; default: every classic-control and counting id).")
     var onlyIDs: [String] = []
 
-    /// Gymnasium 1.4 "raw" steps/s measured on this machine (/work/shared/bench/README.md, 2026-11-25).
+    /// Gymnasium 1.4 "raw" steps/s measured on a quiet machine (/work/shared/bench/README.md, 2026-11-25).
     static let referenceRaw: [String: Double] = [
         "CartPole-v1": 116_805, "Pendulum-v1": 69_456, "MountainCarContinuous-v0": 406_925, "Acrobot-v1": 22_168,
     ]
@@ -40,6 +45,9 @@ struct BenchEnvs: ParsableCommand {
     /// The benchmarked ids with the step limits the raw variant resets at.
     static let benchmarkedIDs: [(id: String, maxEpisodeSteps: Int)] = ClassicControlFamily.episodeStepLimits
         + CountingFamily.variants.map { ($0.id, $0.configuration.maxEpisodeSteps ?? 50) }
+
+    /// Ids with a Gymnasium counterpart.
+    static let gymnasiumIDs = Set(ClassicControlFamily.episodeStepLimits.map(\.id))
 
     func validate() throws {
         let known = Self.benchmarkedIDs.map(\.id)
@@ -56,35 +64,39 @@ struct BenchEnvs: ParsableCommand {
         print("warning: debug build; benchmark figures are meaningless. Use `swift build -c release`.")
         #endif
         let selected = Self.benchmarkedIDs.filter { onlyIDs.isEmpty || onlyIDs.contains($0.id) }
-        let ids = selected.map(\.id).filter { id in ClassicControlFamily.episodeStepLimits.contains { $0.id == id } }
-        var gym: GymFigures?
-        if let python {
-            print("Measuring Gymnasium with \(python) (\(gymSteps) steps x \(gymRepeats) runs per variant)...")
-            gym = try measureGymnasium(python: python, ids: ids)
-        }
-        print("Measuring Foresight (\(steps) steps x \(repeats) runs per variant)...")
-        var rows: [[String]] = [["ID", "FORESIGHT RAW", "GYMNASIUM RAW", "RATIO", "FORESIGHT MAKE", "GYMNASIUM MAKE", "RATIO"]]
+        print("Foresight: \(steps) steps x \(repeats) runs per variant"
+            + (python.map { "; Gymnasium (\($0)): \(gymSteps) steps x \(gymRepeats) runs" } ?? ""))
+        var rows = [["ID", "FORESIGHT RAW", "GYMNASIUM RAW", "RATIO", "FORESIGHT MAKE", "GYMNASIUM MAKE", "RATIO"]]
+        var gymVersion: String?
         for (id, limit) in selected {
-            let raw = try measureRaw(id: id, limit: limit)
-            let made = rawOnly ? .nan : try measureMade(id: id)
-            let gymRaw = gym?.raw[id] ?? (gym == nil ? Self.referenceRaw[id] : nil)
-            let gymMade = gym?.made[id]
+            var gymRaw = python == nil ? Self.referenceRaw[id] : nil
+            var gymMade: Double?
+            if let python, Self.gymnasiumIDs.contains(id) {
+                let figures = try measureGymnasium(python: python, id: id)
+                gymVersion = figures.version
+                gymRaw = clock == .cpu ? figures.raw.cpu : figures.raw.wall
+                gymMade = clock == .cpu ? figures.made.cpu : figures.made.wall
+            }
+            let raw = try measureRaw(id: id, limit: limit).value(clock)
+            let made = rawOnly ? nil : try measureMade(id: id).value(clock)
             rows.append([id, format(raw), gymRaw.map(format) ?? "n/a", ratio(raw, gymRaw),
-                         made.isNaN ? "skipped" : format(made), gymMade.map(format) ?? "n/a", ratio(made, gymMade)])
+                         made.map(format) ?? "skipped", gymMade.map(format) ?? "n/a", made.map { ratio($0, gymMade) } ?? "n/a"])
+            print("  \(id) done")
         }
         print("")
-        print("Steps per second (median), single environment, presampled random actions, resets included.")
-        if let gym {
-            print("Gymnasium \(gym.version), measured in this run.")
+        print("Steps per \(clock == .cpu ? "CPU-second (thread CPU time)" : "second (wall clock)"), median; "
+            + "single environment, presampled random actions, resets included.")
+        if let gymVersion {
+            print("Gymnasium \(gymVersion), measured in this run.")
         } else {
-            print("Gymnasium: reference raw figures from /work/shared/bench/README.md (pass --python to measure now).")
+            print("Gymnasium: reference raw figures (wall clock, quiet machine) from /work/shared/bench/README.md; pass --python to measure now.")
         }
         print(formatTable(rows))
     }
 
     // MARK: Foresight
 
-    func measureRaw(id: String, limit: Int) throws -> Double {
+    func measureRaw(id: String, limit: Int) throws -> Rates {
         switch id {
         case "CartPole-v1": try timeTyped(limit: limit) { try CartPole() }
         case "Pendulum-v1": try timeTyped(limit: limit) { try Pendulum() }
@@ -97,96 +109,59 @@ struct BenchEnvs: ParsableCommand {
         }
     }
 
-    /// Median steps/s of an unwrapped typed environment; reset on termination or after `limit` steps.
-    func timeTyped<E: Environment>(limit: Int, _ make: () throws -> E) throws -> Double {
+    /// Median rates of an unwrapped typed environment; reset on termination or after `limit` steps.
+    func timeTyped<E: Environment>(limit: Int, _ make: () throws -> E) throws -> Rates {
         var env = try make()
         let actions = presample(env.actionSpace)
-        var rates: [Double] = []
         var sink: Float = 0
+        var samples: [Rates] = []
         for run in 0..<repeats {
             _ = try env.reset(seed: UInt64(run))
             var k = 0
-            let start = DispatchTime.now().uptimeNanoseconds
-            for i in 0..<steps {
-                let step = try env.step(actions[i & (actions.count - 1)])
-                sink += step.reward
-                k += 1
-                if step.isTerminated || k >= limit {
-                    _ = try env.reset()
-                    k = 0
+            let stopwatch = Stopwatch()
+            try actions.withUnsafeBufferPointer { actions in
+                for i in 0..<steps {
+                    let step = try env.step(actions[i & (actions.count - 1)])
+                    sink += step.reward
+                    k += 1
+                    if step.isTerminated || k >= limit {
+                        _ = try env.reset()
+                        k = 0
+                    }
                 }
             }
-            rates.append(Double(steps) / (Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9))
+            samples.append(stopwatch.rates(steps: steps))
         }
         keepAlive(sink)
-        return median(rates)
+        return Rates.median(samples)
     }
 
-    /// Median steps/s of the registry's environment (type-erased, OrderEnforcing + TimeLimit).
-    func measureMade(id: String) throws -> Double {
+    /// Median rates of the registry's environment (type-erased, OrderEnforcing + TimeLimit).
+    func measureMade(id: String) throws -> Rates {
         var env = try EnvironmentRegistry.standard.make(id)
         let actions = presample(env.actionSpace)
-        var rates: [Double] = []
         var sink: Float = 0
+        var samples: [Rates] = []
         for run in 0..<repeats {
             _ = try env.reset(seed: UInt64(run))
-            let start = DispatchTime.now().uptimeNanoseconds
-            for i in 0..<steps {
-                let step = try env.step(actions[i & (actions.count - 1)])
-                sink += step.reward
-                if step.isLast { _ = try env.reset() }
+            let stopwatch = Stopwatch()
+            try actions.withUnsafeBufferPointer { actions in
+                for i in 0..<steps {
+                    let step = try env.step(actions[i & (actions.count - 1)])
+                    sink += step.reward
+                    if step.isLast { _ = try env.reset() }
+                }
             }
-            rates.append(Double(steps) / (Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9))
+            samples.append(stopwatch.rates(steps: steps))
         }
         keepAlive(sink)
-        return median(rates)
+        return Rates.median(samples)
     }
 
     /// 65,536 actions drawn once (a power of two, so the loop indexes with a mask).
     func presample<S: Space>(_ space: S) -> [S.Element] {
         var generator = SeededGenerator(seed: 2026)
         return (0..<65_536).map { _ in space.sample(using: &generator) }
-    }
-
-    // MARK: Gymnasium
-
-    struct GymFigures {
-        var version: String
-        var raw: [String: Double]
-        var made: [String: Double]
-    }
-
-    /// Runs Gymnasium's timing functions (`run_raw`, `run_make_presampled` from `--gym-script`) for `ids`.
-    func measureGymnasium(python: String, ids: [String]) throws -> GymFigures {
-        let program = """
-            import json, runpy, statistics, sys
-            script, steps, repeats, ids = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].split(",")
-            m = runpy.run_path(script, run_name="gym_envs_bench")
-            out = {"gymnasium": m["gym"].__version__, "raw": {}, "make": {}}
-            for env_id in ids:
-                for name, fn in (("make", m["run_make_presampled"]), ("raw", m["run_raw"])):
-                    fn(env_id, 2000, 0)
-                    out[name][env_id] = statistics.median(steps / fn(env_id, steps, r)[0] for r in range(repeats))
-            print(json.dumps(out))
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", program, gymScript, String(gymSteps), String(gymRepeats), ids.joined(separator: ",")]
-        let output = Pipe()
-        process.standardOutput = output
-        do {
-            try process.run()
-        } catch {
-            throw ValidationError("--python: cannot run '\(python)': \(error.localizedDescription)")
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidationError("the Gymnasium benchmark failed (exit \(process.terminationStatus)); is gymnasium installed for \(python) and does \(gymScript) exist?")
-        }
-        struct Output: Decodable { var gymnasium: String; var raw: [String: Double]; var make: [String: Double] }
-        let decoded = try JSONDecoder().decode(Output.self, from: data)
-        return GymFigures(version: decoded.gymnasium, raw: decoded.raw, made: decoded.make)
     }
 
     // MARK: Formatting
@@ -204,6 +179,38 @@ struct BenchEnvs: ParsableCommand {
     func ratio(_ ours: Double, _ theirs: Double?) -> String {
         guard let theirs, theirs > 0 else { return "n/a" }
         return String(format: "%.0fx", ours / theirs)
+    }
+}
+
+// MARK: - Timing helpers
+
+/// Steps per second by wall clock and by the thread's CPU time.
+struct Rates: Decodable {
+    var wall: Double
+    var cpu: Double
+
+    func value(_ clock: BenchEnvs.Clock) -> Double { clock == .cpu ? cpu : wall }
+
+    static func median(_ samples: [Rates]) -> Rates {
+        Rates(wall: ForesightCLI.median(samples.map(\.wall)), cpu: ForesightCLI.median(samples.map(\.cpu)))
+    }
+}
+
+/// Reads the wall clock and the calling thread's CPU clock at creation.
+struct Stopwatch {
+    let wallStart = DispatchTime.now().uptimeNanoseconds
+    let cpuStart = Stopwatch.threadCPUNanoseconds()
+
+    func rates(steps: Int) -> Rates {
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) * 1e-9
+        let cpu = Double(Stopwatch.threadCPUNanoseconds() - cpuStart) * 1e-9
+        return Rates(wall: Double(steps) / wall, cpu: Double(steps) / max(cpu, 1e-9))
+    }
+
+    static func threadCPUNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 }
 
