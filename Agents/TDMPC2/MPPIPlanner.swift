@@ -59,8 +59,8 @@ public struct MPPIPlanner: Sendable {
     ///   - discount: per-step discount of the value estimate.
     ///   - isFirstStep: the first step of an episode (no warm start).
     ///   - mode: `.explore` adds Gaussian noise with the first-step std to the chosen action.
-    public mutating func plan(from latent: Tensor, model: some LatentModel, discount: Float, isFirstStep: Bool, mode: ActionMode,
-                              using generator: inout some RandomNumberGenerator) -> Tensor {
+    public mutating func plan<G: RandomNumberGenerator>(from latent: Tensor, model: some LatentModel, discount: Float, isFirstStep: Bool, mode: ActionMode,
+                                                        using generator: inout G) -> Tensor {
         let c = configuration, a = actionDimensions, h = c.horizon, n = c.sampleCount, p = c.policyTrajectoryCount, e = c.eliteCount
         let iterations = c.effectiveIterations(actionDimensions: a)
         return withoutGradients {
@@ -80,45 +80,25 @@ public struct MPPIPlanner: Sendable {
             if !isFirstStep, let previousMean {
                 for i in 0..<((h - 1) * a) { mean[i] = previousMean.scalars[a + i] }
             }
-            let zN = Tensor.concatenate(Array(repeating: latent, count: n), along: 0)
             var score = [Float](repeating: 0, count: e)
             var eliteActions = [Float](repeating: 0, count: h * e * a)
-            // (c) Iterations.
-            for _ in 0..<iterations {
-                for t in 0..<h {
-                    for s in p..<n {
-                        for j in 0..<a {
-                            let v = mean[t * a + j] + std[t * a + j] * generator.nextNormal()
-                            actions[(t * n + s) * a + j] = Swift.min(Swift.max(v, -1), 1)
-                        }
+            // (c) Iterations: the world model's batched rollout on reusable buffers, any other model
+            // through its protocol (the same draws either way).
+            var refined = false
+            if let world = model as? WorldModel {
+                refined = world.withPlanningRollout(latent: latent, sampleCount: n, cachedRows: p, horizon: h, discount: discount) { rollout in
+                    Self.refine(actions: &actions, mean: &mean, std: &std, score: &score, eliteActions: &eliteActions, iterations: iterations,
+                                configuration: c, actionDimensions: a, using: &generator) { acts, g in
+                        acts.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: rollout.returns(actions: $0.baseAddress!, using: &g), count: n)) }
                     }
-                }
-                let values = estimateValue(zN, actions, model: model, discount: discount, using: &generator).map { $0.isNaN ? 0 : $0 }
-                let elites = Array(values.indices.sorted { values[$0] > values[$1] }.prefix(e))
-                let maxValue = elites.map { values[$0] }.max() ?? 0
-                var total: Float = 0
-                for (k, idx) in elites.enumerated() {
-                    score[k] = Foundation.exp(c.temperature * (values[idx] - maxValue))
-                    total += score[k]
-                }
-                for k in 0..<e { score[k] /= total }
-                for t in 0..<h {
-                    for (k, idx) in elites.enumerated() {
-                        for j in 0..<a { eliteActions[(t * e + k) * a + j] = actions[(t * n + idx) * a + j] }
-                    }
-                }
-                // score sums to 1 now, so the reference's normaliser is 1 + 1e-9.
-                let norm: Float = 1 + 1e-9
-                for t in 0..<h {
-                    for j in 0..<a {
-                        var m: Float = 0
-                        for k in 0..<e { m += score[k] * eliteActions[(t * e + k) * a + j] }
-                        m /= norm
-                        var v: Float = 0
-                        for k in 0..<e { let d = eliteActions[(t * e + k) * a + j] - m; v += score[k] * d * d }
-                        mean[t * a + j] = m
-                        std[t * a + j] = Swift.min(Swift.max((v / norm).squareRoot(), c.minStd), c.maxStd)
-                    }
+                    return true
+                } ?? false
+            }
+            if !refined {
+                let zN = Tensor.concatenate(Array(repeating: latent, count: n), along: 0)
+                Self.refine(actions: &actions, mean: &mean, std: &std, score: &score, eliteActions: &eliteActions, iterations: iterations,
+                            configuration: c, actionDimensions: a, using: &generator) { acts, g in
+                    estimateValue(zN, acts, model: model, discount: discount, using: &g)
                 }
             }
             // (d) Pick an elite by its score (Gumbel-max), add exploration noise.
@@ -133,6 +113,51 @@ public struct MPPIPlanner: Sendable {
             }
             previousMean = Tensor(shape: [h, a], scalars: mean)
             return Tensor(action.map { Swift.min(Swift.max($0, -1), 1) })
+        }
+    }
+
+    /// MPPI's refinement: sample around the mean, score, refit mean and std to the softmax-weighted elites.
+    private static func refine<G: RandomNumberGenerator>(actions: inout [Float], mean: inout [Float], std: inout [Float], score: inout [Float],
+                                                         eliteActions: inout [Float], iterations: Int, configuration c: MPPIConfiguration,
+                                                         actionDimensions a: Int, using generator: inout G,
+                                                         evaluate: ([Float], inout G) -> [Float]) {
+        let h = c.horizon, n = c.sampleCount, p = c.policyTrajectoryCount, e = c.eliteCount
+        for _ in 0..<iterations {
+            for t in 0..<h {
+                for s in p..<n {
+                    for j in 0..<a {
+                        let v = mean[t * a + j] + std[t * a + j] * generator.nextNormal()
+                        actions[(t * n + s) * a + j] = Swift.min(Swift.max(v, -1), 1)
+                    }
+                }
+            }
+            let values = evaluate(actions, &generator).map { $0.isNaN ? 0 : $0 }
+            let elites = Array(values.indices.sorted { values[$0] > values[$1] }.prefix(e))
+            let maxValue = elites.map { values[$0] }.max() ?? 0
+            var total: Float = 0
+            for (k, idx) in elites.enumerated() {
+                score[k] = Foundation.exp(c.temperature * (values[idx] - maxValue))
+                total += score[k]
+            }
+            for k in 0..<e { score[k] /= total }
+            for t in 0..<h {
+                for (k, idx) in elites.enumerated() {
+                    for j in 0..<a { eliteActions[(t * e + k) * a + j] = actions[(t * n + idx) * a + j] }
+                }
+            }
+            // score sums to 1 now, so the reference's normaliser is 1 + 1e-9.
+            let norm: Float = 1 + 1e-9
+            for t in 0..<h {
+                for j in 0..<a {
+                    var m: Float = 0
+                    for k in 0..<e { m += score[k] * eliteActions[(t * e + k) * a + j] }
+                    m /= norm
+                    var v: Float = 0
+                    for k in 0..<e { let d = eliteActions[(t * e + k) * a + j] - m; v += score[k] * d * d }
+                    mean[t * a + j] = m
+                    std[t * a + j] = Swift.min(Swift.max((v / norm).squareRoot(), c.minStd), c.maxStd)
+                }
+            }
         }
     }
 

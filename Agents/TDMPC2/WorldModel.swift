@@ -25,6 +25,8 @@ public final class WorldModel: Module {
     /// The fixed random projection `[D, prod(observationShape)]` (not a parameter).
     public let randomProjection: Tensor?
     public let configuration: TDMPC2Configuration
+    /// Reusable buffers of the planning rollout (see `WorldModel+Planning.swift`).
+    let planningBufferPool = PlanningBufferPool()
 
     public init(_ c: TDMPC2Configuration, generator: inout some RandomNumberGenerator) {
         configuration = c

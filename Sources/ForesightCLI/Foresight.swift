@@ -27,6 +27,7 @@ struct Bench: ParsableCommand {
             BenchCounting.self,
             BenchCore.self,
             BenchEnvs.self,
+            BenchTDMPC2.self,
         ]
     )
 }

@@ -9,6 +9,10 @@ import Foundation
 public struct TimingSummary: Sendable, Codable {
     public var median: Double, min: Double, max: Double, samples: Int
 
+    public init(median: Double, min: Double, max: Double, samples: Int) {
+        self.median = median; self.min = min; self.max = max; self.samples = samples
+    }
+
     /// Times `body` `iterations` times after `warmup` untimed runs.
     public static func measure(warmup: Int = 2, iterations: Int = 10, _ body: () throws -> Void) rethrows -> TimingSummary {
         for _ in 0..<warmup { try body() }

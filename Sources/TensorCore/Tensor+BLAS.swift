@@ -31,6 +31,20 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
     }
 
+    /// `C = alpha op(A) op(B) + beta C` with explicit row strides (leading dimensions) `lda`, `ldb`,
+    /// `ldc`, so that operands can be column blocks of wider row-major matrices.
+    @inline(__always)
+    public static func gemm(_ a: UnsafePointer<Float>, lda: Int, transA: Bool, _ b: UnsafePointer<Float>, ldb: Int, transB: Bool,
+                            _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0) {
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            return
+        }
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
     /// Sets the number of OpenBLAS threads.
     public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(n)) }
     /// The number of OpenBLAS threads in use.

@@ -37,11 +37,8 @@ extension Tensor {
     @inline(__always)
     static func layerNormRow(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                              _ o: UnsafeMutablePointer<Float>, _ nh: UnsafeMutablePointer<Float>, _ d: Int, _ epsilon: Float) -> Float {
-        var sum: Float = 0
-        for j in 0..<d { sum += x[j] }
-        let mean = sum / Float(d)
-        var sq: Float = 0
-        for j in 0..<d { let c = x[j] - mean; sq += c * c }
+        let mean = VectorMath.sum(x, d) / Float(d)
+        let sq = VectorMath.sumOfSquares(x, minus: mean, d)
         let r = 1 / (sq / Float(d) + epsilon).squareRoot()
         for j in 0..<d {
             let h = (x[j] - mean) * r
@@ -62,15 +59,11 @@ extension Tensor {
             gx.withUnsafeMutableBufferPointer { dx in
                 for r in 0..<rows {
                     let go = gp.baseAddress! + r * d, h = nh.baseAddress! + r * d
-                    var meanDh: Float = 0, meanDhH: Float = 0
                     for j in 0..<d {
-                        let gj = go[j]
-                        gw[j] += gj * h[j]
-                        gb[j] += gj
-                        let dh = gj * w[j]
-                        meanDh += dh
-                        meanDhH += dh * h[j]
+                        gw[j] += go[j] * h[j]
+                        gb[j] += go[j]
                     }
+                    var (meanDh, meanDhH) = VectorMath.dots(go, w.baseAddress!, h, d)
                     guard needInput else { continue }
                     meanDh /= Float(d); meanDhH /= Float(d)
                     let rs = rstd[r]
@@ -109,6 +102,14 @@ extension Tensor {
     }
 
     static func softmaxKernel(_ x: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int) {
+        if inner == 1 && n == 8 {
+            for r in 0..<outer {
+                let v = VectorMath.load8(x + r * 8)
+                let e = VectorMath.exp8(v - SIMD8(repeating: VectorMath.max8(v)))
+                VectorMath.store8(e * (1 / VectorMath.sum8(e)), o + r * 8)
+            }
+            return
+        }
         if inner == 1 {
             for r in 0..<outer {
                 let xr = x + r * n, orow = o + r * n

@@ -116,8 +116,7 @@ extension Tensor {
                         let s = op.baseAddress! + idx
                         var start = 0
                         while start < outDim {
-                            var dot: Float = 0
-                            for j in start..<(start + groupSize) { dot += go[j] * s[j] }
+                            let dot = VectorMath.dot(go + start, s + start, groupSize)
                             for j in start..<(start + groupSize) { gz[j] = s[j] * (go[j] - dot) }
                             start += groupSize
                         }
@@ -125,15 +124,11 @@ extension Tensor {
                         gz.update(from: go, count: outDim)
                     }
                     // 2. Through the LayerNorm.
-                    var meanD: Float = 0, meanDH: Float = 0
                     for j in 0..<outDim {
-                        let gzj = gz[j], hj = h[j]
-                        gg[j] += gzj * hj
-                        gbt[j] += gzj
-                        let d = gzj * ga[j]
-                        meanD += d
-                        meanDH += d * hj
+                        gg[j] += gz[j] * h[j]
+                        gbt[j] += gz[j]
                     }
+                    var (meanD, meanDH) = VectorMath.dots(gz, ga, h, outDim)
                     meanD /= Float(outDim); meanDH /= Float(outDim)
                     let scale = rs[e * rows + r]
                     for j in 0..<outDim { gyr[j] = scale * (gz[j] * ga[j] - meanD - h[j] * meanDH) }

@@ -1,0 +1,179 @@
+// Foresight — TDMPC2
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+import NN
+
+// MARK: - Planning rollout
+
+/// The returns of MPPI's action sequences, computed as TD-MPC2's `_estimate_value` does but on
+/// preallocated buffers, with every sample of a step in one GEMM per layer, and without work whose
+/// result is already known:
+///
+/// - Every sample starts from the same latent `z`, so the first reward and dynamics layers split as
+///   `W [z, a] + b = (W_z z + b) + W_a a`: the latent share is computed once per plan.
+/// - The policy-prior trajectories (rows `0..<cachedRows`) have the same actions in every iteration,
+///   so their reward sums and final latents are computed in the first iteration only; their terminal
+///   value (which draws fresh noise and a fresh Q pair) is recomputed every iteration.
+/// - Only the two Q members that are used are evaluated.
+///
+/// The random draws (Q pair, then `[N, A]` terminal policy noise) are those of
+/// ``MPPIPlanner/estimateValue(_:_:model:discount:using:)``, in the same order.
+struct PlanningRollout {
+    let dynamics: [LayerView], reward: [LayerView], policy: [LayerView]
+    let termination: [LayerView]?
+    let qMembers: [[LayerView]]
+    /// `[L]`, the latent every sample starts from, and `[K]` bin centres.
+    let latent: UnsafePointer<Float>, bins: UnsafePointer<Float>
+    let binCount: Int
+    let logStdMin: Float, logStdMax: Float
+    let latentDimensions: Int, actionDimensions: Int, horizon: Int, sampleCount: Int, cachedRows: Int
+    let discount: Float
+    let buffers: PlanningBuffers
+    /// Whether rows `0..<cachedRows` hold their rollout from an earlier call.
+    private(set) var hasCache = false
+
+    init(dynamics: [LayerView], reward: [LayerView], policy: [LayerView], termination: [LayerView]?, qMembers: [[LayerView]],
+         latent: UnsafePointer<Float>, bins: UnsafePointer<Float>, binCount: Int, logStdMin: Float, logStdMax: Float,
+         latentDimensions: Int, actionDimensions: Int, horizon: Int, sampleCount: Int, cachedRows: Int, discount: Float,
+         buffers: PlanningBuffers) {
+        self.dynamics = dynamics; self.reward = reward; self.policy = policy; self.termination = termination; self.qMembers = qMembers
+        self.latent = latent; self.bins = bins; self.binCount = binCount; self.logStdMin = logStdMin; self.logStdMax = logStdMax
+        self.latentDimensions = latentDimensions; self.actionDimensions = actionDimensions; self.horizon = horizon
+        self.sampleCount = sampleCount; self.cachedRows = cachedRows; self.discount = discount; self.buffers = buffers
+    }
+
+    // MARK: Shared first-layer terms
+
+    private var dynamicsShared: UnsafeMutablePointer<Float> { buffers.shared }
+    private var dynamicsActionColumns: UnsafeMutablePointer<Float> { buffers.shared + dynamics[0].outputDimensions }
+    private var rewardShared: UnsafeMutablePointer<Float> { buffers.shared + dynamics[0].outputDimensions * (1 + actionDimensions) }
+    private var rewardActionColumns: UnsafeMutablePointer<Float> { rewardShared + reward[0].outputDimensions }
+
+    /// `u = W_z z + b` and the transposed action columns `W_a^T` of the first reward and dynamics layers.
+    func prepareSharedTerms() {
+        let (L, A) = (latentDimensions, actionDimensions)
+        for (layer, u, columns) in [(dynamics[0], dynamicsShared, dynamicsActionColumns), (reward[0], rewardShared, rewardActionColumns)] {
+            let m = layer.outputDimensions
+            InferenceKernels.linear(rows: 1, input: latent, inputStride: L, inputDimensions: L, weight: layer.weight, weightStride: L + A,
+                                    bias: layer.bias, outputDimensions: m, output: u, outputStride: m)
+            for j in 0..<A { for o in 0..<m { columns[j * m + o] = layer.weight[o * (L + A) + L + j] } }
+        }
+    }
+
+    // MARK: Returns
+
+    /// The returns `[N]` of the action sequences `actions` `[H, N, A]` (row-major).
+    /// - Returns: a pointer into the buffers, valid until the next call.
+    mutating func returns(actions: UnsafePointer<Float>, using generator: inout some RandomNumberGenerator) -> UnsafePointer<Float> {
+        let (n, L, A, K) = (sampleCount, latentDimensions, actionDimensions, binCount)
+        let width = L + A
+        let xa = buffers.latentAction, out = buffers.headOutput, pre = buffers.preactivation
+        let rewardRow = buffers.rowValues, rolloutReturn = rewardRow + n, alive = rewardRow + 2 * n
+        let q0 = rewardRow + 3 * n, q1 = rewardRow + 4 * n, total = rewardRow + 5 * n
+        let first = hasCache ? cachedRows : 0
+        let m = n - first
+        var d: Float = 1
+        for r in first..<n { rolloutReturn[r] = 0; alive[r] = 1 }
+        for t in 0..<horizon {
+            for r in first..<n { (xa + r * width + L).update(from: actions + (t * n + r) * A, count: A) }
+            let rows = xa + first * width
+            // Reward of (z_t, a_t), then z_{t+1} written over z_t.
+            if t == 0 {
+                firstLayer(reward[0], shared: rewardShared, columns: rewardActionColumns, rows: m, input: rows)
+                run(reward, from: 1, rows: m, input: pre, inputStride: reward[0].outputDimensions, output: out, outputStride: K)
+            } else {
+                run(reward, from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: K)
+            }
+            decode(rows: m, logits: out, into: rewardRow + first)
+            if t == 0 {
+                firstLayer(dynamics[0], shared: dynamicsShared, columns: dynamicsActionColumns, rows: m, input: rows)
+                run(dynamics, from: 1, rows: m, input: pre, inputStride: dynamics[0].outputDimensions, output: rows, outputStride: width)
+            } else {
+                run(dynamics, from: 0, rows: m, input: rows, inputStride: width, output: rows, outputStride: width)
+            }
+            for r in first..<n { rolloutReturn[r] += d * alive[r] * rewardRow[r] }
+            if let termination {
+                run(termination, from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: 1)
+                for r in first..<n where out[r - first] > 0 { alive[r] = 0 }
+            }
+            d *= discount
+        }
+        hasCache = true
+
+        // Terminal value: a policy action at z_H and the mean of two random Q members.
+        let members = qMembers.count
+        let i0 = Int(generator.next() % UInt64(members))
+        var i1 = Int(generator.next() % UInt64(members - 1))
+        if i1 >= i0 { i1 += 1 }
+        for i in 0..<(n * A) { buffers.noise[i] = generator.nextNormal() }
+        run(policy, from: 0, rows: n, input: xa, inputStride: width, output: out, outputStride: 2 * A)
+        let stdScale = 0.5 * (logStdMax - logStdMin)
+        for r in 0..<n {
+            let o = out + r * 2 * A, noise = buffers.noise + r * A, a = xa + r * width + L
+            for j in 0..<A {
+                let logStd = logStdMin + stdScale * (Foundation.tanh(o[A + j]) + 1)
+                a[j] = Foundation.tanh(o[j] + noise[j] * Foundation.exp(logStd))
+            }
+        }
+        for (member, q) in [(i0, q0), (i1, q1)] {
+            run(qMembers[member], from: 0, rows: n, input: xa, inputStride: width, output: out, outputStride: K)
+            decode(rows: n, logits: out, into: q)
+        }
+        for r in 0..<n { total[r] = rolloutReturn[r] + d * alive[r] * ((q0[r] + q1[r]) * 0.5) }
+        return UnsafePointer(total)
+    }
+
+    // MARK: Kernels
+
+    /// `pre = act(LN(u + W_a a))` for the first layer of a head whose latent share `u` is precomputed.
+    private func firstLayer(_ layer: LayerView, shared: UnsafePointer<Float>, columns: UnsafePointer<Float>, rows: Int,
+                            input: UnsafePointer<Float>) {
+        let m = layer.outputDimensions
+        InferenceKernels.sharedPlusNarrowLinear(rows: rows, shared: shared, input: input + latentDimensions, inputStride: latentDimensions + actionDimensions,
+                                                inputDimensions: actionDimensions, transposedWeight: columns, outputDimensions: m,
+                                                output: buffers.preactivation, outputStride: m)
+        InferenceKernels.normalizeRows(rows: rows, buffers.preactivation, stride: m, dimensions: m, bias: nil,
+                                       normWeight: layer.normWeight!, normBias: layer.normBias!, activation: layer.activation!)
+    }
+
+    /// Runs `layers[start...]` on `rows` rows; hidden results alternate between the two hidden buffers.
+    private func run(_ layers: [LayerView], from start: Int, rows: Int, input: UnsafePointer<Float>, inputStride: Int,
+                     output: UnsafeMutablePointer<Float>, outputStride: Int) {
+        var x = input, stride = inputStride
+        for i in start..<layers.count {
+            let layer = layers[i]
+            let isLast = i == layers.count - 1
+            let destination = isLast ? output : (x == UnsafePointer(buffers.hidden0) ? buffers.hidden1 : buffers.hidden0)
+            let destinationStride = isLast ? outputStride : layer.outputDimensions
+            if let activation = layer.activation {
+                InferenceKernels.normedLinear(rows: rows, input: x, inputStride: stride, inputDimensions: layer.inputDimensions,
+                                              weight: layer.weight, weightStride: layer.inputDimensions, bias: layer.bias,
+                                              normWeight: layer.normWeight!, normBias: layer.normBias!, outputDimensions: layer.outputDimensions,
+                                              activation: activation, output: destination, outputStride: destinationStride)
+            } else {
+                InferenceKernels.linear(rows: rows, input: x, inputStride: stride, inputDimensions: layer.inputDimensions,
+                                        weight: layer.weight, weightStride: layer.inputDimensions, bias: layer.bias,
+                                        outputDimensions: layer.outputDimensions, output: destination, outputStride: destinationStride)
+            }
+            x = UnsafePointer(destination)
+            stride = destinationStride
+        }
+    }
+
+    /// Two-hot decoding of `rows` rows of `[K]` logits: `symexp(sum_k softmax(logits)_k bins_k)`.
+    private func decode(rows: Int, logits: UnsafePointer<Float>, into values: UnsafeMutablePointer<Float>) {
+        let k = binCount, e = buffers.bins
+        for r in 0..<rows {
+            let x = logits + r * k
+            var m = -Float.infinity
+            for j in 0..<k { m = Swift.max(m, x[j]) }
+            for j in 0..<k { e[j] = x[j] - m }
+            InferenceKernels.exp(e, count: k)
+            var s: Float = 0, w: Float = 0
+            for j in 0..<k { s += e[j]; w += e[j] * bins[j] }
+            let v = w / s
+            values[r] = (v < 0 ? -1 : 1) * Foundation.expm1(Swift.abs(v))
+        }
+    }
+}

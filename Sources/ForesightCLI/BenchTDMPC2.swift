@@ -1,0 +1,168 @@
+// Foresight — command-line interface
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import ArgumentParser
+import Foundation
+import ForesightKit
+import RLCore
+import TDMPC2
+
+/// `foresight bench tdmpc2`: one TD-MPC2 update and one planned action, timed in the configuration of
+/// the PyTorch reference figures (`../shared/bench/torch_tdmpc2_bench.py`): observation 24, action 6,
+/// batch 256, horizon 3, non-episodic, MPPI 6 x 512 samples, 64 elites, 24 policy trajectories.
+struct BenchTDMPC2: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tdmpc2",
+        abstract: "Time one TD-MPC2 update and one planned action (explore, evaluate), with achieved GFLOP/s.")
+
+    @Option(help: "Model-size preset: 1 or 5 (millions of parameters).") var modelSize = 5
+    @Option(help: "OpenBLAS threads.") var threads = 1
+    @Option(help: "Timed updates (the median is reported).") var updateIterations = 20
+    @Option(help: "Timed planned actions per mode.") var actIterations = 20
+    @Option(help: "Untimed runs before each figure.") var warmup = 3
+    @Option(help: "Time only `update` or `act` (for profiling); both by default.") var only: String?
+    @Flag(help: "Print one JSON object instead of a table.") var json = false
+
+    func validate() throws {
+        guard modelSize == 1 || modelSize == 5 else { throw ValidationError("--model-size must be 1 or 5, got \(modelSize)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be positive, got \(threads)") }
+        guard updateIterations >= 1, actIterations >= 1 else { throw ValidationError("iteration counts must be positive") }
+        guard only == nil || only == "update" || only == "act" else { throw ValidationError("--only must be update or act, got \(only!)") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be >= 0, got \(warmup)") }
+    }
+
+    func run() throws {
+        BLAS.setThreadCount(threads)
+        let size: ModelSize = modelSize == 1 ? .m1 : .m5
+        var c = TDMPC2Configuration(observationShape: [24], actionDimensions: 6, modelSize: size)
+        c.episodeLength = 1000
+        let agent = try TDMPC2Agent(configuration: c, seed: 1)
+        var g = SeededGenerator(seed: 0)
+        let (h, b) = (c.horizon, c.batchSize)
+        let batch = SequenceBatch(observations: .randomNormal([h + 1, b, 24], using: &g),
+                                  actions: .randomUniform([h, b, 6], low: -1, high: 1, using: &g),
+                                  rewards: .randomNormal([h, b, 1], using: &g), terminated: .zeros([h, b, 1]),
+                                  stateValues: .zeros([h + 1, b, 1]))
+        let observation = Tensor.randomNormal([24], using: &g)
+        let load = LoadMonitor()
+
+        let sgemm = Self.sgemmRate(iterations: 20)
+        var start = load.sample()
+        let skip = TimingSummary(median: 0, min: 0, max: 0, samples: 0)
+        var cpu = CPUTimer()
+        let update = only == "act" ? skip : TimingSummary.measure(warmup: warmup, iterations: updateIterations) { cpu.run { agent.update(batch) } }
+        let updateCPU = cpu.median(last: updateIterations)
+        let updateLoad = load.otherCores(since: start)
+        _ = agent.act(observation, isFirstStep: true, mode: .explore)
+        start = load.sample()
+        let explore = only == "update" ? skip : TimingSummary.measure(warmup: warmup, iterations: actIterations) {
+            cpu.run { _ = agent.act(observation, isFirstStep: false, mode: .explore) }
+        }
+        let exploreCPU = cpu.median(last: actIterations)
+        let evaluate = only == "update" ? skip : TimingSummary.measure(warmup: warmup, iterations: actIterations) {
+            cpu.run { _ = agent.act(observation, isFirstStep: false, mode: .evaluate) }
+        }
+        let evaluateCPU = cpu.median(last: actIterations)
+        let actLoad = load.otherCores(since: start)
+        let flops = TDMPC2FlopCount(c)
+        let reference = TDMPC2FlopCount.reference(c)
+        let actMedian = (explore.median + evaluate.median) / 2
+
+        if json {
+            let object: [String: Any] = [
+                "impl": "foresight", "model_size": modelSize, "threads": threads, "parameters": agent.model.parameterCount,
+                "update_ms": update.median, "update_min_ms": update.min, "update_max_ms": update.max,
+                "act_ms": actMedian, "act_explore_ms": explore.median, "act_explore_min_ms": explore.min, "act_explore_max_ms": explore.max,
+                "act_eval_ms": evaluate.median, "act_eval_min_ms": evaluate.min, "act_eval_max_ms": evaluate.max,
+                "update_gflop": flops.update / 1e9, "act_gflop": flops.act / 1e9,
+                "reference_update_gflop": reference.update / 1e9, "reference_act_gflop": reference.act / 1e9,
+                "update_gflops": flops.update / (update.median * 1e6), "act_gflops": flops.act / (actMedian * 1e6),
+                "sgemm_gflops": sgemm, "update_cpu_ms": updateCPU, "act_explore_cpu_ms": exploreCPU, "act_eval_cpu_ms": evaluateCPU, "other_cores_update": updateLoad, "other_cores_act": actLoad,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        #if DEBUG
+        print("note: debug build; benchmark with `swift build -c release` and `.build/release/foresight bench tdmpc2`")
+        #endif
+        print("TD-MPC2 \(modelSize)M (\(agent.model.parameterCount) parameters), obs 24, action 6, batch \(b), horizon \(h), \(threads) thread(s)")
+        print(String(format: "sgemm 512x512x512: %.1f GFLOP/s; other processes used %.2f / %.2f cores (update / act)", sgemm, updateLoad, actLoad))
+        print("call            median ms    min ms    max ms    CPU ms      GFLOP  GFLOP/s  reference GFLOP")
+        for (name, s, cpuTime, f, r) in [("update", update, updateCPU, flops.update, reference.update), ("act explore", explore, exploreCPU, flops.act, reference.act),
+                                         ("act evaluate", evaluate, evaluateCPU, flops.act, reference.act)] {
+            let label = name.padding(toLength: 14, withPad: " ", startingAt: 0)
+            print(label + String(format: " %10.1f %9.1f %9.1f %9.1f %10.2f %8.1f %16.2f", s.median, s.min, s.max, cpuTime, f / 1e9, s.gigaflops(f), r / 1e9))
+        }
+    }
+
+    /// GFLOP/s of a 512 x 512 x 512 sgemm (the MLP shape), median of `iterations`.
+    static func sgemmRate(iterations: Int) -> Double {
+        var g = SeededGenerator(seed: 2)
+        let n = 512
+        let a = Tensor.randomNormal([n, n], using: &g), b = Tensor.randomNormal([n, n], using: &g)
+        var out = [Float](repeating: 0, count: n * n)
+        let s = TimingSummary.measure(warmup: 3, iterations: iterations) {
+            a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in out.withUnsafeMutableBufferPointer { op in
+                BLAS.gemm(ap.baseAddress!, transA: false, bp.baseAddress!, transB: true, op.baseAddress!, m: n, n: n, k: n)
+            } } }
+        }
+        return s.gigaflops(2 * Double(n * n * n))
+    }
+}
+
+// MARK: - CPU time
+
+/// Process CPU time per call (all threads), a figure less disturbed by other processes than wall time
+/// when running on one thread.
+struct CPUTimer {
+    private(set) var samples: [Double] = []
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) * 1e-6
+    }
+
+    mutating func run(_ body: () -> Void) {
+        let start = Self.now()
+        body()
+        samples.append(Self.now() - start)
+    }
+
+    /// The median of the last `n` calls, in milliseconds.
+    func median(last n: Int) -> Double {
+        let s = samples.suffix(n).sorted()
+        return s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+    }
+}
+
+// MARK: - Load
+
+/// CPU time used by other processes (in cores) from `/proc/stat` minus this process's own time.
+struct LoadMonitor {
+    struct Sample { var time: Double; var busy: Double; var own: Double }
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    func sample() -> Sample {
+        let time = Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
+        var busy = 0.0, own = 0.0
+        if let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8), let line = stat.split(separator: "\n").first {
+            let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+            if v.count >= 7 { busy = v[0] + v[1] + v[2] + v[5] + v[6] + (v.count > 7 ? v[7] : 0) }
+        }
+        if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") {
+            let v = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            if v.count > 12 { own = (Double(v[11]) ?? 0) + (Double(v[12]) ?? 0) }
+        }
+        return Sample(time: time, busy: busy, own: own)
+    }
+
+    /// Cores used by other processes since `start`.
+    func otherCores(since start: Sample) -> Double {
+        let end = sample()
+        let dt = end.time - start.time
+        guard dt > 0 else { return 0 }
+        return Swift.max(0, ((end.busy - start.busy) - (end.own - start.own)) / ticks / dt)
+    }
+}

@@ -1,0 +1,111 @@
+// Foresight — TensorCore
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+// MARK: - Allocation-free inference on caller-owned buffers
+
+/// Untracked building blocks for inference that writes into reusable buffers instead of building a
+/// tensor per operation (the MPPI planner evaluates thousands of rows per call with these).
+///
+/// Matrices are row-major with explicit row strides (in elements), so a block can read the latent
+/// columns of a `[z, a]` buffer or write its output into them without copying. Weights use
+/// PyTorch's layout, `[out, in]`. Nothing here allocates.
+public enum InferenceKernels {
+    /// `output[r, 0..<O] = input[r, 0..<I] W^T + bias` for `rows` rows (one GEMM).
+    /// - Parameters:
+    ///   - input: `[rows, I]` with row stride `inputStride`.
+    ///   - weight: `[O, I]` with row stride `weightStride` (`I` for a whole matrix; larger to use its
+    ///     leading columns only).
+    ///   - bias: `[O]`, or nil.
+    ///   - output: `[rows, O]` with row stride `outputStride`; must not overlap `input`.
+    public static func linear(rows: Int, input: UnsafePointer<Float>, inputStride: Int, inputDimensions: Int,
+                              weight: UnsafePointer<Float>, weightStride: Int, bias: UnsafePointer<Float>?, outputDimensions: Int,
+                              output: UnsafeMutablePointer<Float>, outputStride: Int) {
+        guard rows > 0 else { return }
+        BLAS.gemm(input, lda: inputStride, transA: false, weight, ldb: weightStride, transB: true, output, ldc: outputStride,
+                  m: rows, n: outputDimensions, k: inputDimensions)
+        if let bias {
+            for r in 0..<rows {
+                let o = output + r * outputStride
+                for j in 0..<outputDimensions { o[j] += bias[j] }
+            }
+        }
+    }
+
+    /// In place, per row: `x = activation(LayerNorm(x + bias))` (bias optional), over `dimensions`
+    /// columns of `rows` rows with row stride `stride`.
+    /// - Parameters:
+    ///   - normWeight, normBias: `[dimensions]`, the LayerNorm gain and shift.
+    public static func normalizeRows(rows: Int, _ data: UnsafeMutablePointer<Float>, stride: Int, dimensions d: Int,
+                                     bias: UnsafePointer<Float>?, normWeight: UnsafePointer<Float>, normBias: UnsafePointer<Float>,
+                                     activation: NormedActivation, epsilon: Float = 1e-5) {
+        for r in 0..<rows {
+            let x = data + r * stride
+            if let bias { for j in 0..<d { x[j] += bias[j] } }
+            let mean = VectorMath.sum(x, d) / Float(d)
+            let rstd = 1 / (VectorMath.sumOfSquares(x, minus: mean, d) / Float(d) + epsilon).squareRoot()
+            switch activation {
+            case .mish:
+                for j in 0..<d { x[j] = VectorMath.mish((x[j] - mean) * rstd * normWeight[j] + normBias[j]) }
+            case .simNorm(let groupSize):
+                for j in 0..<d { x[j] = (x[j] - mean) * rstd * normWeight[j] + normBias[j] }
+                Tensor.softmaxKernel(x, x, outer: d / groupSize, n: groupSize, inner: 1)
+            case .identity:
+                for j in 0..<d { x[j] = (x[j] - mean) * rstd * normWeight[j] + normBias[j] }
+            }
+        }
+    }
+
+    /// One fused normed-linear block, `output = activation(LayerNorm(input W^T + bias))`: a GEMM,
+    /// then one in-cache pass per row. Strides as in ``linear(rows:input:inputStride:inputDimensions:weight:weightStride:bias:outputDimensions:output:outputStride:)``.
+    public static func normedLinear(rows: Int, input: UnsafePointer<Float>, inputStride: Int, inputDimensions: Int,
+                                    weight: UnsafePointer<Float>, weightStride: Int, bias: UnsafePointer<Float>,
+                                    normWeight: UnsafePointer<Float>, normBias: UnsafePointer<Float>, outputDimensions: Int,
+                                    activation: NormedActivation, epsilon: Float = 1e-5,
+                                    output: UnsafeMutablePointer<Float>, outputStride: Int) {
+        guard rows > 0 else { return }
+        BLAS.gemm(input, lda: inputStride, transA: false, weight, ldb: weightStride, transB: true, output, ldc: outputStride,
+                  m: rows, n: outputDimensions, k: inputDimensions)
+        normalizeRows(rows: rows, output, stride: outputStride, dimensions: outputDimensions, bias: bias,
+                      normWeight: normWeight, normBias: normBias, activation: activation, epsilon: epsilon)
+    }
+
+    /// `output[r, :] = shared + sum_j input[r, j] * transposedWeight[j, :]` for a narrow input
+    /// (`inputDimensions` small, e.g. the action columns of a first layer whose latent share
+    /// `shared = W_z z + b` is the same for every row).
+    /// - Parameters:
+    ///   - shared: `[O]`.
+    ///   - input: `[rows, I]` with row stride `inputStride`.
+    ///   - transposedWeight: `[I, O]`, contiguous.
+    ///   - output: `[rows, O]` with row stride `outputStride`.
+    public static func sharedPlusNarrowLinear(rows: Int, shared: UnsafePointer<Float>, input: UnsafePointer<Float>, inputStride: Int,
+                                              inputDimensions: Int, transposedWeight: UnsafePointer<Float>, outputDimensions d: Int,
+                                              output: UnsafeMutablePointer<Float>, outputStride: Int) {
+        for r in 0..<rows {
+            let o = output + r * outputStride, a = input + r * inputStride
+            o.update(from: shared, count: d)
+            for i in 0..<inputDimensions {
+                let s = a[i], w = transposedWeight + i * d
+                for j in 0..<d { o[j] += s * w[j] }
+            }
+        }
+    }
+
+    /// `x[i] = exp(x[i])` in place (vectorized; relative error about 2e-7).
+    public static func exp(_ x: UnsafeMutablePointer<Float>, count: Int) { VectorMath.exp(x, x, count) }
+
+    /// Calls `body` with the element pointers of `tensors`, all valid for the duration of the call.
+    /// - Precondition: no tensor is empty.
+    public static func withPointers<R>(to tensors: [Tensor], _ body: ([UnsafePointer<Float>]) -> R) -> R {
+        var pointers: [UnsafePointer<Float>] = []
+        pointers.reserveCapacity(tensors.count)
+        func nest(_ i: Int) -> R {
+            if i == tensors.count { return body(pointers) }
+            return tensors[i].withUnsafeBufferPointer { p in
+                precondition(p.count > 0, "withPointers: tensor \(i) is empty")
+                pointers.append(p.baseAddress!)
+                return nest(i + 1)
+            }
+        }
+        return nest(0)
+    }
+}

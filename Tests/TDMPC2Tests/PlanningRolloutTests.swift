@@ -1,0 +1,83 @@
+// Foresight — TDMPC2Tests
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import NN
+import Testing
+@testable import TDMPC2
+import _TestSupport
+
+/// The world model's batched planning rollout equals the generic, tensor-based value estimate, and
+/// MPPI plans the same action through either path.
+@Suite struct PlanningRolloutTests {
+    /// Forwards to a world model through the protocol only, so the planner takes the generic path.
+    final class ProtocolOnly: LatentModel {
+        let model: WorldModel
+        init(_ model: WorldModel) { self.model = model }
+        func next(_ latent: Tensor, _ action: Tensor) -> Tensor { model.next(latent, action) }
+        func predictedReward(_ latent: Tensor, _ action: Tensor) -> Tensor { model.predictedReward(latent, action) }
+        func predictedTermination(_ latent: Tensor) -> Tensor? { model.predictedTermination(latent) }
+        func value(_ latent: Tensor, _ action: Tensor, members: [Int]) -> Tensor { model.value(latent, action, members: members) }
+        func policyAction(_ latent: Tensor, noise: Tensor) -> Tensor { model.policyAction(latent, noise: noise) }
+        var valueMemberCount: Int { model.valueMemberCount }
+    }
+
+    /// A small model whose zero-initialized output layers are randomized, so that returns differ.
+    static func model(episodic: Bool, seed: UInt64) -> WorldModel {
+        var c = TDMPC2Configuration(observationShape: [7], actionDimensions: 3)
+        c.latentDimensions = 16; c.mlpDimensions = 32; c.encoderDimensions = 32; c.qCount = 5
+        c.isEpisodic = episodic
+        c.planner.sampleCount = 40; c.planner.eliteCount = 8; c.planner.policyTrajectoryCount = 6
+        var g = SeededGenerator(seed: seed)
+        let model = WorldModel(c, generator: &g)
+        for p in model.parameters { p.value = p.value + Tensor.randomNormal(p.value.shape, standardDeviation: 0.3, using: &g) }
+        return model
+    }
+
+    @Test(arguments: [false, true])
+    func returnsMatchTheGenericEstimate(episodic: Bool) {
+        let model = Self.model(episodic: episodic, seed: 3)
+        let c = model.configuration
+        let (h, n, a, p) = (c.planner.horizon, c.planner.sampleCount, c.actionDimensions, c.planner.policyTrajectoryCount)
+        var g = SeededGenerator(seed: 4)
+        let latent = model.encode(Tensor.randomNormal([1, 7], using: &g), augmentationGenerator: &g)
+        let planner = MPPIPlanner(configuration: c.planner, actionDimensions: a)
+        let zN = Tensor.concatenate(Array(repeating: latent, count: n), along: 0)
+        let first = Tensor.randomUniform([h, n, a], low: -1, high: 1, using: &g).scalars
+        var second = Tensor.randomUniform([h, n, a], low: -1, high: 1, using: &g).scalars
+        for t in 0..<h { for i in 0..<(p * a) { second[t * n * a + i] = first[t * n * a + i] } }   // policy rows repeat
+        let result = withoutGradients {
+            model.withPlanningRollout(latent: latent, sampleCount: n, cachedRows: p, horizon: h, discount: 0.9) { rollout -> Bool in
+                for actions in [first, second] {
+                    var fast = SeededGenerator(seed: 5), generic = fast
+                    let expected = planner.estimateValue(zN, actions, model: model, discount: 0.9, using: &generic)
+                    let got = actions.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: rollout.returns(actions: $0.baseAddress!, using: &fast), count: n)) }
+                    let scale = expected.map { Swift.abs($0) }.max() ?? 1
+                    #expect(maxAbsDifference(got, expected) <= 1e-4 * Swift.max(scale, 1), "episodic \(episodic): \(got.prefix(4)) vs \(expected.prefix(4))")
+                    #expect(fast == generic, "the rollout must draw exactly what estimateValue draws")
+                }
+                return true
+            }
+        }
+        #expect(result == true, "the world model's heads must take the batched path")
+    }
+
+    @Test func planMatchesTheGenericPlanner() {
+        let model = Self.model(episodic: false, seed: 7)
+        let c = model.configuration
+        var g = SeededGenerator(seed: 8)
+        let latent = withoutGradients { model.encode(Tensor.randomNormal([1, 7], using: &g), augmentationGenerator: &g) }
+        var fastPlanner = MPPIPlanner(configuration: c.planner, actionDimensions: c.actionDimensions)
+        var genericPlanner = fastPlanner
+        var fastGenerator = SeededGenerator(seed: 9), genericGenerator = fastGenerator
+        for step in 0..<3 {
+            for mode in [ActionMode.explore, .evaluate] {
+                let fast = fastPlanner.plan(from: latent, model: model, discount: 0.95, isFirstStep: step == 0, mode: mode, using: &fastGenerator)
+                let generic = genericPlanner.plan(from: latent, model: ProtocolOnly(model), discount: 0.95, isFirstStep: step == 0, mode: mode,
+                                                  using: &genericGenerator)
+                #expect(maxAbsDifference(fast.scalars, generic.scalars) < 1e-4, "step \(step) \(mode): \(fast) vs \(generic)")
+                #expect(maxAbsDifference(fastPlanner.previousMean!.scalars, genericPlanner.previousMean!.scalars) < 1e-4)
+            }
+        }
+        #expect(fastGenerator == genericGenerator)
+    }
+}
