@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Counting", dependencies: ["RLCore"], path: "Environments/Counting"),
 
         // Agents
-        .target(name: "TDMPC2", dependencies: ["RLCore", "NN", "Optimizers", "Checkpoint"], path: "Agents/TDMPC2"),
+        .target(name: "TDMPC2", dependencies: ["RLCore", "NN", "Optimizers", "Checkpoint", "ImageIO"], path: "Agents/TDMPC2"),
 
         // Tools
         .target(name: "ForesightKit", dependencies: ["TensorCore", "NN", "Optimizers", "Checkpoint", "ImageIO", "RLCore", "ClassicControl", "Counting", "TDMPC2"]),

@@ -100,6 +100,11 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     /// Observation shape: `[O]` for vectors, `[C, H, W]` for pixels.
     public var observationShape: [Int]
     public var actionDimensions: Int
+    /// For a `Discrete(n)` action space: `n` (then `actionDimensions == n`, actions are one-hot
+    /// vectors, the policy prior is categorical and planning is over categorical distributions).
+    public var discreteActionCount: Int? = nil
+    /// Temperature of the Gumbel-softmax relaxation that carries policy gradients for discrete actions.
+    public var gumbelTemperature: Float = 1
     // Architecture (5M preset by default)
     public var encoderDimensions = 256, mlpDimensions = 512, latentDimensions = 512, encoderLayerCount = 2
     public var qCount = 5
@@ -172,6 +177,10 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         try check(rho > 0 && rho <= 1, "rho", rho, "in (0, 1]")
         try check(tau >= 0 && tau <= 1, "tau", tau, "in [0, 1]")
         try check(episodeLength >= 1, "episodeLength", episodeLength, ">= 1")
+        if let n = discreteActionCount {
+            try check(n >= 2 && n == actionDimensions, "discreteActionCount", n, "at least 2 and equal to actionDimensions (\(actionDimensions))")
+            try check(gumbelTemperature > 0, "gumbelTemperature", gumbelTemperature, "> 0")
+        }
         try planner.validate(actionDimensions: actionDimensions)
     }
 }

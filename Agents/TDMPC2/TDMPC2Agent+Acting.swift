@@ -15,15 +15,21 @@ extension TDMPC2Agent {
     public func act(_ observation: Tensor, isFirstStep: Bool, mode: ActionMode) -> Tensor {
         precondition(observation.shape == configuration.observationShape,
                      "act: observation shape \(observation.shape) differs from the configured \(configuration.observationShape)")
-        if isFirstStep { planner.reset() }
+        if isFirstStep { planner.reset(); categoricalPlanner?.reset() }
         return withoutGradients {
             var augmentation = actingGenerator.split()
             let z = model.encode(observation.reshaped(to: [1] + observation.shape), augmentationGenerator: &augmentation)
+            if configuration.usesPlanner, var categorical = categoricalPlanner {
+                defer { categoricalPlanner = categorical }
+                return categorical.plan(from: z, model: model, discount: configuration.discount, isFirstStep: isFirstStep,
+                                        mode: mode, using: &actingGenerator)
+            }
             if configuration.usesPlanner {
                 return planner.plan(from: z, model: model, discount: configuration.discount, isFirstStep: isFirstStep,
                                     mode: mode, using: &actingGenerator)
             }
-            let sample = model.pi(z, noise: .randomNormal([1, configuration.actionDimensions], using: &actingGenerator))
+            let noise = Self.policyNoise([1, configuration.actionDimensions], discrete: configuration.discreteActionCount != nil, using: &actingGenerator)
+            let sample = model.pi(z, noise: noise)
             return (mode == .explore ? sample.action : sample.mean).reshaped(to: [configuration.actionDimensions])
         }
     }

@@ -23,6 +23,8 @@ public final class TDMPC2Agent {
     /// Draws for planning and acting.
     public internal(set) var actingGenerator: SeededGenerator
     public var planner: MPPIPlanner
+    /// The planner for `Discrete(n)` action spaces (nil for continuous ones).
+    public var categoricalPlanner: CategoricalPlanner?
     /// Gradient updates taken.
     public internal(set) var updateCount = 0
     /// When set, ``update(_:noise:)`` keeps the last unclipped gradients (for reference tests).
@@ -42,6 +44,7 @@ public final class TDMPC2Agent {
         generator = g.split()
         actingGenerator = g.split()
         planner = MPPIPlanner(configuration: configuration.planner, actionDimensions: configuration.actionDimensions)
+        categoricalPlanner = configuration.discreteActionCount.map { CategoricalPlanner(configuration: configuration.planner, actionCount: $0) }
     }
 }
 
@@ -86,8 +89,18 @@ extension TDMPC2Agent {
     /// Draws the noise of one update from the agent's generator.
     func drawNoise(horizon h: Int, batch b: Int) -> UpdateNoise {
         let a = configuration.actionDimensions
-        return UpdateNoise(tdPair: randomPair(), tdNoise: .randomNormal([h, b, a], using: &generator),
-                           policyNoise: .randomNormal([h + 1, b, a], using: &generator), policyPair: randomPair())
+        return UpdateNoise(tdPair: randomPair(), tdNoise: policyNoise([h, b, a]), policyNoise: policyNoise([h + 1, b, a]), policyPair: randomPair())
+    }
+
+    /// Standard normal draws (Gaussian prior) or standard Gumbel draws (categorical prior).
+    func policyNoise(_ shape: [Int]) -> Tensor {
+        Self.policyNoise(shape, discrete: configuration.discreteActionCount != nil, using: &generator)
+    }
+
+    static func policyNoise(_ shape: [Int], discrete: Bool, using generator: inout some RandomNumberGenerator) -> Tensor {
+        guard discrete else { return .randomNormal(shape, using: &generator) }
+        let n = shape.reduce(1, *)
+        return Tensor(shape: shape, scalars: (0..<n).map { _ in generator.nextGumbel() })
     }
 
     /// Two distinct Q members, uniformly (`randperm(num_q)[:2]`).

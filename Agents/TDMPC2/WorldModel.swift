@@ -101,6 +101,7 @@ public final class WorldModel: Module {
     ///   - z: `[N, L]`.
     ///   - noise: `[N, A]` standard normal draws.
     public func pi(_ z: Tensor, noise: Tensor) -> PolicySample {
+        if configuration.discreteActionCount != nil { return categoricalPi(z, gumbelNoise: noise) }
         let A = configuration.actionDimensions
         let parts = policy(z).chunked(into: 2, along: -1)
         let mean = parts[0]
@@ -113,6 +114,32 @@ public final class WorldModel: Module {
         let entropyScale = scaledLogProb / (squashedLogProb + 1e-8)
         return PolicySample(action: squashedAction, mean: squashedMean, logStd: logStd,
                             entropy: -squashedLogProb, scaledEntropy: -squashedLogProb * entropyScale)
+    }
+}
+
+extension WorldModel {
+    /// The categorical policy prior for `Discrete(n)` actions: the first half of the policy head's
+    /// output are logits. The sample is `one_hot(argmax(logits + g))` for Gumbel noise `g`, with the
+    /// gradient of the Gumbel-softmax relaxation `softmax((logits + g) / temperature)`
+    /// (straight-through); the entropy is the categorical entropy.
+    /// - Parameter gumbelNoise: `[N, n]` standard Gumbel draws.
+    func categoricalPi(_ z: Tensor, gumbelNoise: Tensor) -> PolicySample {
+        let logits = policy(z).chunked(into: 2, along: -1)[0]
+        let perturbed = logits + gumbelNoise
+        let relaxed = (perturbed * (1 / configuration.gumbelTemperature)).softmax()
+        let hard = Self.oneHot(argmaxOf: perturbed)
+        let action = relaxed + (hard - relaxed.detached())
+        let logProbabilities = logits.logSoftmax()
+        let entropy = -(logProbabilities.exp() * logProbabilities).sum(alongAxes: [-1])
+        return PolicySample(action: action, mean: Self.oneHot(argmaxOf: logits), logStd: logits * 0, entropy: entropy, scaledEntropy: entropy)
+    }
+
+    /// One-hot rows `[N, n]` at the argmax of each row (untracked).
+    static func oneHot(argmaxOf x: Tensor) -> Tensor {
+        let n = x.shape[x.rank - 1]
+        var out = [Float](repeating: 0, count: x.count)
+        for (row, index) in x.argmax(alongAxis: -1).enumerated() { out[row * n + index] = 1 }
+        return Tensor(shape: x.shape, scalars: out)
     }
 }
 

@@ -1,0 +1,70 @@
+// Foresight — TDMPC2
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import NN
+import RLCore
+
+// MARK: - Trainer configuration
+
+/// The online training loop's settings (TD-MPC2 `trainer/online_trainer.py`).
+public struct TrainerConfiguration: Codable, Equatable, Sendable {
+    /// Environment steps (agent decisions) to train for.
+    public var steps = 10_000
+    /// Steps of uniformly random actions before the agent acts; `nil` is TD-MPC2's
+    /// `max(1000, 5 · episodeLength)`, capped at half the run.
+    public var seedSteps: Int? = nil
+    /// Gradient updates when the seed steps end (TD-MPC2: as many as seed steps); `nil` = seed steps.
+    public var pretrainingUpdates: Int? = nil
+    /// Gradient updates per environment step afterwards (TD-MPC2: 1).
+    public var updatesPerStep = 1
+    /// Evaluate every this many environment steps (and at the end).
+    public var evaluationInterval = 2_000
+    public var evaluationEpisodes = 10
+    /// Write a checkpoint at the first episode end after this many steps since the last one (and at the end).
+    public var checkpointInterval = 2_000
+    /// Log every this many updates to `updates.csv` / `updates.jsonl`.
+    public var updateLogInterval = 10
+    public var seed: UInt64 = 1
+    public var bufferCapacity = 1_000_000
+    /// The info key holding each observation's auxiliary value (the P-JEPA current-reward target).
+    public var stateValueKey = "success"
+
+    public init() {}
+
+    /// The seed steps used for a task whose episodes last `episodeLength` steps.
+    public func effectiveSeedSteps(episodeLength: Int) -> Int {
+        seedSteps ?? Swift.min(Swift.max(1000, 5 * episodeLength), steps / 2)
+    }
+
+    /// - Throws: ``TrainerError/invalidConfiguration(_:)`` naming the first bad value.
+    public func validate() throws {
+        func check(_ ok: Bool, _ message: String) throws { if !ok { throw TrainerError.invalidConfiguration(message) } }
+        try check(steps >= 1, "steps must be >= 1, got \(steps)")
+        try check((seedSteps ?? 0) >= 0, "seedSteps must be >= 0, got \(seedSteps ?? 0)")
+        try check((pretrainingUpdates ?? 0) >= 0, "pretrainingUpdates must be >= 0, got \(pretrainingUpdates ?? 0)")
+        try check(updatesPerStep >= 0, "updatesPerStep must be >= 0, got \(updatesPerStep)")
+        try check(evaluationInterval >= 1, "evaluationInterval must be >= 1, got \(evaluationInterval)")
+        try check(evaluationEpisodes >= 0, "evaluationEpisodes must be >= 0, got \(evaluationEpisodes)")
+        try check(checkpointInterval >= 1, "checkpointInterval must be >= 1, got \(checkpointInterval)")
+        try check(updateLogInterval >= 1, "updateLogInterval must be >= 1, got \(updateLogInterval)")
+        try check(bufferCapacity >= 1, "bufferCapacity must be >= 1, got \(bufferCapacity)")
+    }
+}
+
+/// Errors from training.
+public enum TrainerError: Error, Equatable, CustomStringConvertible {
+    case unsupportedActionSpace(String)
+    case invalidConfiguration(String)
+    case nonFiniteLoss(step: Int, update: Int, metric: String)
+    case checkpoint(String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedActionSpace(let s): "unsupported action space \(s): expected a bounded Box or a Discrete space"
+        case .invalidConfiguration(let s): "invalid trainer configuration: \(s)"
+        case let .nonFiniteLoss(step, update, metric):
+            "the loss became non-finite (\(metric)) at environment step \(step), update \(update); training stopped and the last good checkpoint is kept"
+        case .checkpoint(let s): "checkpoint: \(s)"
+        }
+    }
+}
