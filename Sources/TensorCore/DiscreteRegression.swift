@@ -53,6 +53,11 @@ public struct DiscreteRegression: Sendable, Equatable, Codable {
         let size = binSize
         for i in 0..<n {
             let v = x.scalars[i]
+            guard !v.isNaN else {
+                // A NaN target gives a NaN row, so losses become NaN and callers can detect it.
+                for j in 0..<k { out[i * k + j] = .nan }
+                continue
+            }
             let s = (v < 0 ? -1 : 1) * Foundation.log1p(Swift.abs(v))
             let c = Swift.min(Swift.max(s, vmin), vmax)
             let pos = (c - vmin) / size

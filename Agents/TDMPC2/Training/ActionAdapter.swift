@@ -21,10 +21,12 @@ public struct ActionAdapter: Sendable, Equatable {
 
     /// - Throws: ``TrainerError/unsupportedActionSpace(_:)`` for a space that is neither a bounded Box nor discrete.
     public init(_ space: any Space<Tensor>) throws {
-        if let box = space as? Box {
+        var base = space
+        while let erased = base as? AnySpace<Tensor> { base = erased.base }
+        if let box = base as? Box {
             guard box.isBounded, box.shape.count == 1 else { throw TrainerError.unsupportedActionSpace("\(space): a bounded rank-1 Box is needed") }
             kind = .box(low: box.low.scalars, high: box.high.scalars)
-        } else if let index = space as? IndexSpace {
+        } else if let index = base as? IndexSpace {
             kind = .discrete(count: index.discrete.count, start: index.discrete.start)
         } else {
             throw TrainerError.unsupportedActionSpace("\(space)")

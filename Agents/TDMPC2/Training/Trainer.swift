@@ -147,7 +147,7 @@ public final class Trainer {
             state.episode += 1
             if state.step >= state.nextEvaluationStep || state.step >= configuration.steps {
                 tick()
-                let result = try evaluate(episodes: configuration.evaluationEpisodes, index: state.evaluations.count)
+                let result = try evaluate(episodes: configuration.evaluationEpisodes, index: state.step)
                 state.evaluations.append(result)
                 try evaluationLog.append([Double(result.step), result.meanReturn, result.meanLength, result.successRate])
                 onEvent(.evaluation(result))
@@ -193,7 +193,14 @@ public final class Trainer {
     }
 
     /// Runs `episodes` evaluation episodes (no exploration noise) on the evaluation environment.
+    ///
+    /// Evaluation draws from its own generator (derived from the run seed and `index`) and restores
+    /// the agent's acting state afterwards, so evaluating never changes the training trajectory.
+    /// - Parameter index: keys the evaluation seeds (the trainer passes the environment step).
     public func evaluate(episodes: Int, index: Int) throws -> EvaluationResult {
+        let savedGenerator = agent.actingGenerator, savedPlanner = agent.planner, savedCategorical = agent.categoricalPlanner
+        agent.actingGenerator = SeededGenerator(seed: episodeSeed(index, evaluation: 1 << 20))
+        defer { agent.actingGenerator = savedGenerator; agent.planner = savedPlanner; agent.categoricalPlanner = savedCategorical }
         var returns: [Double] = [], lengths: [Double] = [], successes: [Double] = []
         for k in 0..<episodes {
             var (observation, _) = try evaluationEnvironment.reset(seed: episodeSeed(k, evaluation: index), options: [:])

@@ -1,0 +1,147 @@
+// Foresight — TDMPC2Tests
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+import NN
+import RLCore
+import Testing
+@testable import TDMPC2
+import _TestSupport
+
+/// A 1-D reach task: position x in [-1, 1], action a in [-1, 1] moves x by 0.25 a, reward -|x - 0.5|.
+/// 16 steps per episode. Optionally returns a NaN reward from a given global step on.
+struct Reach: Environment {
+    var x: Float = 0
+    var generator = SeededGenerator(seed: 0)
+    var nanAfter: Int? = nil
+    var discrete = false
+    var taken = 0
+    var observationSpace: Box { Box(low: -1, high: 1, shape: [2]) }
+    var actionSpace: AnySpace<Tensor> { discrete ? AnySpace(IndexSpace(Discrete(3))) : AnySpace(Box(low: -1, high: 1, shape: [1])) }
+    mutating func reset(seed: UInt64?, options: ResetOptions) throws -> (observation: Tensor, info: [String: Double]) {
+        if let seed { generator = SeededGenerator(seed: seed) }
+        x = 2 * generator.nextUniform() - 1
+        return (Tensor([x, 0.5]), [:])
+    }
+    mutating func step(_ action: Tensor) throws -> Step<Tensor> {
+        let a: Float = discrete ? action.scalars[0] - 1 : action.scalars[0]
+        x = Swift.min(Swift.max(x + 0.25 * a, -1), 1)
+        taken += 1
+        var reward = -Swift.abs(x - 0.5)
+        if let nanAfter, taken > nanAfter { reward = .nan }
+        return Step(observation: Tensor([x, 0.5]), reward: reward, isTruncated: false, info: ["success": Swift.abs(x - 0.5) < 0.15 ? 1 : 0])
+    }
+}
+
+@Suite(.serialized) struct TrainerTests {
+    static func agentConfiguration(discrete: Bool = false) -> TDMPC2Configuration {
+        var c = TDMPC2Configuration(observationShape: [2], actionDimensions: discrete ? 3 : 1, modelSize: .m1)
+        c.latentDimensions = 16; c.mlpDimensions = 32; c.encoderDimensions = 32; c.batchSize = 16; c.horizon = 3
+        c.planner.sampleCount = 64; c.planner.eliteCount = 8; c.planner.policyTrajectoryCount = 4; c.planner.iterations = 3
+        c.episodeLength = 16
+        c.isEpisodic = true
+        if discrete { c.discreteActionCount = 3 }
+        return c
+    }
+
+    static func trainerConfiguration(steps: Int) -> TrainerConfiguration {
+        var t = TrainerConfiguration()
+        t.steps = steps; t.seedSteps = 64; t.pretrainingUpdates = 20; t.evaluationInterval = 64; t.evaluationEpisodes = 2
+        t.checkpointInterval = 32; t.updateLogInterval = 5; t.seed = 3
+        return t
+    }
+
+    static func makeTrainer(_ dir: URL, steps: Int, nanAfter: Int? = nil, discrete: Bool = false) throws -> Trainer {
+        let agent = try TDMPC2Agent(configuration: agentConfiguration(discrete: discrete), seed: 11)
+        return try Trainer(configuration: trainerConfiguration(steps: steps), agent: agent, environmentID: "Reach", episodeLength: 16,
+                           runDirectory: dir) { OrderEnforcing(TimeLimit(Reach(nanAfter: nanAfter, discrete: discrete), maxEpisodeSteps: 16)) }
+    }
+
+    static func temporaryDirectory(_ name: String) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("foresight-\(name)-\(UUID().uuidString)")
+        return url
+    }
+
+    @Test func shortRunWritesLogsCurveSummaryAndCheckpoint() throws {
+        let dir = Self.temporaryDirectory("run")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trainer = try Self.makeTrainer(dir, steps: 128)
+        var events = 0
+        let summary = try trainer.run { _ in events += 1 }
+        #expect(summary.steps == 128 && summary.episodes == 8)
+        #expect(summary.updates == 20 + (128 - 64))
+        #expect(summary.evaluations.count == 2 && summary.finalEvaluationReturn != nil)
+        for name in ["updates.csv", "updates.jsonl", "episodes.csv", "episodes.jsonl", "evaluations.csv", "learning_curve.svg", "summary.json", "checkpoint/agent.safetensors", "checkpoint/buffer.safetensors", "checkpoint/trainer.json"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "missing \(name)")
+        }
+        let csv = try String(contentsOf: dir.appendingPathComponent("episodes.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(csv.first == "step,episode,return,length,success" && csv.count == 9)
+        let jsonl = try String(contentsOf: dir.appendingPathComponent("updates.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(jsonl.count == summary.updates / 5)
+        #expect(try JSONSerialization.jsonObject(with: Data(jsonl[0].utf8)) is [String: Any])
+        #expect(events > 0)
+    }
+
+    @Test func resumedRunEqualsUninterruptedRun() throws {
+        BLAS.setThreadCount(1)
+        let straight = Self.temporaryDirectory("straight"), split = Self.temporaryDirectory("split")
+        defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: split) }
+        let a = try Self.makeTrainer(straight, steps: 160)
+        let summaryA = try a.run()
+        let first = try Self.makeTrainer(split, steps: 96)
+        _ = try first.run()
+        let second = try Self.makeTrainer(split, steps: 160)
+        try second.resume()
+        #expect(second.completedSteps == 96)
+        let summaryB = try second.run()
+        // The resumed run also evaluated where it stopped (step 96); evaluations never change training.
+        #expect(summaryA.evaluations == summaryB.evaluations.filter { $0.step != 96 })
+        #expect(a.agent.model.stateDict() == second.agent.model.stateDict())
+        let logA = try String(contentsOf: straight.appendingPathComponent("episodes.csv"), encoding: .utf8)
+        let logB = try String(contentsOf: split.appendingPathComponent("episodes.csv"), encoding: .utf8)
+        #expect(logA == logB)
+    }
+
+    @Test func nonFiniteLossStopsAndKeepsTheLastCheckpoint() throws {
+        let dir = Self.temporaryDirectory("nan")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Rewards turn NaN after 100 steps of the training environment.
+        let trainer = try Self.makeTrainer(dir, steps: 200, nanAfter: 100)
+        #expect(throws: TrainerError.self) { try trainer.run() }
+        let restarted = try Self.makeTrainer(dir, steps: 200)
+        try restarted.resume()
+        #expect(restarted.completedSteps > 0 && restarted.completedSteps <= 112)
+        #expect(restarted.agent.model.parameters.allSatisfy { $0.value.scalars.allSatisfy(\.isFinite) })
+    }
+
+    @Test func brokenCheckpointIsRefusedWithAClearError() throws {
+        let dir = Self.temporaryDirectory("broken")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Self.makeTrainer(dir, steps: 64).run()
+        let agentFile = dir.appendingPathComponent("checkpoint/agent.safetensors")
+        var data = try Data(contentsOf: agentFile)
+        data = data.prefix(data.count / 2)
+        try data.write(to: agentFile)
+        let trainer = try Self.makeTrainer(dir, steps: 64)
+        #expect(throws: (any Error).self) { try trainer.resume() }
+        // A checkpoint of another configuration is refused by the agent.
+        _ = try Self.makeTrainer(Self.temporaryDirectory("other"), steps: 1)
+        var c = Self.agentConfiguration(); c.latentDimensions = 24
+        let other = try TDMPC2Agent(configuration: c, seed: 1)
+        let good = try TDMPC2Agent(configuration: Self.agentConfiguration(), seed: 1)
+        let file = Self.temporaryDirectory("agent").appendingPathExtension("safetensors")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try good.save(to: file)
+        #expect(throws: AgentError.self) { try other.load(from: file) }
+    }
+
+    @Test func discreteActionsTrainWithTheCategoricalPlanner() throws {
+        let dir = Self.temporaryDirectory("discrete")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trainer = try Self.makeTrainer(dir, steps: 96, discrete: true)
+        let summary = try trainer.run()
+        #expect(summary.steps == 96 && summary.updates > 0)
+        let action = trainer.agent.act(Tensor([0, 0.5]), isFirstStep: true, mode: .explore)
+        #expect(action.shape == [3] && action.scalars.filter { $0 == 1 }.count == 1 && action.sum().scalar == 1)
+    }
+}
