@@ -11,6 +11,8 @@ struct Foresight: ParsableCommand {
         abstract: "Model-based reinforcement learning on the CPU: environments, TD-MPC2 agents, studies, benchmarks.",
         subcommands: [
             // One file per subcommand; add new ones here.
+            Train.self,
+            Evaluate.self,
             Bench.self,
             Envs.self,
             RolloutCommand.self,

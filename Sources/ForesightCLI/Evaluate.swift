@@ -1,0 +1,36 @@
+// Foresight — command-line interface
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import ArgumentParser
+import Foundation
+import ForesightKit
+
+/// `foresight evaluate`: evaluation episodes with a trained run's last checkpoint.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Evaluate the last checkpoint of a training run (prints and writes evaluation.json).")
+
+    @Option(name: .customLong("run-dir"), help: "The run directory written by `foresight train`.") var runDir: String
+    @Option(help: "Evaluation episodes.") var episodes = 10
+    @Option(help: "OpenBLAS threads.") var threads = 1
+
+    func run() throws {
+        guard episodes >= 1 else { throw ValidationError("--episodes must be >= 1, got \(episodes)") }
+        BLAS.setThreadCount(Swift.max(threads, 1))
+        let directory = URL(fileURLWithPath: runDir)
+        do {
+            let run = try RunConfiguration.load(from: directory.appendingPathComponent("run.json"))
+            guard Trainer.hasCheckpoint(in: directory) else { throw ValidationError("\(directory.path) has no checkpoint to evaluate") }
+            let setup = try TrainingRun(run, runDirectory: directory)
+            try setup.trainer.resume()
+            let result = try setup.trainer.evaluate(episodes: episodes, index: 1_000_000)
+            for (i, r) in result.returns.enumerated() { print("episode \(i): return \(String(format: "%.4f", r))") }
+            print("mean return \(String(format: "%.4f", result.meanReturn)) over \(episodes) episodes, mean length \(String(format: "%.1f", result.meanLength))"
+                  + (result.successRate.map { ", success rate \(String(format: "%.2f", $0))" } ?? ""))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(result).write(to: directory.appendingPathComponent("evaluation.json"), options: .atomic)
+        } catch let error as ValidationError { throw error } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+}

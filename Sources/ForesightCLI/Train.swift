@@ -1,0 +1,135 @@
+// Foresight — command-line interface
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import ArgumentParser
+import Foundation
+import ForesightKit
+
+/// `foresight train`: online TD-MPC2 training with evaluation, logs, checkpoints and resume.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a TD-MPC2 agent online on an environment.",
+        discussion: """
+        Writes into the run directory: run.json (the configuration), updates/episodes/evaluations as CSV and
+        JSON lines, learning_curve.svg, checkpoint/ (agent, replay buffer, trainer state; written atomically)
+        and summary.json. --resume continues a stopped run from its last checkpoint; with the same seed and
+        one OpenBLAS thread the result equals an uninterrupted run.
+        """)
+
+    @Option(help: "Environment id (see `foresight envs`).") var env: String?
+    @Option(help: "Which heads shape the encoder: reward, q, reward+q, none, random, current-reward, joint-reward, reward-only, transition-only.")
+    var aux: String?
+    @Option(name: .customLong("model-size"), help: "TD-MPC2 model-size preset: 1, 5, 19, 48 or 317 (millions of parameters).") var modelSize: Int?
+    @Option(help: "Environment steps to train for.") var steps: Int?
+    @Option(help: "Random seed (environment episodes, initialization, updates, planning).") var seed: UInt64?
+    @Option(name: .customLong("run-dir"), help: "Run directory (default runs/<env>-<seed>).") var runDir: String?
+    @Option(help: "A JSON run configuration (see README); command-line options override it.") var config: String?
+    @Flag(help: "Continue the run in --run-dir from its last checkpoint.") var resume = false
+    @Option(name: .customLong("seed-steps"), help: "Random-action steps before the agent acts (default: TD-MPC2's max(1000, 5 x episode length), at most half the run).")
+    var seedSteps: Int?
+    @Option(name: .customLong("eval-interval"), help: "Evaluate every N environment steps.") var evalInterval: Int?
+    @Option(name: .customLong("eval-episodes"), help: "Episodes per evaluation.") var evalEpisodes: Int?
+    @Option(name: .customLong("checkpoint-interval"), help: "Checkpoint every N environment steps (at episode ends).") var checkpointInterval: Int?
+    @Option(help: "Training and planning horizon.") var horizon: Int?
+    @Option(name: .customLong("batch-size"), help: "Update batch size.") var batchSize: Int?
+    @Option(help: "OpenBLAS threads.") var threads: Int = 1
+    @Flag(name: .customLong("no-progress"), help: "Plain log lines even on a terminal.") var noProgress = false
+
+    func run() throws {
+        do { try train() } catch let error as ValidationError { throw error } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    func train() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be >= 1, got \(threads)") }
+        BLAS.setThreadCount(threads)
+        var run: RunConfiguration
+        var directory: URL
+        if resume {
+            guard let runDir else { throw ValidationError("--resume needs --run-dir") }
+            directory = URL(fileURLWithPath: runDir)
+            run = try RunConfiguration.load(from: directory.appendingPathComponent("run.json"))
+            if let steps { run.trainer.steps = steps }
+        } else {
+            if let config { run = try RunConfiguration.load(from: URL(fileURLWithPath: config)) } else {
+                guard let env else { throw ValidationError("--env is required (or --config FILE); see `foresight envs`") }
+                run = RunConfiguration(environment: env)
+            }
+            if let env { run.environment = env }
+            if let aux { run.aux = aux }
+            if let modelSize { run.modelSize = modelSize }
+            if let steps { run.trainer.steps = steps }
+            if let seed { run.trainer.seed = seed }
+            if let seedSteps { run.trainer.seedSteps = seedSteps }
+            if let evalInterval { run.trainer.evaluationInterval = evalInterval }
+            if let evalEpisodes { run.trainer.evaluationEpisodes = evalEpisodes }
+            if let checkpointInterval { run.trainer.checkpointInterval = checkpointInterval }
+            if let horizon { run.agent.horizon = horizon }
+            if let batchSize { run.agent.batchSize = batchSize }
+            directory = URL(fileURLWithPath: runDir ?? "runs/\(run.environment)-\(run.trainer.seed)")
+            if Trainer.hasCheckpoint(in: directory) {
+                throw ValidationError("\(directory.path) already holds a run; use --resume to continue it or choose another --run-dir")
+            }
+        }
+        let setup = try TrainingRun(run, runDirectory: directory)
+        if resume { try setup.trainer.resume() } else { try run.save(to: directory.appendingPathComponent("run.json")) }
+        let progress = ProgressReporter(totalSteps: run.trainer.steps, startStep: setup.trainer.completedSteps, interactive: !noProgress && isatty(1) == 1)
+        print("foresight train: \(run.environment), model size \(run.modelSize) (\(setup.agent.model.parameterCount) parameters), aux \(run.aux), seed \(run.trainer.seed), \(run.trainer.steps) steps, run dir \(directory.path)")
+        let summary = try setup.trainer.run { progress.handle($0) }
+        progress.finish()
+        print("done: \(summary.steps) steps, \(summary.updates) updates, \(summary.episodes) episodes in \(String(format: "%.1f", summary.wallClockSeconds)) s (\(String(format: "%.1f", summary.stepsPerSecond)) steps/s)")
+        if let r = summary.finalEvaluationReturn {
+            print("final evaluation return \(String(format: "%.3f", r)), best \(String(format: "%.3f", summary.bestEvaluationReturn ?? r))"
+                  + (summary.successRate.map { ", success rate \(String(format: "%.2f", $0))" } ?? ""))
+        }
+        print("summary: \(directory.appendingPathComponent("summary.json").path)")
+    }
+}
+
+/// Draws a one-line progress bar on a terminal, plain log lines otherwise.
+final class ProgressReporter {
+    let totalSteps: Int, interactive: Bool
+    let start = Date()
+    let startStep: Int
+    var step = 0, lastReturn: Double?, lastLoss: Double?, lastEval: Double?, lastPrint = Date.distantPast
+
+    init(totalSteps: Int, startStep: Int, interactive: Bool) {
+        self.totalSteps = totalSteps
+        self.startStep = startStep
+        self.interactive = interactive
+        step = startStep
+    }
+
+    func handle(_ event: TrainerEvent) {
+        switch event {
+        case .pretraining(let n): line("pretraining: \(n) updates on the seed data")
+        case let .update(s, _, m): step = s; lastLoss = Double(m.totalLoss)
+        case let .episode(s, _, r, _, _): step = s; lastReturn = r
+        case .evaluation(let e):
+            lastEval = e.meanReturn
+            line("eval @\(e.step): return \(String(format: "%.3f", e.meanReturn))" + (e.successRate.map { ", success \(String(format: "%.2f", $0))" } ?? ""))
+        case .checkpoint(let s): if !interactive { line("checkpoint @\(s)") }
+        }
+        draw()
+    }
+
+    func draw() {
+        let now = Date()
+        guard now.timeIntervalSince(lastPrint) > (interactive ? 0.2 : 10) else { return }
+        lastPrint = now
+        let elapsed = now.timeIntervalSince(start)
+        let rate = Double(step - startStep) / Swift.max(elapsed, 1e-9)
+        let left = rate > 0 ? Double(totalSteps - step) / rate : 0
+        let fraction = Double(step) / Double(Swift.max(totalSteps, 1))
+        let bar = String(repeating: "#", count: Int(fraction * 24)) + String(repeating: ".", count: 24 - Int(fraction * 24))
+        let text = "[\(bar)] \(step)/\(totalSteps)  return \(lastReturn.map { String(format: "%.2f", $0) } ?? "-")  loss \(lastLoss.map { String(format: "%.3f", $0) } ?? "-")  \(String(format: "%.1f", rate)) steps/s  \(Int(left)) s left"
+        if interactive { FileHandle.standardOutput.write(Data(("\r" + text).utf8)) } else { print(text) }
+    }
+
+    func line(_ text: String) {
+        if interactive { print("\r\u{1B}[K" + text) } else { print(text) }
+    }
+
+    func finish() { if interactive { print("") } }
+}

@@ -1,0 +1,137 @@
+// Foresight — ForesightKit
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+
+// MARK: - Run configuration
+
+/// Agent settings a run may override; `nil` keeps the model-size preset or TD-MPC2's default.
+public struct AgentOverrides: Codable, Equatable, Sendable {
+    public var latentDimensions: Int?, mlpDimensions: Int?, encoderDimensions: Int?, encoderLayerCount: Int?, qCount: Int?
+    public var pixelChannels: Int?, shiftAugmentation: Bool?
+    public var horizon: Int?, batchSize: Int?, learningRate: Float?, rho: Float?, discount: Float?
+    public var plannerIterations: Int?, plannerSamples: Int?, plannerElites: Int?, plannerPolicyTrajectories: Int?
+    public var usesPlanner: Bool?
+    /// Train a termination head and stop bootstrapping at terminal states (default: on, which is
+    /// correct for every task; a task that never terminates learns to predict 0).
+    public var episodic: Bool?
+
+    public init() {}
+
+    func apply(to c: inout TDMPC2Configuration) {
+        if let v = latentDimensions { c.latentDimensions = v }
+        if let v = mlpDimensions { c.mlpDimensions = v }
+        if let v = encoderDimensions { c.encoderDimensions = v }
+        if let v = encoderLayerCount { c.encoderLayerCount = v }
+        if let v = qCount { c.qCount = v }
+        if let v = pixelChannels { c.pixelChannels = v }
+        if let v = shiftAugmentation { c.shiftAugmentation = v }
+        if let v = horizon { c.horizon = v; c.planner.horizon = v }
+        if let v = batchSize { c.batchSize = v }
+        if let v = learningRate { c.learningRate = v }
+        if let v = rho { c.rho = v }
+        if let v = discount { c.discountOverride = v }
+        if let v = plannerIterations { c.planner.iterations = v }
+        if let v = plannerSamples { c.planner.sampleCount = v }
+        if let v = plannerElites { c.planner.eliteCount = v }
+        if let v = plannerPolicyTrajectories { c.planner.policyTrajectoryCount = v }
+        if let v = usesPlanner { c.usesPlanner = v }
+        c.isEpisodic = episodic ?? true
+    }
+}
+
+/// Everything that defines a training run; saved as `run.json` in the run directory so that
+/// `--resume` and `evaluate` rebuild the same environment and agent.
+public struct RunConfiguration: Codable, Equatable, Sendable {
+    public var environment: String
+    /// Environment construction options (numbers, strings, Booleans).
+    public var environmentOptions: [String: String] = [:]
+    public var modelSize: Int = 1
+    /// Auxiliary routing preset (see `AuxiliaryRouting(parsing:)`).
+    public var aux: String = "reward+q"
+    public var trainer = TrainerConfiguration()
+    public var agent = AgentOverrides()
+
+    public init(environment: String) { self.environment = environment }
+
+    /// Reads a JSON run configuration.
+    /// - Throws: ``RunError/malformedConfiguration(path:reason:)`` naming the problem.
+    public static func load(from url: URL) throws -> RunConfiguration {
+        guard let data = try? Data(contentsOf: url) else { throw RunError.malformedConfiguration(path: url.path, reason: "cannot read the file") }
+        do { return try JSONDecoder().decode(RunConfiguration.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
+            throw RunError.malformedConfiguration(path: url.path, reason: "missing key \"\(key.stringValue)\"")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw RunError.malformedConfiguration(path: url.path, reason: "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
+        } catch {
+            throw RunError.malformedConfiguration(path: url.path, reason: "\(error)")
+        }
+    }
+
+    /// Writes `run.json` atomically.
+    public func save(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: url, options: .atomic)
+    }
+
+    /// Environment options as typed values (numbers and Booleans parsed, the rest strings).
+    var parsedOptions: EnvironmentOptions {
+        var options: EnvironmentOptions = [:]
+        for (k, v) in environmentOptions {
+            if let d = Double(v) { options[k] = .number(d) } else if v == "true" || v == "false" { options[k] = .bool(v == "true") } else { options[k] = .string(v) }
+        }
+        return options
+    }
+}
+
+/// Errors from setting up a run.
+public enum RunError: Error, Equatable, CustomStringConvertible {
+    case malformedConfiguration(path: String, reason: String)
+    case invalidValue(String)
+    case runDirectoryInUse(String)
+
+    public var description: String {
+        switch self {
+        case let .malformedConfiguration(path, reason): "malformed run configuration \(path): \(reason)"
+        case .invalidValue(let s): s
+        case .runDirectoryInUse(let s): s
+        }
+    }
+}
+
+// MARK: - Building a run
+
+/// A training run assembled from a ``RunConfiguration``: environment factory, agent and trainer.
+public struct TrainingRun {
+    public let configuration: RunConfiguration
+    public let agent: TDMPC2Agent
+    public let trainer: Trainer
+
+    /// Builds the environment from `registry`, derives the agent's shapes from its spaces, and
+    /// creates the trainer in `runDirectory`.
+    /// - Throws: `RegistryError` for an unknown id (with suggestions), ``RunError`` and
+    ///   ``ConfigurationError`` for bad values, ``TrainerError`` for unsupported spaces.
+    public init(_ configuration: RunConfiguration, runDirectory: URL, registry: EnvironmentRegistry = .standard) throws {
+        self.configuration = configuration
+        let spec = try registry.spec(configuration.environment)
+        let options = configuration.parsedOptions
+        let makeEnvironment = { try registry.make(configuration.environment, options: options) }
+        let probe = try makeEnvironment()
+        let adapter = try ActionAdapter(probe.actionSpace)
+        guard let observationBox = probe.observationSpace as? Box else {
+            throw RunError.invalidValue("environment \(configuration.environment) has observation space \(probe.observationSpace); a Box is needed")
+        }
+        guard let size = ModelSize(rawValue: configuration.modelSize) else {
+            throw RunError.invalidValue("invalid model size \(configuration.modelSize): expected one of \(ModelSize.allCases.map(\.rawValue))")
+        }
+        var agentConfiguration = TDMPC2Configuration(observationShape: observationBox.shape, actionDimensions: adapter.agentDimensions, modelSize: size)
+        agentConfiguration.discreteActionCount = adapter.discreteCount
+        agentConfiguration.routing = try AuxiliaryRouting(parsing: configuration.aux)
+        let episodeLength = spec.maxEpisodeSteps ?? 1000
+        agentConfiguration.episodeLength = episodeLength
+        configuration.agent.apply(to: &agentConfiguration)
+        agent = try TDMPC2Agent(configuration: agentConfiguration, seed: configuration.trainer.seed)
+        trainer = try Trainer(configuration: configuration.trainer, agent: agent, environmentID: configuration.environment,
+                              episodeLength: episodeLength, runDirectory: runDirectory, makeEnvironment: makeEnvironment)
+    }
+}
