@@ -54,6 +54,19 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
 
     public init(environment: String) { self.environment = environment }
 
+    enum CodingKeys: String, CodingKey { case environment, environmentOptions, modelSize, aux, trainer, agent }
+
+    /// Decodes a configuration in which every key but `environment` may be left out.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        environment = try c.decode(String.self, forKey: .environment)
+        environmentOptions = try c.decodeIfPresent([String: String].self, forKey: .environmentOptions) ?? [:]
+        modelSize = try c.decodeIfPresent(Int.self, forKey: .modelSize) ?? 1
+        aux = try c.decodeIfPresent(String.self, forKey: .aux) ?? "reward+q"
+        trainer = try c.decodeIfPresent(TrainerConfiguration.self, forKey: .trainer) ?? TrainerConfiguration()
+        agent = try c.decodeIfPresent(AgentOverrides.self, forKey: .agent) ?? AgentOverrides()
+    }
+
     /// Reads a JSON run configuration.
     /// - Throws: ``RunError/malformedConfiguration(path:reason:)`` naming the problem.
     public static func load(from url: URL) throws -> RunConfiguration {

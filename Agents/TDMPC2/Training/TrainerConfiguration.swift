@@ -31,6 +31,28 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
+    enum CodingKeys: String, CodingKey {
+        case steps, seedSteps, pretrainingUpdates, updatesPerStep, evaluationInterval, evaluationEpisodes, checkpointInterval
+        case updateLogInterval, seed, bufferCapacity, stateValueKey
+    }
+
+    /// Decodes settings in which any key may be left out (its default applies).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = TrainerConfiguration()
+        steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? d.steps
+        seedSteps = try c.decodeIfPresent(Int.self, forKey: .seedSteps)
+        pretrainingUpdates = try c.decodeIfPresent(Int.self, forKey: .pretrainingUpdates)
+        updatesPerStep = try c.decodeIfPresent(Int.self, forKey: .updatesPerStep) ?? d.updatesPerStep
+        evaluationInterval = try c.decodeIfPresent(Int.self, forKey: .evaluationInterval) ?? d.evaluationInterval
+        evaluationEpisodes = try c.decodeIfPresent(Int.self, forKey: .evaluationEpisodes) ?? d.evaluationEpisodes
+        checkpointInterval = try c.decodeIfPresent(Int.self, forKey: .checkpointInterval) ?? d.checkpointInterval
+        updateLogInterval = try c.decodeIfPresent(Int.self, forKey: .updateLogInterval) ?? d.updateLogInterval
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+        bufferCapacity = try c.decodeIfPresent(Int.self, forKey: .bufferCapacity) ?? d.bufferCapacity
+        stateValueKey = try c.decodeIfPresent(String.self, forKey: .stateValueKey) ?? d.stateValueKey
+    }
+
     /// The seed steps used for a task whose episodes last `episodeLength` steps.
     public func effectiveSeedSteps(episodeLength: Int) -> Int {
         seedSteps ?? Swift.min(Swift.max(1000, 5 * episodeLength), steps / 2)
