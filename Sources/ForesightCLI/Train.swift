@@ -76,6 +76,7 @@ struct Train: ParsableCommand {
         if resume { try setup.trainer.resume() } else { try run.save(to: directory.appendingPathComponent("run.json")) }
         let progress = ProgressReporter(totalSteps: run.trainer.steps, startStep: setup.trainer.completedSteps, interactive: !noProgress && isatty(1) == 1)
         print("foresight train: \(run.environment), model size \(run.modelSize) (\(setup.agent.model.parameterCount) parameters), aux \(run.aux), seed \(run.trainer.seed), \(run.trainer.steps) steps, run dir \(directory.path)")
+        fflush(nil)
         let summary = try setup.trainer.run { progress.handle($0) }
         progress.finish()
         print("done: \(summary.steps) steps, \(summary.updates) updates, \(summary.episodes) episodes in \(String(format: "%.1f", summary.wallClockSeconds)) s (\(String(format: "%.1f", summary.stepsPerSecond)) steps/s)")
@@ -124,12 +125,13 @@ final class ProgressReporter {
         let fraction = Double(step) / Double(Swift.max(totalSteps, 1))
         let bar = String(repeating: "#", count: Int(fraction * 24)) + String(repeating: ".", count: 24 - Int(fraction * 24))
         let text = "[\(bar)] \(step)/\(totalSteps)  return \(lastReturn.map { String(format: "%.2f", $0) } ?? "-")  loss \(lastLoss.map { String(format: "%.3f", $0) } ?? "-")  \(String(format: "%.1f", rate)) steps/s  \(Int(left)) s left"
-        if interactive { FileHandle.standardOutput.write(Data(("\r" + text).utf8)) } else { print(text) }
+        emit(interactive ? "\r" + text : text + "\n")
     }
 
-    func line(_ text: String) {
-        if interactive { print("\r\u{1B}[K" + text) } else { print(text) }
-    }
+    func line(_ text: String) { emit(interactive ? "\r\u{1B}[K" + text + "\n" : text + "\n") }
 
-    func finish() { if interactive { print("") } }
+    func finish() { if interactive { emit("\n") } }
+
+    /// Unbuffered, so progress shows up at once in logs and pipes.
+    func emit(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
 }

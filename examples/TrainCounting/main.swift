@@ -34,6 +34,7 @@ do {
             print("  step \(e.step): evaluation return \(String(format: "%.2f", e.meanReturn)), success \(String(format: "%.2f", e.successRate ?? 0))")
         default: break
         }
+        fflush(nil)
     }
     print(String(format: "Trained in %.0f s (%.1f steps/s, %d updates).", summary.wallClockSeconds, summary.stepsPerSecond, summary.updates))
 
