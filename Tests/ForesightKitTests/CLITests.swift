@@ -1,0 +1,90 @@
+// Foresight — ForesightKitTests
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+import Testing
+
+/// End-to-end tests of the `foresight` executable built next to the test bundle.
+@Suite(.serialized) struct CLITests {
+    struct Result { var status: Int32; var output: String; var error: String }
+
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("foresight")
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile(), errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self), error: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() -> URL { FileManager.default.temporaryDirectory.appendingPathComponent("foresight-cli-\(UUID().uuidString)") }
+
+    @Test func helpListsEverySubcommandAndTrainOption() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.executable.path), "build the foresight executable first (swift build)")
+        let help = try Self.run(["--help"])
+        #expect(help.status == 0)
+        for command in ["train", "evaluate", "envs", "rollout", "bench"] { #expect(help.output.contains(command), "help lacks \(command)") }
+        let train = try Self.run(["train", "--help"])
+        for option in ["--env", "--aux", "--model-size", "--steps", "--seed", "--run-dir", "--config", "--resume"] {
+            #expect(train.output.contains(option), "train --help lacks \(option)")
+        }
+    }
+
+    @Test func unknownEnvironmentSuggestsTheClosestId() throws {
+        let r = try Self.run(["train", "--env", "CartPole-v2", "--run-dir", Self.temporaryDirectory().path])
+        #expect(r.status != 0)
+        #expect(r.error.contains("CartPole-v2") && r.error.contains("CartPole-v1"), "\(r.error)")
+    }
+
+    @Test func malformedConfigurationIsNamed() throws {
+        let dir = Self.temporaryDirectory()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bad.json")
+        try Data(#"{"environment": "Pendulum-v1", "trainer": {"steps": "many"}}"#.utf8).write(to: file)
+        let r = try Self.run(["train", "--config", file.path, "--run-dir", dir.appendingPathComponent("run").path])
+        #expect(r.status != 0 && r.error.contains("malformed run configuration") && r.error.contains("steps"), "\(r.error)")
+        let badAux = try Self.run(["train", "--env", "Pendulum-v1", "--aux", "rewards", "--run-dir", dir.appendingPathComponent("run2").path])
+        #expect(badAux.status != 0 && badAux.error.contains("rewards"), "\(badAux.error)")
+    }
+
+    @Test func trainTwoHundredStepsThenEvaluateAndResume() throws {
+        let dir = Self.temporaryDirectory()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("small.json")
+        try Data("""
+        {"environment": "Pendulum-v1", "trainer": {"steps": 200, "seedSteps": 100, "pretrainingUpdates": 20, "evaluationInterval": 200,
+         "evaluationEpisodes": 1, "checkpointInterval": 200, "seed": 4},
+         "agent": {"batchSize": 16, "latentDimensions": 32, "mlpDimensions": 64, "encoderDimensions": 64,
+                   "plannerSamples": 32, "plannerElites": 4, "plannerPolicyTrajectories": 4, "plannerIterations": 2}}
+        """.utf8).write(to: config)
+        let runDir = dir.appendingPathComponent("run")
+        let r = try Self.run(["train", "--config", config.path, "--run-dir", runDir.path, "--no-progress"])
+        #expect(r.status == 0, "\(r.error)")
+        let summaryData = try Data(contentsOf: runDir.appendingPathComponent("summary.json"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: summaryData) as? [String: Any])
+        for key in ["environment", "seed", "steps", "finalEvaluationReturn", "bestEvaluationReturn", "wallClockSeconds", "stepsPerSecond"] {
+            #expect(summary[key] != nil, "summary.json lacks \(key)")
+        }
+        #expect(summary["steps"] as? Int == 200 && summary["environment"] as? String == "Pendulum-v1")
+        // A second train into the same directory is refused; --resume continues it.
+        let again = try Self.run(["train", "--config", config.path, "--run-dir", runDir.path])
+        #expect(again.status != 0 && again.error.contains("--resume"))
+        let resumed = try Self.run(["train", "--run-dir", runDir.path, "--resume", "--steps", "400", "--no-progress"])
+        #expect(resumed.status == 0, "\(resumed.error)")
+        let lines = try String(contentsOf: runDir.appendingPathComponent("episodes.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 + 2)  // header + two 200-step episodes
+        let evaluation = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1"])
+        #expect(evaluation.status == 0 && evaluation.output.contains("mean return"), "\(evaluation.error)")
+        #expect(FileManager.default.fileExists(atPath: runDir.appendingPathComponent("evaluation.json").path))
+    }
+}
