@@ -10,13 +10,15 @@ import NN
 /// Conv(32, k3, s2) ReLU → Conv(32, k3, s1) → flatten (32·4·4 = 512) → SimNorm.
 ///
 /// Observations are raw pixel intensities in `[0, 255]`, `[N, C, H, W]`. When the latent width is
-/// not the flattened width, a Linear map to the latent width is inserted before SimNorm (the
-/// reference only supports a latent of 512). The shift is an integer translation of a
+/// not the flattened width, a `NormedLinear` (Linear → LayerNorm → SimNorm, the closing block of
+/// TD-MPC2's state encoder) maps to the latent width; the reference only supports a latent of 512.
+/// The LayerNorm matters: a bare trunc-normal(0.02) projection feeds SimNorm near-zero logits, so
+/// every latent starts out as the uniform simplex point and learning stalls. The shift is an integer translation of a
 /// replicate-padded image, which is what the reference's bilinear `grid_sample` computes for the
 /// integer shifts it draws.
 public final class PixelEncoder: Layer {
     public let convolutions: [Conv2d]
-    public let projection: Linear?
+    public let projection: NormedLinear?
     public let simNormGroupSize: Int
     public let shiftAugmentation: Bool
     let pad = 3
@@ -32,7 +34,8 @@ public final class PixelEncoder: Layer {
         var side = c.observationShape[1]
         for (k, s) in [(7, 2), (5, 2), (3, 2), (3, 1)] { side = (side - k) / s + 1 }
         let flat = channels * side * side
-        projection = flat == c.latentDimensions ? nil : Linear(inputDimensions: flat, outputDimensions: c.latentDimensions, generator: &generator)
+        projection = flat == c.latentDimensions ? nil
+            : NormedLinear(inputDimensions: flat, outputDimensions: c.latentDimensions, activation: .simNorm(groupSize: c.simNormGroupSize), generator: &generator)
         simNormGroupSize = c.simNormGroupSize
         shiftAugmentation = c.shiftAugmentation
     }
@@ -52,7 +55,7 @@ public final class PixelEncoder: Layer {
             if i < convolutions.count - 1 { x = x.relu() }
         }
         x = x.reshaped(to: [x.shape[0], -1])
-        if let projection { x = projection(x) }
+        if let projection { return projection(x) }
         return x.simNorm(groupSize: simNormGroupSize)
     }
 

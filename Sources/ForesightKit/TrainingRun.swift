@@ -88,7 +88,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     }
 
     /// Environment options as typed values (numbers and Booleans parsed, the rest strings).
-    var parsedOptions: EnvironmentOptions {
+    public var parsedOptions: EnvironmentOptions {
         var options: EnvironmentOptions = [:]
         for (k, v) in environmentOptions {
             if let d = Double(v) { options[k] = .number(d) } else if v == "true" || v == "false" { options[k] = .bool(v == "true") } else { options[k] = .string(v) }

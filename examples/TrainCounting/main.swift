@@ -42,7 +42,7 @@ do {
     let episodes = 100
     let agentResult = try setup.trainer.evaluate(episodes: episodes, index: 7_000_000)
     var random = SeededGenerator(seed: 99)
-    var environment = try EnvironmentRegistry.standard.make(run.environment)
+    var environment = try EnvironmentRegistry.standard.make(run.environment, options: run.parsedOptions)
     var randomSuccesses = 0, randomSteps = 0
     for k in 0..<episodes {
         _ = try environment.reset(seed: UInt64(k), options: [:])
