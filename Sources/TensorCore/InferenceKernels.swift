@@ -91,7 +91,7 @@ public enum InferenceKernels {
     }
 
     /// `x[i] = exp(x[i])` in place (vectorized; relative error about 2e-7).
-    public static func exp(_ x: UnsafeMutablePointer<Float>, count: Int) { VectorMath.exp(x, x, count) }
+    public static func exp(_ x: UnsafeMutablePointer<Float>, count: Int) { VectorMath.expInPlace(x, count) }
 
     /// Calls `body` with the element pointers of `tensors`, all valid for the duration of the call.
     /// - Precondition: no tensor is empty.

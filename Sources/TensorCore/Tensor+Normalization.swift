@@ -116,7 +116,7 @@ extension Tensor {
                 var m = -Float.infinity
                 for k in 0..<n { m = Swift.max(m, xr[k]) }
                 for k in 0..<n { orow[k] = xr[k] - m }
-                VectorMath.exp(orow, orow, n)
+                VectorMath.expInPlace(orow, n)
                 var s: Float = 0
                 for k in 0..<n { s += orow[k] }
                 let inv = 1 / s

@@ -81,7 +81,7 @@ extension Tensor {
     @inline(__always)
     static func applyActivation(_ activation: NormedActivation, _ row: UnsafeMutablePointer<Float>, _ n: Int) {
         switch activation {
-        case .mish: VectorMath.mish(row, row, n)
+        case .mish: VectorMath.mishInPlace(row, n)
         case .simNorm(let groupSize): softmaxKernel(row, row, outer: n / groupSize, n: groupSize, inner: 1)
         case .identity: break
         }

@@ -56,9 +56,14 @@ enum VectorMath {
         return y
     }
 
-    /// `dst[i] = exp(src[i])`; `src` and `dst` may alias.
+    /// `dst[i] = exp(src[i])` for distinct buffers (overlapping ones defeat vectorization: use `expInPlace`).
     static func exp(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
         for i in 0..<n { dst[i] = exp(src[i]) }
+    }
+
+    /// `x[i] = exp(x[i])`.
+    static func expInPlace(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { x[i] = exp(x[i]) }
     }
 
     @inline(__always)
@@ -68,9 +73,14 @@ enum VectorMath {
         return x * n / (n + 2)
     }
 
-    /// `dst[i] = mish(src[i])`; `src` and `dst` may alias.
+    /// `dst[i] = mish(src[i])` for distinct buffers (overlapping ones defeat vectorization: use `mishInPlace`).
     static func mish(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
         for i in 0..<n { dst[i] = mish(src[i]) }
+    }
+
+    /// `x[i] = mish(x[i])`.
+    static func mishInPlace(_ x: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { x[i] = mish(x[i]) }
     }
 
     /// d mish / dx = t + x (1 - t^2) sigmoid(x), with t = tanh(softplus(x)) = n / (n + 2).
