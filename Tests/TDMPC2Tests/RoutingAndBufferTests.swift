@@ -1,0 +1,118 @@
+// Foresight — TDMPC2Tests
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+import NN
+import RLCore
+import Testing
+@testable import TDMPC2
+import _TestSupport
+
+@Suite struct RoutingAndBufferTests {
+    static func configuration(_ aux: String, observationShape: [Int] = [6]) throws -> TDMPC2Configuration {
+        var c = TDMPC2Configuration(observationShape: observationShape, actionDimensions: 2, modelSize: .m1)
+        c.latentDimensions = 16; c.mlpDimensions = 32; c.encoderDimensions = 32; c.batchSize = 8; c.horizon = 2
+        c.isEpisodic = true; c.qDropout = 0; c.pixelChannels = 8
+        c.routing = try AuxiliaryRouting(parsing: aux)
+        c.routing.randomProjectionDimensions = 12
+        return c
+    }
+
+    static func batch(_ c: TDMPC2Configuration, seed: UInt64) -> SequenceBatch {
+        var g = SeededGenerator(seed: seed)
+        let h = c.horizon, b = c.batchSize
+        let obs = c.isPixel ? Tensor.randomUniform([h + 1, b] + c.observationShape, low: 0, high: 255, using: &g)
+                            : Tensor.randomNormal([h + 1, b] + c.observationShape, using: &g)
+        return SequenceBatch(observations: obs, actions: .randomUniform([h, b, 2], low: -1, high: 1, using: &g),
+                             rewards: .randomUniform([h, b, 1], low: 0, high: 1, using: &g), terminated: .zeros([h, b, 1]),
+                             stateValues: Tensor(shape: [h + 1, b, 1], scalars: (0..<((h + 1) * b)).map { Float($0 % 2) }))
+    }
+
+    /// The encoder's gradient norm from one update, and the metrics.
+    static func encoderGradient(_ aux: String) throws -> (norm: Float, metrics: UpdateMetrics) {
+        let c = try configuration(aux)
+        let agent = try TDMPC2Agent(configuration: c, seed: 3)
+        agent.keepsGradients = true
+        // Two updates: zero-initialised output layers pass no gradient back on the very first one.
+        agent.update(batch(c, seed: 4))
+        let metrics = agent.update(batch(c, seed: 5))
+        let grads = try #require(agent.lastGradients).model
+        var total: Float = 0
+        for (_, p) in agent.model.encoderParameters { if let g = grads[p] { total += g.squared().sum().scalar } }
+        return (total.squareRoot(), metrics)
+    }
+
+    @Test func routingDecidesWhichLossesReachTheEncoder() throws {
+        // reward-only: nothing but the current-reward head may reach the encoder.
+        let rewardOnly = try Self.encoderGradient("reward-only")
+        #expect(rewardOnly.metrics.currentRewardLoss > 0 && rewardOnly.norm > 0)
+        // The same update without the current-reward head and without consistency leaves the encoder untouched.
+        var c = try Self.configuration("none")
+        c.routing.consistency = false
+        let agent = try TDMPC2Agent(configuration: c, seed: 3)
+        agent.keepsGradients = true
+        agent.update(Self.batch(c, seed: 4))
+        agent.update(Self.batch(c, seed: 5))
+        let grads = try #require(agent.lastGradients).model
+        #expect(agent.model.encoderParameters.allSatisfy { grads[$0.parameter] == nil || grads[$0.parameter]!.scalars.allSatisfy { $0 == 0 } })
+        // Heads that are cut off still train: the reward head has gradients.
+        #expect(agent.model.reward.parameters.contains { grads[$0] != nil })
+        // The random auxiliary adds its loss; joint-reward (no stop-gradient) trains the current-reward head.
+        let random = try Self.encoderGradient("random")
+        #expect(random.metrics.randomProjectionLoss > 0 && random.norm > 0)
+        let joint = try Self.encoderGradient("joint-reward")
+        #expect(joint.metrics.currentRewardLoss > 0 && joint.norm > 0)
+    }
+
+    @Test func stopGradientChangesOnlyTheGradientNotTheLoss() throws {
+        var a = try Self.configuration("transition-only")
+        a.routing.consistencyStopGradient = true
+        let b = try Self.configuration("transition-only")  // no stop-gradient
+        let agentA = try TDMPC2Agent(configuration: a, seed: 5), agentB = try TDMPC2Agent(configuration: b, seed: 5)
+        agentA.keepsGradients = true; agentB.keepsGradients = true
+        let mA = agentA.update(Self.batch(a, seed: 6)), mB = agentB.update(Self.batch(b, seed: 6))
+        #expect(Swift.abs(mA.consistencyLoss - mB.consistencyLoss) <= 1e-6 * Swift.max(1, mA.consistencyLoss))
+        let gA = try #require(agentA.lastGradients).model, gB = try #require(agentB.lastGradients).model
+        let w = agentA.model.encoderParameters[0].parameter, wB = agentB.model.encoderParameters[0].parameter
+        #expect(gA[w] != nil && gB[wB] != nil && gA[w]! != gB[wB]!)
+    }
+
+    @Test func pixelAgentUpdatesAndActs() throws {
+        let c = try Self.configuration("reward+q", observationShape: [3, 64, 64])
+        let agent = try TDMPC2Agent(configuration: c, seed: 7)
+        #expect(agent.model.encoder is PixelEncoder)
+        let m = agent.update(Self.batch(c, seed: 8))
+        #expect(m.isFinite && m.totalLoss > 0)
+        var g = SeededGenerator(seed: 9)
+        let action = agent.act(.randomUniform([3, 64, 64], low: 0, high: 255, using: &g), isFirstStep: true, mode: .explore)
+        #expect(action.shape == [2] && action.scalars.allSatisfy { $0 >= -1 && $0 <= 1 })
+    }
+
+    @Test func bufferSamplesStayInsideEpisodesWithDocumentedShapes() throws {
+        var buffer = EpisodeReplayBuffer(capacity: 60)
+        // Episode e has observations whose value encodes (episode, time): 100 e + t.
+        for (e, length) in [5, 1, 8, 3].enumerated() {
+            let obs = Tensor(shape: [length + 1, 2], scalars: (0...length).flatMap { [Float(100 * e + $0), Float(e)] })
+            buffer.append(Episode(observations: obs, actions: Tensor(shape: [length, 1], scalars: (0..<length).map { Float(100 * e + $0) }),
+                                  rewards: .zeros([length]), terminated: .zeros([length])))
+        }
+        #expect(buffer.count == 17)
+        var g = SeededGenerator(seed: 1)
+        let batch = try buffer.sample(batchSize: 64, horizon: 3, using: &g)
+        #expect(batch.observations.shape == [4, 64, 2] && batch.actions.shape == [3, 64, 1] && batch.rewards.shape == [3, 64, 1]
+                && batch.terminated.shape == [3, 64, 1] && batch.stateValues.shape == [4, 64, 1])
+        for b in 0..<64 {
+            let episode = batch.observations[0, b, 1]
+            #expect(episode != 1, "the 1-step episode is too short for horizon 3 and must not be sampled")
+            for t in 0...3 {
+                #expect(batch.observations[t, b, 1] == episode, "window crosses an episode boundary")
+                #expect(batch.observations[t, b, 0] == batch.observations[0, b, 0] + Float(t))
+                if t < 3 { #expect(batch.actions[t, b, 0] == batch.observations[t, b, 0]) }
+            }
+        }
+        #expect(throws: ReplayBufferError.self) { try buffer.sample(batchSize: 1, horizon: 9, using: &g) }
+        // Capacity: the oldest episodes go first.
+        for _ in 0..<10 { buffer.append(Episode(observations: .zeros([7, 2]), actions: .zeros([6, 1]), rewards: .zeros([6]), terminated: .zeros([6]))) }
+        #expect(buffer.count <= 60 && buffer.episodes.first?.length == 6)
+    }
+}
