@@ -28,7 +28,8 @@ struct BenchCore: ParsableCommand {
         var c = [Float](repeating: 0, count: batch * width)
         let gemmFlops = 2.0 * Double(batch * width * width)
         print("Linear(\(width)->\(width)) + LayerNorm + Mish, batch \(batch); medians of \(iterations) runs")
-        print(String(format: "%-8@ %-22@ %10@ %10@ %14@ %10@", "threads", "figure", "median ms", "GFLOP/s", "sgemm GFLOP/s", "of sgemm"))
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+        print(pad("threads", 9) + pad("figure", 24) + pad("median ms", 11) + pad("GFLOP/s", 10) + pad("sgemm GFLOP/s", 15) + "of sgemm")
         for t in threadCounts {
             BLAS.setThreadCount(t)
             let gemm = TimingSummary.measure(iterations: iterations) {
@@ -49,7 +50,8 @@ struct BenchCore: ParsableCommand {
             for (name, s, flops) in [("sgemm", gemm, gemmFlops), ("block forward", forward, gemmFlops),
                                      ("block fwd+bwd (dx)", backward, 2 * gemmFlops), ("block fwd+bwd (dx,dW)", full, 3 * gemmFlops)] {
                 let gf = s.gigaflops(flops)
-                print(String(format: "%-8d %-22@ %10.3f %10.1f %14.1f %9.0f%%", t, name, s.median, gf, sg, 100 * gf / sg))
+                print(pad("\(t)", 9) + pad(name, 24) + pad(String(format: "%.3f", s.median), 11) + pad(String(format: "%.1f", gf), 10)
+                      + pad(String(format: "%.1f", sg), 15) + String(format: "%.0f%%", 100 * gf / sg))
             }
         }
     }
