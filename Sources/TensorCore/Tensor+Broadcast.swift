@@ -22,12 +22,12 @@ extension Tensor {
     func expandedScalars(to target: [Int]) -> [Float] {
         if shape == target { return scalars }
         let n = target.reduce(1, *)
-        var out = [Float](repeating: 0, count: n)
         if count == 1 {
             return [Float](repeating: scalars[0], count: n)
         }
         // Suffix broadcast: self's shape equals the trailing axes of target (a repeated row block).
         if shape.count <= target.count && Array(target.suffix(shape.count)) == shape {
+            var out = [Float](repeating: 0, count: n)
             let block = count
             scalars.withUnsafeBufferPointer { src in
                 out.withUnsafeMutableBufferPointer { dst in
@@ -43,25 +43,7 @@ extension Tensor {
         let padded = [Int](repeating: 1, count: r - rank) + shape
         let s = Tensor.strides(padded)
         let strides = (0..<r).map { padded[$0] == 1 ? 0 : s[$0] }
-        scalars.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                var index = [Int](repeating: 0, count: r)
-                var offset = 0
-                for i in 0..<n {
-                    dst[i] = src[offset]
-                    var axis = r - 1
-                    while axis >= 0 {
-                        index[axis] += 1
-                        offset += strides[axis]
-                        if index[axis] < target[axis] { break }
-                        offset -= strides[axis] * target[axis]
-                        index[axis] = 0
-                        axis -= 1
-                    }
-                }
-            }
-        }
-        return out
+        return stridedCopy(shape: target, strides: strides)
     }
 
     /// Sums a broadcast gradient back down to `target` shape (the adjoint of broadcasting).

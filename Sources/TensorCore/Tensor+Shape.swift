@@ -43,30 +43,38 @@ extension Tensor {
         let outShape = permutation.map { shape[$0] }
         let inStrides = Tensor.strides(shape)
         let permutedStrides = permutation.map { inStrides[$0] }
-        var out = [Float](repeating: 0, count: count)
+        let out = stridedCopy(shape: outShape, strides: permutedStrides)
+        var inverse = [Int](repeating: 0, count: rank)
+        for (i, p) in permutation.enumerated() { inverse[p] = i }
+        return Tensor.record(Tensor(shape: outShape, scalars: out), inputs: [self]) { g in
+            [g.transposed(permutation: inverse)]
+        }
+    }
+
+    /// The elements read in row-major order of `shape`, where stepping along axis `i` moves
+    /// `strides[i]` elements in this tensor's storage (0 repeats an element: broadcasting).
+    func stridedCopy(shape outShape: [Int], strides: [Int]) -> [Float] {
+        let n = outShape.reduce(1, *), r = outShape.count
+        var out = [Float](repeating: 0, count: n)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                var index = [Int](repeating: 0, count: rank)
+                var index = [Int](repeating: 0, count: r)
                 var offset = 0
-                for i in 0..<count {
+                for i in 0..<n {
                     dst[i] = src[offset]
-                    var axis = rank - 1
+                    var axis = r - 1
                     while axis >= 0 {
                         index[axis] += 1
-                        offset += permutedStrides[axis]
+                        offset += strides[axis]
                         if index[axis] < outShape[axis] { break }
-                        offset -= permutedStrides[axis] * outShape[axis]
+                        offset -= strides[axis] * outShape[axis]
                         index[axis] = 0
                         axis -= 1
                     }
                 }
             }
         }
-        var inverse = [Int](repeating: 0, count: rank)
-        for (i, p) in permutation.enumerated() { inverse[p] = i }
-        return Tensor.record(Tensor(shape: outShape, scalars: out), inputs: [self]) { g in
-            [g.transposed(permutation: inverse)]
-        }
+        return out
     }
 
     /// Row-major strides of a shape.
