@@ -30,7 +30,7 @@ public struct CategoricalPlanner: Sendable {
 
     /// Plans from one latent `[1, L]` and returns a one-hot action `[n]`. With `.explore` the action
     /// is drawn from the refined first-step distribution; with `.evaluate` it is the elite picked by score.
-    public mutating func plan(from latent: Tensor, model: WorldModel, discount: Float, isFirstStep: Bool, mode: ActionMode,
+    public mutating func plan(from latent: Tensor, model: some LatentModel, discount: Float, isFirstStep: Bool, mode: ActionMode,
                               using generator: inout some RandomNumberGenerator) -> Tensor {
         let c = configuration, n = actionCount, h = c.horizon, samples = c.sampleCount, p = c.policyTrajectoryCount, e = c.eliteCount
         return withoutGradients {
@@ -39,9 +39,9 @@ public struct CategoricalPlanner: Sendable {
                 var zp = Tensor.concatenate(Array(repeating: latent, count: p), along: 0)
                 for t in 0..<h {
                     let gumbel = TDMPC2Agent.policyNoise([p, n], discrete: true, using: &generator)
-                    let act = model.pi(zp, noise: gumbel).action
+                    let act = model.policyAction(zp, noise: gumbel)
                     for (i, k) in act.argmax(alongAxis: -1).enumerated() { choices[t * samples + i] = k }
-                    if t < h - 1 { zp = model.next(zp, act.detached()) }
+                    if t < h - 1 { zp = model.next(zp, act) }
                 }
             }
             var probabilities = [Float](repeating: 1 / Float(n), count: h * n)

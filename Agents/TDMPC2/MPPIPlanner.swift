@@ -30,10 +30,8 @@ extension WorldModel: LatentModel {
     public func value(_ latent: Tensor, _ action: Tensor, members: [Int]) -> Tensor {
         configuration.regression.decode(qLogits(latent, action, members: members)).mean(squeezingAxes: [0])
     }
-    /// For a categorical prior the Gaussian `noise` is not used and the most likely action is returned.
-    public func policyAction(_ latent: Tensor, noise: Tensor) -> Tensor {
-        configuration.discreteActionCount == nil ? pi(latent, noise: noise).action : Self.oneHot(argmaxOf: policy(latent).chunked(into: 2, along: -1)[0])
-    }
+    /// For a categorical prior the sample is `one_hot(argmax(logits + noise))` (Gumbel-max when `noise` is Gumbel).
+    public func policyAction(_ latent: Tensor, noise: Tensor) -> Tensor { pi(latent, noise: noise).action.detached() }
     public var valueMemberCount: Int { configuration.qCount }
 }
 

@@ -58,6 +58,42 @@ import _TestSupport
         #expect(planner.previousMean?.shape == [configuration.horizon, 1])
     }
 
+    /// A discrete toy: the latent is a position on a line, action k of 3 moves it by k - 1, the reward is
+    /// `-(z - target)^2`. From 0 with target 2 the best first action is +1 (index 2); with target -2 it is index 0.
+    final class LineModel: LatentModel {
+        let target: Float
+        init(target: Float) { self.target = target }
+        func move(_ action: Tensor) -> Tensor {
+            let n = action.shape[0]
+            return Tensor(shape: [n, 1], scalars: action.argmax(alongAxis: -1).map { Float($0 - 1) })
+        }
+        func next(_ latent: Tensor, _ action: Tensor) -> Tensor { latent + move(action) }
+        func predictedReward(_ latent: Tensor, _ action: Tensor) -> Tensor { -((latent + move(action)) - target).squared() }
+        func predictedTermination(_ latent: Tensor) -> Tensor? { nil }
+        func value(_ latent: Tensor, _ action: Tensor, members: [Int]) -> Tensor { Tensor.zeros([latent.shape[0], 1]) }
+        func policyAction(_ latent: Tensor, noise: Tensor) -> Tensor {
+            let n = latent.shape[0]
+            var out = [Float](repeating: 0, count: n * 3)
+            for (i, k) in noise.argmax(alongAxis: -1).enumerated() { out[i * 3 + k] = 1 }  // a uniform categorical prior
+            return Tensor(shape: [n, 3], scalars: out)
+        }
+        var valueMemberCount: Int { 2 }
+    }
+
+    @Test(arguments: [(Float(2), 2), (Float(-2), 0), (Float(0), 1)])
+    func categoricalPlannerFindsTheKnownOptimum(_ c: (target: Float, best: Int)) {
+        var configuration = MPPIConfiguration()
+        configuration.sampleCount = 128; configuration.eliteCount = 16; configuration.policyTrajectoryCount = 8
+        var planner = CategoricalPlanner(configuration: configuration, actionCount: 3)
+        var g = SeededGenerator(seed: 3)
+        let action = planner.plan(from: Tensor(shape: [1, 1], scalars: [0]), model: LineModel(target: c.target), discount: 0.99,
+                                  isFirstStep: true, mode: .evaluate, using: &g)
+        #expect(action.shape == [3] && action.scalars[c.best] == 1, "planned \(action.scalars), optimum index \(c.best)")
+        // The refined first-step distribution puts most of its mass on the optimum.
+        let first = Array(planner.previousProbabilities!.prefix(3))
+        #expect(first[c.best] > 0.8, "\(first)")
+    }
+
     @Test func plannerIsDeterministicForASeed() {
         let configuration = MPPIConfiguration()
         var p1 = MPPIPlanner(configuration: configuration, actionDimensions: 2), p2 = p1

@@ -82,6 +82,30 @@ struct Reach: Environment {
         #expect(events > 0)
     }
 
+    @Test func shortTrainingBeatsARandomPolicy() throws {
+        let dir = Self.temporaryDirectory("improve")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trainer = try Self.makeTrainer(dir, steps: 320)
+        try trainer.run()
+        let trained = try trainer.evaluate(episodes: 8, index: 99)
+        // The same 8 episodes with uniformly random actions.
+        var env = OrderEnforcing(TimeLimit(Reach(), maxEpisodeSteps: 16))
+        var g = SeededGenerator(seed: 1)
+        var randomReturn = 0.0
+        for k in 0..<8 {
+            _ = try env.reset(seed: trainer.episodeSeed(k, evaluation: 99), options: [:])
+            var done = false
+            while !done {
+                let step = try env.step(Tensor([2 * g.nextUniform() - 1]))
+                randomReturn += Double(step.reward)
+                done = step.isLast
+            }
+        }
+        randomReturn /= 8
+        // Reach's optimum is about -1 per episode; a random walk stays far from the goal.
+        #expect(trained.meanReturn > randomReturn + 2, "trained \(trained.meanReturn), random \(randomReturn)")
+    }
+
     @Test func resumedRunEqualsUninterruptedRun() throws {
         BLAS.setThreadCount(1)
         let straight = Self.temporaryDirectory("straight"), split = Self.temporaryDirectory("split")
