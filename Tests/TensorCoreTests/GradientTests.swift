@@ -103,6 +103,16 @@ import _TestSupport
         #expect(d.passed, "two-hot inverse: \(d)")
     }
 
+    @Test func seededDropout() {
+        // A fresh generator with the same seed per evaluation gives the same mask, so differences are valid.
+        let x = Self.random([4, 6], seed: 22)
+        let r = checkGradients([x]) { xs in
+            var g = SeededGenerator(seed: 5)
+            return xs[0].dropout(rate: 0.3, using: &g)
+        }
+        #expect(r.passed, "dropout: \(r)")
+    }
+
     @Test func sharedUseAccumulates() {
         // The same tensor used three times (as an unrolled horizon does with shared weights).
         let w = Self.random([4, 4], seed: 20), x = Self.random([2, 4], seed: 21)
