@@ -23,7 +23,8 @@ public final class WorldModel: Module {
     /// Predictor for the random-projection auxiliary, when enabled.
     public let randomPredictor: MLP?
     /// The fixed random projection `[D, prod(observationShape)]` (not a parameter).
-    public let randomProjection: Tensor?
+    /// Settable inside the module so that reference tests can install a fixture's projection.
+    public internal(set) var randomProjection: Tensor?
     public let configuration: TDMPC2Configuration
     /// Reusable buffers of the planning rollout (see `WorldModel+Planning.swift`).
     let planningBufferPool = PlanningBufferPool()
