@@ -24,10 +24,12 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
     public var currentReward = false
     /// Train a head regressing a fixed random projection of the observation (the paper's random auxiliary).
     public var randomProjection = false
-    /// Loss coefficient of the current-reward head (the authors' code weighs it 10 against consistency 2).
-    public var currentRewardCoefficient: Float = 1
-    /// Loss coefficient of the random-projection head.
-    public var randomProjectionCoefficient: Float = 1
+    /// Loss coefficient of the current-reward head. The authors' code weighs it 10 against a consistency
+    /// weight of 2; TD-MPC2's consistency coefficient is 20, so the same 5 : 1 ratio is 100.
+    public var currentRewardCoefficient: Float = 100
+    /// Loss coefficient of the random-projection head: the authors' 1 against consistency 2, i.e. 10
+    /// against TD-MPC2's consistency coefficient of 20.
+    public var randomProjectionCoefficient: Float = 10
     /// Output width of the random projection (the paper uses 256).
     public var randomProjectionDimensions = 256
 
@@ -50,7 +52,6 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
             reward = false; value = false; termination = false; currentReward = true
         case "joint-reward":  // P-JEPA: consistency + current reward, no stop-gradient
             reward = false; value = false; termination = false; currentReward = true; consistencyStopGradient = false
-            currentRewardCoefficient = 5
         case "reward-only":   // only the current-reward head shapes the encoder
             reward = false; value = false; termination = false; currentReward = true; consistency = false
         case "transition-only":
