@@ -85,7 +85,7 @@ public final class NormedLinear: Layer {
         var mask: Tensor? = nil
         if isTraining && dropoutRate > 0 {
             let shape = Array(input.shape.dropLast()) + [linear.outputDimensions]
-            mask = Tensor.ones(shape).dropout(rate: dropoutRate, using: &dropoutGenerator)
+            mask = Tensor.dropoutMask(shape, rate: dropoutRate, using: &dropoutGenerator)
         }
         return Tensor.normedLinear(input, weight: linear.weight.variable, bias: linear.bias!.variable,
                                    normWeight: norm.weight.variable, normBias: norm.bias.variable,

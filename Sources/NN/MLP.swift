@@ -112,7 +112,7 @@ public final class EnsembleMLP: Module {
             var mask: Tensor? = nil
             if i == 0 && isTraining && dropoutRate > 0 {
                 let rows = x.rank == 2 ? x.shape[0] : x.shape[1]
-                mask = Tensor.ones([m, rows, block.weight.value.shape[1]]).dropout(rate: dropoutRate, using: &dropoutGenerator)
+                mask = Tensor.dropoutMask([m, rows, block.weight.value.shape[1]], rate: dropoutRate, using: &dropoutGenerator)
             }
             x = Tensor.normedLinear(x, weight: pick(block.weight), bias: pick(block.bias), normWeight: pick(block.normWeight),
                                     normBias: pick(block.normBias), activation: .mish, dropoutMask: mask)

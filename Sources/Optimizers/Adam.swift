@@ -89,13 +89,9 @@ public final class Adam {
                 let (b1, b2, eps, c2) = (beta1, beta2, epsilon, Float(bc2Sqrt))
                 value.withUnsafeMutableBufferPointer { pv in m.withUnsafeMutableBufferPointer { mp in v.withUnsafeMutableBufferPointer { vp in
                     g.withUnsafeBufferPointer { gp in
-                        for i in 0..<pv.count {
-                            let gi = gp[i]
-                            mp[i] = mp[i] * b1 + (1 - b1) * gi
-                            vp[i] = vp[i] * b2 + (1 - b2) * gi * gi
-                            let denom = vp[i].squareRoot() / c2 + eps
-                            pv[i] -= stepSize * (mp[i] / denom)
-                        }
+                        OptimizerKernels.adamStep(parameter: pv.baseAddress!, firstMoment: mp.baseAddress!, secondMoment: vp.baseAddress!,
+                                                  gradient: gp.baseAddress!, count: pv.count, stepSize: stepSize, beta1: b1, beta2: b2,
+                                                  epsilon: eps, biasCorrection2Sqrt: c2)
                     }
                 } } }
                 p.value = value

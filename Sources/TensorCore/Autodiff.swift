@@ -129,7 +129,7 @@ public struct Gradients: @unchecked Sendable {
     public func globalNorm() -> Float {
         var total: Double = 0
         for (_, g) in storage {
-            g.withUnsafeBufferPointer { p in for v in p { total += Double(v) * Double(v) } }
+            g.withUnsafeBufferPointer { p in if let base = p.baseAddress { total += OptimizerKernels.sumOfSquares(base, count: p.count) } }
         }
         return Float(total.squareRoot())
     }

@@ -10,8 +10,18 @@ import Foundation
 /// Every random draw in Foresight takes an explicit generator; the same seed gives the same
 /// sequence on every machine. The full state is exposed so that checkpoints can save and restore it.
 public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codable {
+    // Four stored words (not an array): `next()` is on the hot path of dropout masks and planning noise.
+    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+
     /// The four words of xoshiro256** state.
-    public var state: [UInt64]
+    /// - Precondition (set): four words, not all zero.
+    public var state: [UInt64] {
+        get { [s0, s1, s2, s3] }
+        set {
+            precondition(newValue.count == 4 && newValue.contains { $0 != 0 }, "SeededGenerator state must be 4 words, not all zero")
+            (s0, s1, s2, s3) = (newValue[0], newValue[1], newValue[2], newValue[3])
+        }
+    }
 
     /// Creates a generator from a 64-bit seed.
     public init(seed: UInt64) {
@@ -23,14 +33,32 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        state = [splitMix(), splitMix(), splitMix(), splitMix()]
+        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
     }
 
     /// Restores a generator from saved state.
     /// - Precondition: four words, not all zero.
     public init(state: [UInt64]) {
         precondition(state.count == 4 && state.contains { $0 != 0 }, "SeededGenerator state must be 4 words, not all zero")
-        self.state = state
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+    }
+
+    private enum CodingKeys: String, CodingKey { case state }
+
+    /// Decodes `{"state": [w0, w1, w2, w3]}`.
+    /// - Throws: `DecodingError.dataCorrupted` unless there are four words, not all zero.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let words = try container.decode([UInt64].self, forKey: .state)
+        guard words.count == 4 && words.contains(where: { $0 != 0 }) else {
+            throw DecodingError.dataCorruptedError(forKey: .state, in: container, debugDescription: "SeededGenerator state must be 4 words, not all zero, got \(words)")
+        }
+        (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(state, forKey: .state)
     }
 
     @inline(__always)
@@ -38,14 +66,14 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
 
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
-        let result = Self.rotl(state[1] &* 5, 7) &* 9
-        let t = state[1] << 17
-        state[2] ^= state[0]
-        state[3] ^= state[1]
-        state[1] ^= state[2]
-        state[0] ^= state[3]
-        state[2] ^= t
-        state[3] = Self.rotl(state[3], 45)
+        let result = Self.rotl(s1 &* 5, 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = Self.rotl(s3, 45)
         return result
     }
 

@@ -11,7 +11,7 @@ extension Tensor {
     func unary(_ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
         let y = mapScalars(f)
         return Tensor.record(y, inputs: [self]) { [self] g in
-            var out = [Float](repeating: 0, count: g.count)
+            var out = [Float](uninitializedCount: g.count)
             self.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { yp in g.withUnsafeBufferPointer { gp in
                 out.withUnsafeMutableBufferPointer { o in
                     for i in 0..<o.count { o[i] = gp[i] * derivative(x[i], yp[i]) }
@@ -23,7 +23,7 @@ extension Tensor {
 
     /// `e^x`.
     public func exp() -> Tensor {
-        var out = [Float](repeating: 0, count: count)
+        var out = [Float](uninitializedCount: count)
         withUnsafeBufferPointer { x in out.withUnsafeMutableBufferPointer { o in VectorMath.exp(x.baseAddress!, o.baseAddress!, x.count) } }
         let y = Tensor(shape: shape, scalars: out)
         return Tensor.record(y, inputs: [self]) { g in [Tensor.elementwise(g, y, *)] }
@@ -66,15 +66,31 @@ extension Tensor {
 
     /// Mish, `x tanh(softplus(x))`, vectorized (one exp per element).
     public func mish() -> Tensor {
-        var out = [Float](repeating: 0, count: count)
+        var out = [Float](uninitializedCount: count)
         withUnsafeBufferPointer { x in out.withUnsafeMutableBufferPointer { o in VectorMath.mish(x.baseAddress!, o.baseAddress!, x.count) } }
         return Tensor.record(Tensor(shape: shape, scalars: out), inputs: [self]) { [self] g in
-            var d = [Float](repeating: 0, count: g.count)
+            var d = [Float](uninitializedCount: g.count)
             self.withUnsafeBufferPointer { x in g.withUnsafeBufferPointer { gp in d.withUnsafeMutableBufferPointer { o in
                 VectorMath.mishBackward(x.baseAddress!, gp.baseAddress!, o.baseAddress!, o.count)
             } } }
             return [Tensor(shape: g.shape, scalars: d)]
         }
+    }
+
+    /// An inverted-dropout mask: each element is `1 / (1 - rate)` with probability `1 - rate`, else 0.
+    /// Draws one `nextUniform()` per element, so the mask equals `Tensor.ones(shape).dropout(rate:using:)`.
+    public static func dropoutMask(_ shape: [Int], rate: Float, using generator: inout SeededGenerator) -> Tensor {
+        precondition(rate >= 0 && rate < 1, "dropout rate must be in [0, 1), got \(rate)")
+        let n = shape.reduce(1, *)
+        if rate == 0 { return Tensor.ones(shape) }
+        let keep = 1 / (1 - rate)
+        // nextUniform() = Float(next() >> 40) * 2^-24 >= rate  <=>  next() >> 40 >= ceil(rate * 2^24), exactly.
+        let threshold = UInt64((rate * 16_777_216).rounded(.up))
+        let mask = [Float](unsafeUninitializedCapacity: n) { buffer, count in
+            for i in 0..<n { buffer[i] = (generator.next() >> 40) >= threshold ? keep : 0 }
+            count = n
+        }
+        return Tensor(shape: shape, scalars: mask)
     }
 
     /// Inverted dropout: zeroes each element with probability `rate` and scales survivors by

@@ -65,7 +65,7 @@ extension Tensor {
         precondition(batchA == batchB || a.rank == 2 || b.rank == 2, "matmul batch shapes differ: \(a.shape) and \(b.shape)")
         let batch = Swift.max(batchA, batchB)
         let batchShape = a.rank > 2 ? Array(a.shape.dropLast(2)) : Array(b.shape.dropLast(2))
-        var out = [Float](repeating: 0, count: batch * am * bn)
+        var out = [Float](uninitializedCount: batch * am * bn)
         a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in out.withUnsafeMutableBufferPointer { op in
             if a.rank > 2 && b.rank == 2 && !transA {
                 // Fold the batch into the rows: one large GEMM.
@@ -112,7 +112,7 @@ extension Tensor {
         precondition(weight.rank == 2 && weight.shape[1] == inDim, "linear: input \(x.shape) does not match weight \(weight.shape)")
         if let bias { precondition(bias.shape == [outDim], "linear: bias \(bias.shape) must be [\(outDim)]") }
         let rows = x.count / inDim
-        var out = [Float](repeating: 0, count: rows * outDim)
+        var out = [Float](uninitializedCount: rows * outDim)
         x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
             if let bias {
                 bias.withUnsafeBufferPointer { bp in
@@ -134,14 +134,14 @@ extension Tensor {
         var gx: Tensor? = nil, gw: Tensor? = nil, gb: Tensor? = nil
         g.withUnsafeBufferPointer { gp in
             if x.needsGradient {
-                var d = [Float](repeating: 0, count: rows * inDim)
+                var d = [Float](uninitializedCount: rows * inDim)
                 weight.withUnsafeBufferPointer { wp in d.withUnsafeMutableBufferPointer { dp in
                     BLAS.gemm(gp.baseAddress!, transA: false, wp.baseAddress!, transB: false, dp.baseAddress!, m: rows, n: inDim, k: outDim)
                 } }
                 gx = Tensor(shape: x.shape, scalars: d)
             }
             if weight.needsGradient {
-                var d = [Float](repeating: 0, count: outDim * inDim)
+                var d = [Float](uninitializedCount: outDim * inDim)
                 x.withUnsafeBufferPointer { xp in d.withUnsafeMutableBufferPointer { dp in
                     BLAS.gemm(gp.baseAddress!, transA: true, xp.baseAddress!, transB: false, dp.baseAddress!, m: outDim, n: inDim, k: rows)
                 } }

@@ -82,7 +82,7 @@ extension Tensor {
     static func elementwise(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
         let outShape = a.shape == b.shape ? a.shape : broadcastShape(a.shape, b.shape)
         let n = outShape.reduce(1, *)
-        var out = [Float](repeating: 0, count: n)
+        var out = [Float](uninitializedCount: n)
         if a.shape == b.shape {
             a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in out.withUnsafeMutableBufferPointer { o in
                 for i in 0..<n { o[i] = f(x[i], y[i]) }
@@ -158,7 +158,7 @@ extension Tensor {
     /// Applies `f` to every element (untracked).
     @inline(__always)
     public func mapScalars(_ f: (Float) -> Float) -> Tensor {
-        var out = [Float](repeating: 0, count: count)
+        var out = [Float](uninitializedCount: count)
         withUnsafeBufferPointer { x in out.withUnsafeMutableBufferPointer { o in
             for i in 0..<x.count { o[i] = f(x[i]) }
         } }

@@ -15,8 +15,8 @@ extension Tensor {
         let d = shape[rank - 1]
         precondition(weight.shape == [d] && bias.shape == [d], "layerNorm: weight \(weight.shape) / bias \(bias.shape) must be [\(d)]")
         let rows = count / d
-        var out = [Float](repeating: 0, count: count)
-        var normalized = [Float](repeating: 0, count: count)
+        var out = [Float](uninitializedCount: count)
+        var normalized = [Float](uninitializedCount: count)
         var rstd = [Float](repeating: 0, count: rows)
         rstd.withUnsafeMutableBufferPointer { rstd in
         withUnsafeBufferPointer { x in weight.withUnsafeBufferPointer { w in bias.withUnsafeBufferPointer { b in
@@ -82,14 +82,14 @@ extension Tensor {
     public func softmax(alongAxis axis: Int = -1) -> Tensor {
         let a = axis < 0 ? axis + rank : axis
         let (outer, n, inner) = reductionGeometry(a)
-        var out = [Float](repeating: 0, count: count)
+        var out = [Float](uninitializedCount: count)
         withUnsafeBufferPointer { x in out.withUnsafeMutableBufferPointer { o in
             Tensor.softmaxKernel(x.baseAddress!, o.baseAddress!, outer: outer, n: n, inner: inner)
         } }
         let y = Tensor(shape: shape, scalars: out)
         return Tensor.record(y, inputs: [self]) { g in
             // dx = y * (g - sum(g * y))
-            var dx = [Float](repeating: 0, count: g.count)
+            var dx = [Float](uninitializedCount: g.count)
             g.withUnsafeBufferPointer { gp in y.withUnsafeBufferPointer { yp in dx.withUnsafeMutableBufferPointer { d in
                 for o in 0..<outer { for b in 0..<inner {
                     var dot: Float = 0
@@ -102,11 +102,12 @@ extension Tensor {
     }
 
     static func softmaxKernel(_ x: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, outer: Int, n: Int, inner: Int) {
-        if inner == 1 && n == 8 {
+        if inner == 1 && n == VectorMath.lanes {
+            // One vector per group (SimNorm's groups of 8 in release builds).
             for r in 0..<outer {
-                let v = VectorMath.load8(x + r * 8)
-                let e = VectorMath.exp8(v - SIMD8(repeating: VectorMath.max8(v)))
-                VectorMath.store8(e * (1 / VectorMath.sum8(e)), o + r * 8)
+                let v = VectorMath.load(x + r * n)
+                let e = VectorMath.expLanes(v - FloatLanes(repeating: VectorMath.laneMax(v)))
+                VectorMath.store(e * (1 / VectorMath.laneSum(e)), o + r * n)
             }
             return
         }
@@ -137,7 +138,7 @@ extension Tensor {
     public func logSoftmax(alongAxis axis: Int = -1) -> Tensor {
         let a = axis < 0 ? axis + rank : axis
         let (outer, n, inner) = reductionGeometry(a)
-        var out = [Float](repeating: 0, count: count)
+        var out = [Float](uninitializedCount: count)
         withUnsafeBufferPointer { x in
             for o in 0..<outer { for b in 0..<inner {
                 var m = -Float.infinity
@@ -151,7 +152,7 @@ extension Tensor {
         let y = Tensor(shape: shape, scalars: out)
         return Tensor.record(y, inputs: [self]) { g in
             // dx = g - softmax * sum(g)
-            var dx = [Float](repeating: 0, count: g.count)
+            var dx = [Float](uninitializedCount: g.count)
             g.withUnsafeBufferPointer { gp in y.withUnsafeBufferPointer { yp in
                 for o in 0..<outer { for b in 0..<inner {
                     var s: Float = 0

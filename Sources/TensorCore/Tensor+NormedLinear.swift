@@ -41,8 +41,8 @@ extension Tensor {
         let total = members * rowsPerMember * outDim
         let recording = Tape.current != nil && (x.node != nil || weight.node != nil || bias.node != nil || normWeight.node != nil || normBias.node != nil)
 
-        var out = [Float](repeating: 0, count: total)
-        var normalized = [Float](repeating: 0, count: recording ? total : outDim)
+        var out = [Float](uninitializedCount: total)
+        var normalized = [Float](uninitializedCount: recording ? total : outDim)
         var rstd = [Float](repeating: 0, count: members * rowsPerMember)
         rstd.withUnsafeMutableBufferPointer { rsp in
         x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
@@ -144,7 +144,7 @@ extension Tensor {
         var gx: Tensor? = nil, gw: Tensor? = nil
         weight.withUnsafeBufferPointer { wp in x.withUnsafeBufferPointer { xp in
             if x.needsGradient {
-                var d = [Float](repeating: 0, count: x.count)
+                var d = [Float](uninitializedCount: x.count)
                 d.withUnsafeMutableBufferPointer { dp in
                     for e in 0..<members {
                         BLAS.gemm(gy + e * rows * outDim, transA: false, wp.baseAddress! + e * outDim * inDim, transB: false,
@@ -155,7 +155,7 @@ extension Tensor {
                 gx = Tensor(shape: x.shape, scalars: d)
             }
             if weight.needsGradient {
-                var d = [Float](repeating: 0, count: weight.count)
+                var d = [Float](uninitializedCount: weight.count)
                 d.withUnsafeMutableBufferPointer { dp in
                     for e in 0..<members {
                         BLAS.gemm(gy + e * rows * outDim, transA: true, xp.baseAddress! + (sharedInput ? 0 : e * rows * inDim),

@@ -55,7 +55,7 @@ extension Tensor {
     /// `strides[i]` elements in this tensor's storage (0 repeats an element: broadcasting).
     func stridedCopy(shape outShape: [Int], strides: [Int]) -> [Float] {
         let n = outShape.reduce(1, *), r = outShape.count
-        var out = [Float](repeating: 0, count: n)
+        var out = [Float](uninitializedCount: n)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 var index = [Int](repeating: 0, count: r)
@@ -102,7 +102,7 @@ extension Tensor {
         let n = shape[axis], m = range.count
         var outShape = shape
         outShape[axis] = m
-        var out = [Float](repeating: 0, count: outer * m * inner)
+        var out = [Float](uninitializedCount: outer * m * inner)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for o in 0..<outer {
@@ -147,7 +147,7 @@ extension Tensor {
         let rows = shape.first ?? 0
         var outShape = shape
         outShape[0] = indices.count
-        var out = [Float](repeating: 0, count: indices.count * rowSize)
+        var out = [Float](uninitializedCount: indices.count * rowSize)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for (i, r) in indices.enumerated() {
@@ -185,7 +185,7 @@ extension Tensor {
         let total = sizes.reduce(0, +)
         var outShape = first.shape
         outShape[a] = total
-        var out = [Float](repeating: 0, count: outer * total * inner)
+        var out = [Float](uninitializedCount: outer * total * inner)
         out.withUnsafeMutableBufferPointer { dst in
             var offset = 0
             for (t, size) in zip(tensors, sizes) {

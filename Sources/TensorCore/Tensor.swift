@@ -134,3 +134,14 @@ extension Tensor: CustomStringConvertible {
         return "Tensor(shape: \(shape), [\(shown)\(scalars.count > 8 ? ", ..." : "")])"
     }
 }
+
+// MARK: - Storage
+
+extension Array where Element == Float {
+    /// `count` elements that the caller overwrites completely (no zero fill, so large outputs cost
+    /// no memset before a GEMM or a kernel writes them).
+    @inline(__always)
+    init(uninitializedCount count: Int) {
+        self.init(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+}
