@@ -146,10 +146,13 @@ final class PlanningBufferPool: @unchecked Sendable {
 extension WorldModel {
     /// Runs `body` with a ``PlanningRollout`` over `sampleCount` action sequences that all start from
     /// `latent` `[1, L]`: parameter pointers and buffers stay valid for the whole call.
-    /// Returns nil (without calling `body`) when a head is not a plain normed-linear MLP.
+    /// Returns nil (without calling `body`) when a head is not a plain normed-linear MLP or the policy
+    /// prior is categorical.
     func withPlanningRollout<R>(latent: Tensor, sampleCount n: Int, cachedRows: Int, horizon: Int, discount: Float,
                                 _ body: (inout PlanningRollout) -> R) -> R? {
         let c = configuration
+        // The batched rollout implements the Gaussian policy prior; a categorical one takes the generic path.
+        guard c.discreteActionCount == nil else { return nil }
         var builder = RecipeBuilder()
         guard let dyn = builder.recipe(dynamics), let rew = builder.recipe(reward), let pol = builder.recipe(policy) else { return nil }
         var term: [LayerRecipe]? = nil
