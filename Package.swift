@@ -39,14 +39,18 @@ let package = Package(
         // Agents
         .target(name: "TDMPC2", dependencies: ["RLCore", "NN", "Optimizers", "Checkpoint", "ImageIO"], path: "Agents/TDMPC2"),
 
+        // Studies
+        .target(name: "Study", dependencies: ["TDMPC2", "Counting", "ImageIO", "RLCore"]),
+
         // Tools
-        .target(name: "ForesightKit", dependencies: ["TensorCore", "NN", "Optimizers", "Checkpoint", "ImageIO", "RLCore", "ClassicControl", "Counting", "TDMPC2"]),
+        .target(name: "ForesightKit", dependencies: ["TensorCore", "NN", "Optimizers", "Checkpoint", "ImageIO", "RLCore", "ClassicControl", "Counting", "TDMPC2", "Study"]),
         .executableTarget(name: "ForesightCLI", dependencies: ["ForesightKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "_TestSupport", dependencies: ["TensorCore", "RLCore"]),
 
         // Examples
         .executableTarget(name: "TrainCounting", dependencies: ["ForesightKit"], path: "examples/TrainCounting"),
         .executableTarget(name: "CustomEnvironment", dependencies: ["ForesightKit"], path: "examples/CustomEnvironment"),
+        .executableTarget(name: "CompareAuxHeads", dependencies: ["ForesightKit"], path: "examples/CompareAuxHeads"),
 
         // Tests
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "_TestSupport"], resources: [.copy("Fixtures")]),
@@ -58,6 +62,7 @@ let package = Package(
         .testTarget(name: "ClassicControlTests", dependencies: ["ClassicControl", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CountingTests", dependencies: ["Counting", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TDMPC2Tests", dependencies: ["TDMPC2", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "_TestSupport"]),
         .testTarget(name: "ForesightKitTests", dependencies: ["ForesightKit", "_TestSupport"]),
     ]
 )

@@ -16,6 +16,7 @@ struct Foresight: ParsableCommand {
             Bench.self,
             Envs.self,
             RolloutCommand.self,
+            StudyCommand.self,
         ]
     )
 }

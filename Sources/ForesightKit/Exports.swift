@@ -10,5 +10,6 @@
 @_exported import NN
 @_exported import Optimizers
 @_exported import RLCore
+@_exported import Study
 @_exported import TDMPC2
 @_exported import TensorCore

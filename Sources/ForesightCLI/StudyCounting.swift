@@ -1,0 +1,103 @@
+// Foresight — command-line interface
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import ArgumentParser
+import Foundation
+import ForesightKit
+
+/// `foresight study ...`: experiments that write a run directory.
+struct StudyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "Reproducible studies (tables and figures in a run directory).",
+        subcommands: [StudyCounting.self])
+}
+
+/// `foresight study counting`: which auxiliary heads make the encoder keep the count and drop the nuisances.
+struct StudyCounting: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "counting",
+        abstract: "Train each auxiliary-head configuration on random-action Counting-v0 data; measure the representation, a decoder probe and MPPI control.",
+        discussion: """
+        Configurations: \(StudyArm.allCases.map(\.rawValue).joined(separator: ", ")) (`untrained` is the encoder at \
+        initialisation, a baseline). Outputs in the run directory: metrics.json, summary.md, pca_<config>.svg, \
+        distances_<config>.svg, learning_curves.svg, reconstructions.png (see the README, "Study outputs").
+        """)
+
+    @Option(help: "Seeds per configuration (0, 1, ...).") var seeds = 1
+    @Flag(help: "About a minute: smaller sets and fewer updates.") var quick = false
+    @Option(help: "The run directory.") var runDir = "runs/study-counting"
+    @Option(help: "Comma-separated configurations (default: untrained and the six trained ones).") var configs: String?
+    @Flag(help: "Also train and evaluate on CountingHold-v0, and continue on the agent's own Counting-v0 experience.") var closedLoop = false
+    @Option(help: "Override the number of updates per configuration.") var updates: Int?
+    @Option(help: "OpenBLAS threads.") var threads = 1
+
+    func validate() throws {
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let updates, updates < 1 { throw ValidationError("--updates must be at least 1, got \(updates)") }
+        _ = try arms()
+    }
+
+    func arms() throws -> [StudyArm] {
+        guard let configs else { return [.untrained] + StudyArm.trained }
+        do {
+            return try configs.split(separator: ",").map { try StudyArm(parsing: String($0)) }
+        } catch let error as StudyError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() throws {
+        #if DEBUG
+        say("note: debug build; run the study with `swift run -c release foresight study counting`")
+        #endif
+        keepLargeAllocations()
+        BLAS.setThreadCount(threads)
+        var settings = quick ? StudySettings.quick : StudySettings.standard
+        settings.closedLoop = closedLoop
+        if let updates { settings.updates = updates }
+        let arms = try arms()
+        let start = Date()
+        let elapsed = { String(format: "%6.0fs", Date().timeIntervalSince(start)) }
+        say("counting study: \(arms.map(\.rawValue).joined(separator: ", ")); \(seeds) seed(s); \(settings.updates) updates at batch \(settings.batchSize)")
+        let study = try CountingStudy(settings: settings)
+        let result = try study.run(arms: arms, seeds: Array(0..<seeds)) { event in
+            switch event {
+            case let .phase(arm, seed, name):
+                say("\(elapsed()) \(arm.rawValue) seed \(seed): \(name)")
+            case let .curve(arm, _, p):
+                guard arm != .untrained else { return }
+                say(String(format: "        update %5d  count acc %.3f  mean dist %.2e  consistency %.2e  auxiliary %.3f",
+                             p.update, p.countAccuracy, p.meanPairwiseDistance, p.consistencyLoss, p.auxiliaryLoss))
+            case let .finished(r):
+                say(String(format: "%@ %@ seed %d: count acc %.3f, clusters %d, mean dist %.2e, shape probe %.3f, success %.2f (%.0fs)",
+                             elapsed(), r.config, r.seed, r.countAccuracy, r.clusters, r.meanPairwiseDistance, r.shapeProbeAccuracy,
+                             r.successRate, r.totalSeconds))
+            }
+        }
+        let directory = URL(fileURLWithPath: runDir)
+        try StudyReport.write(result, to: directory)
+        say("\n" + StudyReport.markdownTable(result.records, pixelReference: result.pixelReference))
+        say("wrote \(directory.path)/metrics.json, summary.md and figures in \(String(format: "%.0f", result.seconds)) s")
+    }
+}
+
+/// Keeps large freed blocks in the heap instead of returning them to the kernel (glibc `mallopt`), which
+/// avoids page-fault churn from the training loop's large temporary tensors. A no-op elsewhere.
+func keepLargeAllocations() {
+    #if os(Linux)
+    _ = foresightMallopt(-3, 1 << 30)      // M_MMAP_THRESHOLD
+    _ = foresightMallopt(-1, Int32.max)    // M_TRIM_THRESHOLD
+    #endif
+}
+
+#if os(Linux)
+@_silgen_name("mallopt") func foresightMallopt(_ option: Int32, _ value: Int32) -> Int32
+#endif
+
+
+/// Writes one line to standard output at once (unbuffered), so progress shows also when piped to a file.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

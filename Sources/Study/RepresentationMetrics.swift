@@ -1,0 +1,149 @@
+// Foresight — Study
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+
+// MARK: - Pairwise distances
+
+/// Euclidean distances between all rows of a matrix, `[N, N]` (symmetric, zero diagonal).
+public struct PairwiseDistances: Sendable {
+    /// `N`.
+    public let count: Int
+    /// `N * N` distances, row-major.
+    public let values: [Double]
+
+    /// Computes `‖x_i − x_j‖` for every pair of rows of `points` `[N, D]`.
+    public init(_ points: FeatureMatrix) {
+        let (n, d) = (points.rowCount, points.columnCount)
+        var out = [Double](repeating: 0, count: n * n)
+        points.values.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { o in
+                for i in 0..<n {
+                    let xi = x.baseAddress! + i * d
+                    for j in (i + 1)..<n {
+                        let xj = x.baseAddress! + j * d
+                        var s = 0.0
+                        for k in 0..<d { let t = xi[k] - xj[k]; s += t * t }
+                        let r = s.squareRoot()
+                        o[i * n + j] = r
+                        o[j * n + i] = r
+                    }
+                }
+            }
+        }
+        count = n
+        values = out
+    }
+
+    /// Distance between rows `i` and `j`.
+    public subscript(i: Int, j: Int) -> Double { values[i * count + j] }
+
+    /// The mean over distinct pairs `i < j` (0 for fewer than two points): the collapse indicator.
+    public var mean: Double {
+        guard count > 1 else { return 0 }
+        var s = 0.0
+        for i in 0..<count { for j in (i + 1)..<count { s += values[i * count + j] } }
+        return s / Double(count * (count - 1) / 2)
+    }
+
+    /// Mean distance between pairs with the same label over the mean distance between pairs with different
+    /// labels. Near 0 when points sit on their label's cluster, near 1 when the labels do not organise the
+    /// space; `nan` when either kind of pair is missing or all points coincide.
+    /// - Precondition: `labels.count == count`.
+    public func withinOverBetweenRatio(labels: [Int]) -> Double {
+        precondition(labels.count == count, "withinOverBetweenRatio: \(labels.count) labels for \(count) points")
+        var (within, between) = (0.0, 0.0)
+        var (nw, nb) = (0, 0)
+        for i in 0..<count {
+            for j in (i + 1)..<count {
+                if labels[i] == labels[j] { within += values[i * count + j]; nw += 1 } else { between += values[i * count + j]; nb += 1 }
+            }
+        }
+        guard nw > 0, nb > 0, between > 0 else { return .nan }
+        return (within / Double(nw)) / (between / Double(nb))
+    }
+}
+
+// MARK: - Label-based metrics
+
+/// Representation metrics that compare latents with ground-truth labels, and label-free ones.
+public enum RepresentationMetrics {
+    /// The authors' cluster accuracy (`simple_encoding_space_monitor.py`): each label's centroid is the mean of
+    /// its points, and a point is correct when its nearest centroid (Euclidean) is its own label's. Centroids
+    /// are computed on the same points that are classified, as the authors do. Ties go to the smaller label.
+    /// - Parameters:
+    ///   - points: `[N, D]`.
+    ///   - labels: `[N]` integer labels.
+    /// - Returns: the fraction of points classified correctly, in `[0, 1]` (0 for an empty set).
+    public static func nearestCentroidAccuracy(_ points: FeatureMatrix, labels: [Int]) -> Double {
+        precondition(labels.count == points.rowCount, "nearestCentroidAccuracy: \(labels.count) labels for \(points.rowCount) points")
+        guard points.rowCount > 0 else { return 0 }
+        let classes = Array(Set(labels)).sorted()
+        let d = points.columnCount
+        var centroids = [[Double]](repeating: [Double](repeating: 0, count: d), count: classes.count)
+        var sizes = [Int](repeating: 0, count: classes.count)
+        let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+        for i in 0..<points.rowCount {
+            let c = index[labels[i]]!
+            sizes[c] += 1
+            for k in 0..<d { centroids[c][k] += points[i, k] }
+        }
+        for c in classes.indices { centroids[c] = centroids[c].map { $0 / Double(sizes[c]) } }
+        var correct = 0
+        for i in 0..<points.rowCount {
+            var best = 0, bestDistance = Double.infinity
+            for c in classes.indices {
+                var s = 0.0
+                for k in 0..<d { let t = points[i, k] - centroids[c][k]; s += t * t }
+                if s < bestDistance { best = c; bestDistance = s }
+            }
+            if classes[best] == labels[i] { correct += 1 }
+        }
+        return Double(correct) / Double(points.rowCount)
+    }
+
+    /// RankMe (Garrido et al., 2023), the effective rank of the (uncentred) latents:
+    /// ```
+    /// p_k = σ_k / Σ_j σ_j + ε,   RankMe = exp(−Σ_k p_k log p_k)
+    /// ```
+    /// with `σ_k` the singular values of `points` `[N, D]`. It is `min(N, D)` for orthogonal directions of equal
+    /// size and 1 for rank-1 data (all points on one line through the origin, including collapse to one point).
+    /// Returns 0 for an all-zero matrix.
+    public static func rankMe(_ points: FeatureMatrix, epsilon: Double = 1e-7) -> Double {
+        let singular = singularValues(points)
+        let total = singular.reduce(0, +)
+        guard total > 0 else { return 0 }
+        var entropy = 0.0
+        for s in singular {
+            let p = s / total + epsilon
+            entropy -= p * Foundation.log(p)
+        }
+        return Foundation.exp(entropy)
+    }
+
+    /// Singular values of `[N, D]`, descending (square roots of the eigenvalues of `X^T X`).
+    public static func singularValues(_ points: FeatureMatrix) -> [Double] {
+        LinearAlgebra.symmetricEigen(points.gram, n: points.columnCount).values.map { Swift.max($0, 0).squareRoot() }
+    }
+
+    /// Projects the centred points on their top principal directions.
+    /// - Parameters:
+    ///   - points: `[N, D]`.
+    ///   - components: the number of directions `K <= D`.
+    /// - Returns: the coordinates `[N, K]` and the fraction of variance each direction explains `[K]`.
+    public static func principalComponents(_ points: FeatureMatrix, components: Int = 2) -> (coordinates: FeatureMatrix, explainedVariance: [Double]) {
+        let k = Swift.min(components, points.columnCount)
+        let x = points.centered
+        let eigen = LinearAlgebra.symmetricEigen(x.gram, n: x.columnCount)
+        let total = eigen.values.reduce(0) { $0 + Swift.max($1, 0) }
+        var out = FeatureMatrix.zeros(rowCount: x.rowCount, columnCount: k)
+        for i in 0..<x.rowCount {
+            for c in 0..<k {
+                var s = 0.0
+                for j in 0..<x.columnCount { s += x[i, j] * eigen.vectors[c][j] }
+                out[i, c] = s
+            }
+        }
+        return (out, (0..<k).map { total > 0 ? Swift.max(eigen.values[$0], 0) / total : 0 })
+    }
+}

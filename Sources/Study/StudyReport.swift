@@ -1,0 +1,156 @@
+// Foresight — Study
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+import ImageIO
+import TensorCore
+
+// MARK: - Results
+
+/// Every arm and seed of a study run, with what the report needs.
+public struct StudyResult: Sendable {
+    public var settings: StudySettings
+    /// The pixel probes on the original images (the decoder probe's ceiling).
+    public var pixelReference: ProbeScores
+    public var runs: [ArmRun]
+    /// The held-out probe set's counts (for the figures).
+    public var probeCounts: [Int]
+    /// The original held-out images shown in the reconstruction grid, `[K, 3, 64, 64]`.
+    public var gridOriginals: Tensor
+    public var seconds: Double
+
+    /// The records, in run order.
+    public var records: [StudyRecord] { runs.map(\.record) }
+}
+
+extension CountingStudy {
+    /// Runs every arm for every seed (seed-major: all arms of seed 0, then seed 1, ...).
+    public func run(arms: [StudyArm], seeds: [Int], progress: (StudyProgress) -> Void = { _ in }) throws -> StudyResult {
+        let start = Date()
+        var runs: [ArmRun] = []
+        for seed in seeds {
+            for arm in arms { runs.append(try run(arm: arm, seed: seed, progress: progress)) }
+        }
+        return StudyResult(settings: settings, pixelReference: pixelReference, runs: runs, probeCounts: probeSet.counts,
+                           gridOriginals: probeSet.observations.gathering(gridIndices), seconds: Date().timeIntervalSince(start))
+    }
+}
+
+// MARK: - Report
+
+/// Writes a study's outputs into a run directory:
+/// `metrics.json`, `summary.md` (mean ± std over seeds), `pca_<config>.svg`, `distances_<config>.svg`,
+/// `learning_curves.svg` and `reconstructions.png` (figures from the first seed of each configuration).
+public enum StudyReport {
+    /// The metrics.json document.
+    public struct Document: Codable, Sendable {
+        public var study: String
+        public var settings: StudySettings
+        public var pixelReference: ProbeScores
+        public var seconds: Double
+        public var runs: [StudyRecord]
+    }
+
+    /// The columns of the summary table: (header, field).
+    static let columns: [(String, @Sendable (StudyRecord) -> Double?)] = [
+        ("count acc", { $0.countAccuracy }), ("clusters", { Double($0.clusters) }), ("within/between", { $0.withinBetweenRatio }),
+        ("mean dist", { $0.meanPairwiseDistance }), ("RankMe", { $0.rankme }),
+        ("count probe", { $0.countProbeAccuracy }), ("shape probe", { $0.shapeProbeAccuracy }),
+        ("colour probe", { $0.colourProbeAccuracy }), ("colour R²", { $0.colourProbeR2 }), ("position R²", { $0.positionProbeR2 }),
+        ("decoder MSE", { $0.decoderMse }), ("dec. shape", { $0.decoderShapeAccuracy }), ("dec. colour R²", { $0.decoderColourR2 }),
+        ("dec. position R²", { $0.decoderPositionR2 }), ("success", { $0.successRate }),
+        ("hold success", { $0.holdSuccessRate }), ("hold return", { $0.holdMeanReturn }),
+        ("online count acc", { $0.onlineCountAccuracy }), ("online success", { $0.onlineSuccessRate }),
+    ]
+
+    /// Mean and sample standard deviation (0 for one value); nil when no value is present.
+    static func meanStd(_ values: [Double]) -> (mean: Double, std: Double)? {
+        let v = values.filter(\.isFinite)
+        guard !v.isEmpty else { return nil }
+        let mean = v.reduce(0, +) / Double(v.count)
+        let variance = v.count > 1 ? v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count - 1) : 0
+        return (mean, variance.squareRoot())
+    }
+
+    static func format(_ v: Double) -> String {
+        let a = abs(v)
+        if a == 0 { return "0" }
+        if a >= 100 { return String(format: "%.0f", v) }
+        if a >= 0.01 { return String(format: "%.3f", v) }
+        return String(format: "%.2e", v)
+    }
+
+    /// The markdown table: one row per configuration, `mean ± std` over seeds, columns without any value omitted.
+    public static func markdownTable(_ records: [StudyRecord], pixelReference: ProbeScores? = nil) -> String {
+        var configs: [String] = []
+        for r in records where !configs.contains(r.config) { configs.append(r.config) }
+        let used = columns.filter { column in records.contains { column.1($0) != nil } }
+        var lines = ["| config | seeds | " + used.map(\.0).joined(separator: " | ") + " |",
+                     "|---|---|" + String(repeating: "---|", count: used.count)]
+        for config in configs {
+            let rs = records.filter { $0.config == config }
+            let cells = used.map { column -> String in
+                guard let (m, s) = meanStd(rs.compactMap(column.1)) else { return "–" }
+                return rs.count > 1 ? "\(format(m)) ± \(format(s))" : format(m)
+            }
+            lines.append("| \(config) | \(rs.count) | " + cells.joined(separator: " | ") + " |")
+        }
+        var text = lines.joined(separator: "\n") + "\n"
+        if let p = pixelReference {
+            text += "\nPixel probes on the original images (the decoder probe's ceiling): shape \(format(p.shapeAccuracy)), "
+                + "colour bin \(format(p.colourAccuracy)), colour R² \(format(p.colourR2)), position R² \(format(p.positionR2)), "
+                + "count \(format(p.countAccuracy)). Chance: count 0.111, shape 0.25, colour bin 0.125.\n"
+        }
+        return text
+    }
+
+    /// Writes every output into `directory` (created if needed).
+    /// - Throws: file-system and image-encoding errors.
+    public static func write(_ result: StudyResult, to directory: URL) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        let document = Document(study: "counting", settings: result.settings, pixelReference: result.pixelReference,
+                                seconds: result.seconds, runs: result.records)
+        try StudyRecord.encoder().encode(document).write(to: directory.appendingPathComponent("metrics.json"), options: .atomic)
+        let summary = "# Counting study: auxiliary heads\n\n"
+            + "\(result.records.count) runs; \(Set(result.records.map(\.seed)).count) seed(s); \(String(format: "%.0f", result.seconds)) s.\n\n"
+            + markdownTable(result.records, pixelReference: result.pixelReference)
+        var firstRuns: [ArmRun] = []
+        for run in result.runs where !firstRuns.contains(where: { $0.record.config == run.record.config }) { firstRuns.append(run) }
+        let figures = "\nFigures (first seed of each configuration): `pca_<config>.svg`, `distances_<config>.svg`, "
+            + "`learning_curves.svg` (mean over seeds), `reconstructions.png` (rows: originals, then "
+            + firstRuns.map(\.record.config).joined(separator: ", ") + ").\n"
+        try (summary + figures).write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
+        for run in firstRuns {
+            let name = run.record.config.replacingOccurrences(of: "+", with: "_")
+            let title = "\(run.record.config) (seed \(run.record.seed))"
+            try StudyFigures.pcaScatter(run.latents, counts: result.probeCounts, title: "PCA of latents: " + title).text
+                .write(to: directory.appendingPathComponent("pca_\(name).svg"), atomically: true, encoding: .utf8)
+            try StudyFigures.distanceHeatmap(run.latents, counts: result.probeCounts, title: "pairwise distances, sorted by count: " + title).text
+                .write(to: directory.appendingPathComponent("distances_\(name).svg"), atomically: true, encoding: .utf8)
+        }
+        let curves = firstRuns.map { run in
+            (name: run.record.config, points: averagedCurve(result.records.filter { $0.config == run.record.config }.map(\.curve)))
+        }.filter { $0.points.count > 1 }
+        if !curves.isEmpty {
+            try StudyFigures.learningCurves(curves).text
+                .write(to: directory.appendingPathComponent("learning_curves.svg"), atomically: true, encoding: .utf8)
+        }
+        let grid = try StudyFigures.reconstructionGrid(originals: result.gridOriginals,
+                                                       rows: firstRuns.map { ($0.record.config, $0.reconstructions) })
+        try grid.writePNG(to: directory.appendingPathComponent("reconstructions.png"))
+    }
+
+    /// The pointwise mean of curves of equal length (the shortest length is used).
+    static func averagedCurve(_ curves: [[LearningCurvePoint]]) -> [LearningCurvePoint] {
+        guard let first = curves.first else { return [] }
+        let n = curves.map(\.count).min() ?? 0
+        return (0..<n).map { i in
+            let ps = curves.map { $0[i] }
+            let mean = { (f: (LearningCurvePoint) -> Double) in ps.reduce(0.0) { $0 + f($1) } / Double(ps.count) }
+            return LearningCurvePoint(update: first[i].update, consistencyLoss: mean(\.consistencyLoss), auxiliaryLoss: mean(\.auxiliaryLoss),
+                                      rewardLoss: mean(\.rewardLoss), valueLoss: mean(\.valueLoss), countAccuracy: mean(\.countAccuracy),
+                                      meanPairwiseDistance: mean(\.meanPairwiseDistance))
+        }
+    }
+}

@@ -1,0 +1,225 @@
+// Foresight — Study
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+import TDMPC2
+
+// MARK: - Configurations
+
+/// One arm of the auxiliary-head study: which losses shape the encoder.
+///
+/// | arm | encoder gradients from | source |
+/// |---|---|---|
+/// | `joint-reward` | consistency (no stop-gradient) + current-reward head `P(z_t) ≈ 1[count_t = 4]` | P-JEPA |
+/// | `random` | consistency (no stop-gradient) + regression of a fixed random projection of the pixels | P-JEPA |
+/// | `reward-only` | the current-reward head only | P-JEPA ablation |
+/// | `transition-only` | consistency only (no stop-gradient) | P-JEPA ablation |
+/// | `q` | consistency (stop-gradient target) + the Q ensemble | TD-MPC2 |
+/// | `reward+q` | consistency (stop-gradient target) + reward `R(z, a)` + Q | TD-MPC2 default |
+/// | `untrained` | nothing: the encoder at initialisation (a baseline row, no updates) | |
+///
+/// In every arm the termination head is trained on detached latents, so only the heads named above shape the
+/// encoder; heads that do not shape it still train on detached latents, so every arm can plan.
+public enum StudyArm: String, CaseIterable, Codable, Sendable {
+    case jointReward = "joint-reward"
+    case random
+    case rewardOnly = "reward-only"
+    case transitionOnly = "transition-only"
+    case q
+    case rewardQ = "reward+q"
+    case untrained
+
+    /// The six trained arms of the study, in table order.
+    public static let trained: [StudyArm] = [.jointReward, .random, .rewardOnly, .transitionOnly, .q, .rewardQ]
+
+    /// Parses a name, accepting `reward+q` and the preset aliases of ``AuxiliaryRouting/init(parsing:)``.
+    /// - Throws: ``StudyError/unknownArm(_:)``.
+    public init(parsing text: String) throws {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if let arm = StudyArm(rawValue: t) { self = arm; return }
+        if t == "q+reward" || t == "tdmpc2" { self = .rewardQ; return }
+        throw StudyError.unknownArm(text)
+    }
+
+    /// Whether the arm uses P-JEPA's loss weights (consistency 2, auxiliary 10) rather than TD-MPC2's.
+    public var isPJEPA: Bool { self != .q && self != .rewardQ }
+
+    /// The routing preset name (`untrained` uses the joint-reward model; it takes no update).
+    var preset: String { self == .untrained ? StudyArm.jointReward.rawValue : rawValue }
+
+    /// The routing preset with the study's loss weights.
+    /// - P-JEPA arms use the authors' weights: consistency 2, current reward 10, random projection 1.
+    /// - TD-MPC2 arms keep TD-MPC2's weights: consistency 20, reward 0.1, value 0.1.
+    public func apply(to configuration: inout TDMPC2Configuration) {
+        // The presets are valid by construction.
+        var routing = (try? AuxiliaryRouting(parsing: preset)) ?? AuxiliaryRouting()
+        routing.termination = false
+        if isPJEPA {
+            configuration.consistencyCoefficient = 2
+            routing.currentRewardCoefficient = 10
+            routing.randomProjectionCoefficient = 1
+        }
+        configuration.routing = routing
+    }
+}
+
+/// Errors of the study's inputs.
+public enum StudyError: Error, Equatable, CustomStringConvertible {
+    case unknownArm(String)
+    case invalidSetting(name: String, value: String, expected: String)
+    case trainingDiverged(arm: String, seed: Int, update: Int)
+
+    public var description: String {
+        switch self {
+        case let .unknownArm(name):
+            "unknown configuration \"\(name)\": expected one of \(StudyArm.allCases.map(\.rawValue).joined(separator: ", "))"
+        case let .invalidSetting(name, value, expected): "invalid \(name) \(value): expected \(expected)"
+        case let .trainingDiverged(arm, seed, update): "\(arm) seed \(seed): a loss became non-finite at update \(update)"
+        }
+    }
+}
+
+// MARK: - Settings
+
+/// Every size and budget of a study run. ``standard`` fits one seed of all six arms in about ten minutes on
+/// two cores; ``quick`` runs in about a minute; ``tiny`` is for tests.
+public struct StudySettings: Codable, Equatable, Sendable {
+    // Model
+    public var latentDimensions = 256
+    public var mlpDimensions = 128
+    public var pixelChannels = 16
+    public var qCount = 2
+    /// Random-shift augmentation (the authors turn it off for the counting study).
+    public var shiftAugmentation = false
+    public var learningRate: Float = 1e-3
+    public var encoderLearningRateScale: Float = 1
+    // Data and training
+    /// Counting-v0 episodes collected with uniformly random actions in `[-1, 1]`.
+    public var randomEpisodes = 1000
+    public var updates = 600
+    public var batchSize = 32
+    /// Updates between learning-curve points.
+    public var curveInterval = 50
+    /// Observations (balanced over counts) for the learning-curve count accuracy.
+    public var curveProbeCount = 270
+    // Probes
+    /// The held-out evaluation set (metrics, PCA, heatmap); at least 1000 in the standard settings.
+    public var probeCount = 1080
+    /// The set the linear probes and the decoder are fitted on.
+    public var probeTrainCount = 1800
+    public var clusterRule = ClusterCountRule()
+    public var decoderHiddenDimensions = 128
+    public var decoderSteps = 200
+    public var decoderBatchSize = 32
+    public var decoderLearningRate: Float = 1e-3
+    // Closed loop
+    /// Evaluation episodes of Counting-v0 per arm (start counts cycle through 0...8).
+    public var evaluationEpisodes = 45
+    /// MPPI samples and iterations when acting.
+    public var plannerSamples = 256
+    public var plannerIterations = 4
+    /// With `closedLoop`: CountingHold-v0 training episodes (random actions) and evaluation episodes.
+    public var holdRandomEpisodes = 60
+    public var holdUpdates = 600
+    public var holdEvaluationEpisodes = 9
+    /// With `closedLoop`: Counting-v0 episodes of the agent's own (MPPI) experience, one update per step,
+    /// after the random-action training; the representation is measured again afterwards.
+    public var onlineEpisodes = 150
+    /// Run the closed-loop extras (CountingHold-v0 and training on the agent's own experience).
+    public var closedLoop = false
+
+    public init() {}
+
+    /// The default study (one seed of all arms in about ten minutes on two cores).
+    public static let standard = StudySettings()
+
+    /// About a minute for all arms: smaller sets, fewer updates.
+    public static var quick: StudySettings {
+        var s = StudySettings()
+        s.randomEpisodes = 300
+        s.updates = 40
+        s.curveInterval = 20
+        s.curveProbeCount = 135
+        s.probeCount = 1008
+        s.probeTrainCount = 540
+        s.decoderSteps = 40
+        s.evaluationEpisodes = 9
+        s.plannerSamples = 128
+        s.plannerIterations = 3
+        s.holdRandomEpisodes = 20
+        s.holdUpdates = 100
+        s.holdEvaluationEpisodes = 3
+        s.onlineEpisodes = 30
+        return s
+    }
+
+    /// Seconds, for tests: tiny sets and a few updates.
+    public static var tiny: StudySettings {
+        var s = quick
+        s.latentDimensions = 16
+        s.mlpDimensions = 32
+        s.pixelChannels = 4
+        s.randomEpisodes = 40
+        s.updates = 6
+        s.batchSize = 8
+        s.curveInterval = 3
+        s.curveProbeCount = 27
+        s.probeCount = 90
+        s.probeTrainCount = 90
+        s.decoderHiddenDimensions = 16
+        s.decoderSteps = 3
+        s.decoderBatchSize = 8
+        s.evaluationEpisodes = 3
+        s.plannerSamples = 16
+        s.plannerIterations = 1
+        s.holdRandomEpisodes = 2
+        s.holdUpdates = 3
+        s.holdEvaluationEpisodes = 1
+        s.onlineEpisodes = 2
+        return s
+    }
+
+    /// Checks sizes and budgets.
+    /// - Throws: ``StudyError/invalidSetting(name:value:expected:)`` naming the first bad value.
+    public func validate() throws {
+        func check(_ ok: Bool, _ name: String, _ value: Any, _ expected: String) throws {
+            if !ok { throw StudyError.invalidSetting(name: name, value: "\(value)", expected: expected) }
+        }
+        try check(latentDimensions >= 8 && latentDimensions % 8 == 0, "latentDimensions", latentDimensions, "a positive multiple of 8")
+        try check(mlpDimensions >= 1 && pixelChannels >= 1, "mlpDimensions", mlpDimensions, ">= 1")
+        try check(qCount >= 2, "qCount", qCount, ">= 2")
+        try check(randomEpisodes >= 1, "randomEpisodes", randomEpisodes, ">= 1")
+        try check(updates >= 1 && batchSize >= 1, "updates", updates, ">= 1")
+        try check(curveInterval >= 1, "curveInterval", curveInterval, ">= 1")
+        try check(curveProbeCount >= 9 && probeCount >= 9 && probeTrainCount >= 9, "probeCount", probeCount, ">= 9")
+        try check(decoderSteps >= 1 && decoderBatchSize >= 1 && decoderHiddenDimensions >= 1, "decoderSteps", decoderSteps, ">= 1")
+        try check(evaluationEpisodes >= 1, "evaluationEpisodes", evaluationEpisodes, ">= 1")
+        try check(plannerSamples >= 2 && plannerIterations >= 1, "plannerSamples", plannerSamples, ">= 2")
+        try check(holdRandomEpisodes >= 1 && holdUpdates >= 1 && holdEvaluationEpisodes >= 1, "holdRandomEpisodes", holdRandomEpisodes, ">= 1")
+        try check(onlineEpisodes >= 0, "onlineEpisodes", onlineEpisodes, ">= 0")
+    }
+
+    /// The TD-MPC2 configuration of one arm for observations `[3, 64, 64]` and `actionDimensions` actions.
+    public func agentConfiguration(arm: StudyArm, actionDimensions: Int, episodeLength: Int, isEpisodic: Bool) -> TDMPC2Configuration {
+        var c = TDMPC2Configuration(observationShape: [3, 64, 64], actionDimensions: actionDimensions, modelSize: .m1)
+        c.latentDimensions = latentDimensions
+        c.mlpDimensions = mlpDimensions
+        c.encoderDimensions = mlpDimensions
+        c.pixelChannels = pixelChannels
+        c.qCount = qCount
+        c.shiftAugmentation = shiftAugmentation
+        c.learningRate = learningRate
+        c.encoderLearningRateScale = encoderLearningRateScale
+        c.batchSize = batchSize
+        c.horizon = 1
+        c.episodeLength = episodeLength
+        c.isEpisodic = isEpisodic
+        c.planner.horizon = 1
+        c.planner.sampleCount = plannerSamples
+        c.planner.iterations = plannerIterations
+        c.planner.eliteCount = Swift.max(1, Swift.min(64, plannerSamples / 8))
+        c.planner.policyTrajectoryCount = Swift.min(24, plannerSamples / 4)
+        arm.apply(to: &c)   // the random projection keeps the paper's 256 outputs
+        return c
+    }
+}

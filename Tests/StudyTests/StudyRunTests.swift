@@ -1,0 +1,102 @@
+// Foresight — StudyTests
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+import Testing
+import TDMPC2
+import TensorCore
+@testable import Study
+
+/// The study's configurations and a tiny end-to-end run that writes every output.
+@Suite struct StudyRunTests {
+    @Test func armsMapToTheirRoutingAndWeights() throws {
+        func configuration(_ arm: StudyArm) -> TDMPC2Configuration {
+            StudySettings.tiny.agentConfiguration(arm: arm, actionDimensions: 1, episodeLength: 4, isEpisodic: true)
+        }
+        let joint = configuration(.jointReward)
+        #expect(joint.routing.currentReward && joint.routing.consistency && !joint.routing.consistencyStopGradient)
+        #expect(!joint.routing.reward && !joint.routing.value && !joint.routing.termination)
+        #expect(joint.consistencyCoefficient == 2 && joint.routing.currentRewardCoefficient == 10)
+        #expect(configuration(.random).routing.randomProjection)
+        #expect(!configuration(.rewardOnly).routing.consistency && configuration(.rewardOnly).routing.currentReward)
+        let transition = configuration(.transitionOnly).routing
+        #expect(transition.consistency && !transition.currentReward && !transition.randomProjection && !transition.reward && !transition.value)
+        let q = configuration(.q)
+        #expect(q.routing.value && !q.routing.reward && !q.routing.termination && q.routing.consistencyStopGradient)
+        #expect(q.consistencyCoefficient == 20)
+        #expect(configuration(.rewardQ).routing.reward && configuration(.rewardQ).routing.value)
+        #expect(try StudyArm(parsing: "Reward+Q") == .rewardQ)
+        #expect(throws: StudyError.unknownArm("bogus")) { try StudyArm(parsing: "bogus") }
+        for arm in StudyArm.allCases { try configuration(arm).validate() }
+    }
+
+    @Test func settingsValidation() {
+        var s = StudySettings.tiny
+        s.latentDimensions = 12
+        #expect(throws: StudyError.self) { try s.validate() }
+        #expect(throws: Never.self) { try StudySettings.standard.validate() }
+        #expect(StudySettings.standard.probeCount >= 1000)
+    }
+
+    /// The documented fields of every metrics.json entry (README, "Study outputs").
+    static let documentedFields = ["config", "seed", "count_accuracy", "clusters", "clustered_fraction", "cluster_threshold",
+                                   "within_between_ratio", "mean_pairwise_distance", "rms_norm", "rankme", "count_probe_accuracy",
+                                   "shape_probe_accuracy", "colour_probe_accuracy", "colour_probe_r2", "position_probe_r2",
+                                   "decoder_mse", "decoder_mean_image_mse", "decoder_count_accuracy", "decoder_shape_accuracy",
+                                   "decoder_colour_accuracy", "decoder_colour_r2", "decoder_position_r2", "success_rate",
+                                   "mean_return", "oracle_success_rate", "oracle_mean_return", "updates", "final_consistency_loss",
+                                   "final_auxiliary_loss", "train_seconds", "total_seconds", "curve"]
+
+    @Test func tinyStudyWritesMetricsAndFigures() throws {
+        let study = try CountingStudy(settings: .tiny)
+        var phases: [String] = []
+        let result = try study.run(arms: [.jointReward], seeds: [0]) { event in
+            if case let .phase(_, _, name) = event { phases.append(name) }
+        }
+        #expect(phases.first == "collect" && phases.contains("decoder") && phases.contains("control Counting-v0"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("foresight-study-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try StudyReport.write(result, to: directory)
+        let data = try Data(contentsOf: directory.appendingPathComponent("metrics.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let runs = try #require(json["runs"] as? [[String: Any]])
+        #expect(runs.count == 1)
+        for field in Self.documentedFields { #expect(runs[0][field] != nil, "metrics.json lacks \(field)") }
+        #expect(runs[0]["config"] as? String == "joint-reward")
+        let accuracy = try #require(runs[0]["count_accuracy"] as? Double)
+        #expect((0...1).contains(accuracy))
+        #expect((runs[0]["curve"] as? [Any])?.count == 3)   // updates 0, 3, 6
+        #expect(json["pixel_reference"] != nil && json["settings"] != nil)
+        // The record round-trips through the documented encoding.
+        let decoded = try StudyRecord.decoder().decode(StudyReport.Document.self, from: data)
+        #expect(decoded.runs[0].config == "joint-reward" && decoded.runs[0].clusters == result.records[0].clusters)
+        for name in ["summary.md", "pca_joint-reward.svg", "distances_joint-reward.svg", "learning_curves.svg", "reconstructions.png"] {
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path), "missing \(name)")
+        }
+        let summary = try String(contentsOf: directory.appendingPathComponent("summary.md"), encoding: .utf8)
+        #expect(summary.contains("| joint-reward | 1 |"))
+    }
+
+    @Test func sameSeedGivesTheSameRecord() throws {
+        let a = try CountingStudy(settings: .tiny).run(arm: .transitionOnly, seed: 3).record
+        let b = try CountingStudy(settings: .tiny).run(arm: .transitionOnly, seed: 3).record
+        var (x, y) = (a, b)
+        (x.trainSeconds, x.totalSeconds, y.trainSeconds, y.totalSeconds) = (0, 0, 0, 0)
+        #expect(x == y)
+    }
+
+    @Test func tableReportsMeanAndStandardDeviation() {
+        func record(_ seed: Int, _ accuracy: Double) -> StudyRecord {
+            StudyRecord(config: "q", seed: seed, countAccuracy: accuracy, clusters: 2, clusteredFraction: 1, clusterThreshold: 0.1,
+                        withinBetweenRatio: 0.5, meanPairwiseDistance: 1, rmsNorm: 1, rankme: 3, countProbeAccuracy: 0.5,
+                        shapeProbeAccuracy: 0.25, colourProbeAccuracy: 0.125, colourProbeR2: 0, positionProbeR2: 0, decoderMse: 0.1,
+                        decoderMeanImageMse: 0.1, decoderCountAccuracy: 0.2, decoderShapeAccuracy: 0.3, decoderColourAccuracy: 0.2,
+                        decoderColourR2: 0, decoderPositionR2: 0, successRate: 1, meanReturn: 1, meanStepsToTarget: 2,
+                        oracleSuccessRate: 1, oracleMeanReturn: 1, oracleMeanStepsToTarget: 2, updates: 1,
+                        finalConsistencyLoss: 0, finalAuxiliaryLoss: 0, trainSeconds: 0, totalSeconds: 0, curve: [])
+        }
+        let table = StudyReport.markdownTable([record(0, 0.5), record(1, 0.7)])
+        #expect(table.contains("| q | 2 | 0.600 ± 0.141 |"))
+        #expect(!table.contains("hold success"))   // columns without values are left out
+    }
+}
