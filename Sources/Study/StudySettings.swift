@@ -54,6 +54,7 @@ public enum StudyArm: String, CaseIterable, Codable, Sendable {
         // The presets are valid by construction.
         var routing = (try? AuxiliaryRouting(parsing: preset)) ?? AuxiliaryRouting()
         routing.termination = false
+        if self == .random { routing.consistencyStopGradient = false }   // the paper's random auxiliary is a P-JEPA variant
         if isPJEPA {
             configuration.consistencyCoefficient = 2
             routing.currentRewardCoefficient = 10
@@ -85,14 +86,14 @@ public enum StudyError: Error, Equatable, CustomStringConvertible {
 /// two cores; ``quick`` runs in about a minute; ``tiny`` is for tests.
 public struct StudySettings: Codable, Equatable, Sendable {
     // Model
-    public var latentDimensions = 256
+    public var latentDimensions = 128
     public var mlpDimensions = 128
     public var pixelChannels = 16
     public var qCount = 2
     /// Random-shift augmentation (the authors turn it off for the counting study).
     public var shiftAugmentation = false
     public var learningRate: Float = 1e-3
-    public var encoderLearningRateScale: Float = 1
+    public var encoderLearningRateScale: Float = 0.3
     // Data and training
     /// Counting-v0 episodes collected with uniformly random actions in `[-1, 1]`.
     public var randomEpisodes = 1000

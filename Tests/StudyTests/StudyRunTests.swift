@@ -17,7 +17,7 @@ import TensorCore
         #expect(joint.routing.currentReward && joint.routing.consistency && !joint.routing.consistencyStopGradient)
         #expect(!joint.routing.reward && !joint.routing.value && !joint.routing.termination)
         #expect(joint.consistencyCoefficient == 2 && joint.routing.currentRewardCoefficient == 10)
-        #expect(configuration(.random).routing.randomProjection)
+        #expect(configuration(.random).routing.randomProjection && !configuration(.random).routing.consistencyStopGradient)
         #expect(!configuration(.rewardOnly).routing.consistency && configuration(.rewardOnly).routing.currentReward)
         let transition = configuration(.transitionOnly).routing
         #expect(transition.consistency && !transition.currentReward && !transition.randomProjection && !transition.reward && !transition.value)
