@@ -103,7 +103,6 @@ public final class CountingStudy {
         let latentTensor = Self.encode(agent, probeSet.observations), trainLatentTensor = Self.encode(agent, probeTrainSet.observations)
         let latents = FeatureMatrix(latentTensor)
         let representation = RepresentationScores.measure(latents, counts: probeSet.counts, rule: s.clusterRule)
-        let threshold = s.clusterRule.count(latents).threshold
         let probes = ProbeScores.measure(train: FeatureMatrix(trainLatentTensor), trainSet: probeTrainSet, test: latents, testSet: probeSet)
 
         progress(.phase(arm: arm, seed: seed, name: "decoder"))
@@ -118,7 +117,7 @@ public final class CountingStudy {
         var record = StudyRecord(
             config: arm.rawValue, seed: seed,
             countAccuracy: representation.countAccuracy, clusters: representation.clusters, clusteredFraction: representation.clusteredFraction,
-            clusterThreshold: threshold, withinBetweenRatio: representation.withinBetweenRatio,
+            clusterThreshold: representation.clusterThreshold, withinBetweenRatio: representation.withinBetweenRatio,
             meanPairwiseDistance: representation.meanPairwiseDistance, rmsNorm: representation.rmsNorm, rankme: representation.rankme,
             countProbeAccuracy: probes.countAccuracy, shapeProbeAccuracy: probes.shapeAccuracy, colourProbeAccuracy: probes.colourAccuracy,
             colourProbeR2: probes.colourR2, positionProbeR2: probes.positionR2,

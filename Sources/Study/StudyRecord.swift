@@ -30,6 +30,8 @@ public struct RepresentationScores: Codable, Equatable, Sendable {
     /// Clusters found by ``ClusterCountRule``.
     public var clusters: Int
     public var clusteredFraction: Double
+    /// The cut height `τ` of the cluster rule.
+    public var clusterThreshold: Double
     /// Mean same-count distance over mean different-count distance.
     public var withinBetweenRatio: Double
     public var meanPairwiseDistance: Double
@@ -43,7 +45,7 @@ public struct RepresentationScores: Codable, Equatable, Sendable {
         let clusters = rule.count(latents, distances: distances)
         let rms = (latents.values.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(latents.rowCount, 1))).squareRoot()
         return RepresentationScores(countAccuracy: RepresentationMetrics.nearestCentroidAccuracy(latents, labels: counts),
-                                    clusters: clusters.clusters, clusteredFraction: clusters.clusteredFraction,
+                                    clusters: clusters.clusters, clusteredFraction: clusters.clusteredFraction, clusterThreshold: clusters.threshold,
                                     withinBetweenRatio: distances.withinOverBetweenRatio(labels: counts),
                                     meanPairwiseDistance: distances.mean, rmsNorm: rms, rankme: RepresentationMetrics.rankMe(latents))
     }

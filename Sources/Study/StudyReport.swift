@@ -53,7 +53,7 @@ public enum StudyReport {
 
     /// The columns of the summary table: (header, field).
     static let columns: [(String, @Sendable (StudyRecord) -> Double?)] = [
-        ("count acc", { $0.countAccuracy }), ("clusters", { Double($0.clusters) }), ("within/between", { $0.withinBetweenRatio }),
+        ("count acc", { $0.countAccuracy }), ("clusters", { Double($0.clusters) }), ("clustered", { $0.clusteredFraction }), ("within/between", { $0.withinBetweenRatio }),
         ("mean dist", { $0.meanPairwiseDistance }), ("RankMe", { $0.rankme }),
         ("count probe", { $0.countProbeAccuracy }), ("shape probe", { $0.shapeProbeAccuracy }),
         ("colour probe", { $0.colourProbeAccuracy }), ("colour R²", { $0.colourProbeR2 }), ("position R²", { $0.positionProbeR2 }),

@@ -47,8 +47,16 @@ public enum StudyArm: String, CaseIterable, Codable, Sendable {
     /// The routing preset name (`untrained` uses the joint-reward model; it takes no update).
     var preset: String { self == .untrained ? StudyArm.jointReward.rawValue : rawValue }
 
+    /// The weight of the random-projection loss: 1000. The agent regresses a projection of pixels scaled to
+    /// `[-0.5, 0.5]` (target variance about 0.004 per output on counting images, mostly black), so at weight 1 the
+    /// term is negligible and the latents collapse as in `transition-only`. The authors regress a projection of raw
+    /// `0...255` pixels (65025 times the variance) at weight 1, where this term dominates; 1000 puts it on the
+    /// scale of the joint arm's reward term (10 x about 0.45).
+    public static let randomProjectionCoefficient: Float = 1000
+
     /// The routing preset with the study's loss weights.
-    /// - P-JEPA arms use the authors' weights: consistency 2, current reward 10, random projection 1.
+    /// - P-JEPA arms use the authors' weights: consistency 2, current reward 10 (random projection: see
+    ///   ``randomProjectionCoefficient``).
     /// - TD-MPC2 arms keep TD-MPC2's weights: consistency 20, reward 0.1, value 0.1.
     public func apply(to configuration: inout TDMPC2Configuration) {
         // The presets are valid by construction.
@@ -58,7 +66,7 @@ public enum StudyArm: String, CaseIterable, Codable, Sendable {
         if isPJEPA {
             configuration.consistencyCoefficient = 2
             routing.currentRewardCoefficient = 10
-            routing.randomProjectionCoefficient = 1
+            routing.randomProjectionCoefficient = StudyArm.randomProjectionCoefficient
         }
         configuration.routing = routing
     }

@@ -3,6 +3,7 @@
 
 import Foundation
 import Testing
+import Counting
 import TDMPC2
 import TensorCore
 @testable import Study
@@ -75,6 +76,32 @@ import TensorCore
         }
         let summary = try String(contentsOf: directory.appendingPathComponent("summary.md"), encoding: .utf8)
         #expect(summary.contains("| joint-reward | 1 |"))
+    }
+
+    @Test func closedLoopExtrasFillTheirFields() throws {
+        var settings = StudySettings.tiny
+        settings.closedLoop = true
+        let record = try CountingStudy(settings: settings).run(arm: .q, seed: 1).record
+        let hold = try #require(record.holdSuccessRate)
+        #expect((0...1).contains(hold))
+        // The oracle holds 4 objects for 50 - |c - 4| steps from start count c; the first episode starts at 0.
+        #expect(record.holdOracleMeanReturn == 46)
+        #expect(record.onlineCountAccuracy != nil && record.onlineClusters != nil && record.onlineSuccessRate != nil)
+        #expect(record.oracleSuccessRate == 1)
+    }
+
+    @Test func oracleOutcomesMatchTheTasks() throws {
+        let counting = try CountingOracle(configuration: CountingTask.counting.configuration, actions: .sign, horizon: 4)
+        for start in 0...8 {
+            let o = ClosedLoop.oracleOutcome(counting, task: .counting, startCount: start)
+            #expect(o.totalReward == 1 && o.finalCount == 4)
+            #expect(o.stepsToTarget == (start == 4 ? 2 : abs(start - 4)))
+        }
+        let hold = try CountingOracle(configuration: CountingTask.hold.configuration, actions: .removeKeepAdd, horizon: 50)
+        for start in 0...8 {
+            let o = ClosedLoop.oracleOutcome(hold, task: .hold, startCount: start)
+            #expect(o.totalReward == Double(50 - abs(start - 4)) && o.finalCount == 4 && o.length == 50)
+        }
     }
 
     @Test func sameSeedGivesTheSameRecord() throws {
