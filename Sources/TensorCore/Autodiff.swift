@@ -4,7 +4,7 @@
 // MARK: - Tape
 
 /// One recorded operation: how to turn the gradient of its output into gradients of its inputs.
-final class TapeNode {
+@usableFromInline final class TapeNode {
     /// The nodes of the inputs that need gradients (nil for constant inputs).
     let inputs: [TapeNode?]
     /// Maps the output gradient to one gradient per input (nil where the input is constant).

@@ -16,9 +16,13 @@ public struct Tensor: @unchecked Sendable {
     /// The extent of each axis, outermost first.
     public private(set) var shape: [Int]
     /// The elements in row-major order. `scalars.count == shape.reduce(1, *)`.
-    public private(set) var scalars: [Float]
+    public var scalars: [Float] {
+        @inlinable get { storage }
+    }
+    /// The elements (stored under this name so that the in-place writers below can be inlined into callers).
+    @usableFromInline var storage: [Float]
     /// The tape node that produced this value, when recorded for differentiation.
-    var node: TapeNode?
+    @usableFromInline var node: TapeNode?
 
     /// Creates a tensor from row-major elements.
     /// - Precondition: `scalars.count` equals the product of `shape`, and no extent is negative.
@@ -27,13 +31,13 @@ public struct Tensor: @unchecked Sendable {
         let n = shape.reduce(1, *)
         precondition(n == scalars.count, "Tensor shape \(shape) needs \(n) elements, got \(scalars.count)")
         self.shape = shape
-        self.scalars = scalars
+        self.storage = scalars
         self.node = nil
     }
 
     init(shape: [Int], scalars: [Float], node: TapeNode?) {
         self.shape = shape
-        self.scalars = scalars
+        self.storage = scalars
         self.node = node
     }
 
@@ -68,7 +72,7 @@ public struct Tensor: @unchecked Sendable {
     /// The number of axes.
     public var rank: Int { shape.count }
     /// The number of elements.
-    public var count: Int { scalars.count }
+    public var count: Int { storage.count }
     /// The single element of a one-element tensor.
     /// - Precondition: `count == 1`.
     public var scalar: Float {
@@ -95,27 +99,29 @@ public struct Tensor: @unchecked Sendable {
     /// Calls `body` with the elements for reading.
     @inlinable
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        try scalars.withUnsafeBufferPointer(body)
+        try storage.withUnsafeBufferPointer(body)
     }
 
     /// Calls `body` with the elements for writing. The result is no longer tracked by a tape.
+    @inlinable
     public mutating func withUnsafeMutableBufferPointer<R>(_ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
-        node = nil
-        return try scalars.withUnsafeMutableBufferPointer(body)
+        if node != nil { node = nil }
+        return try storage.withUnsafeMutableBufferPointer(body)
     }
 
     /// Replaces the elements in place, keeping the shape. The result is not tracked.
     /// - Precondition: `newScalars.count == count`.
     public mutating func assign(_ newScalars: [Float]) {
         precondition(newScalars.count == scalars.count, "assign needs \(scalars.count) elements, got \(newScalars.count)")
-        scalars = newScalars
+        storage = newScalars
         node = nil
     }
 
     /// Sets one element by flat index. The result is not tracked.
+    @inlinable
     public mutating func setScalar(_ value: Float, at flatIndex: Int) {
-        node = nil
-        scalars[flatIndex] = value
+        if node != nil { node = nil }
+        storage[flatIndex] = value
     }
 }
 
