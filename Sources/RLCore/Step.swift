@@ -8,8 +8,9 @@
 /// `isTerminated` and `isTruncated` are separate because they matter for bootstrapping: a terminal
 /// state of the MDP has value zero, while an episode cut by a time limit still has a future.
 public struct Step<Observation> {
-    /// The observation after the action (for example a `Tensor` of shape `[4]`, or `[3, H, W]` for pixels).
-    public var observation: Observation
+    // `observation` is stored last: the fields before it then sit at fixed offsets, so generic code such as
+    // the wrappers reads and sets the flags without looking up `Step<Observation>`'s metadata on every step.
+
     /// The reward for the transition.
     public var reward: Float
     /// Whether the new state is terminal in the MDP (do not bootstrap from it).
@@ -18,6 +19,8 @@ public struct Step<Observation> {
     public var isTruncated: Bool
     /// Numeric diagnostics (and ground truth where the environment has it): loggable and `Sendable`.
     public var info: [String: Double]
+    /// The observation after the action (for example a `Tensor` of shape `[4]`, or `[3, H, W]` for pixels).
+    public var observation: Observation
 
     /// Creates a step. (Inlinable so environments build their steps without generic-metadata lookups.)
     @inlinable

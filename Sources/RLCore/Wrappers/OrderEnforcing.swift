@@ -35,7 +35,7 @@ public struct OrderEnforcing<Base: Environment>: EnvironmentWrapper {
         guard hasReset else { throw EnvironmentError.stepBeforeReset }
         guard !isEpisodeOver else { throw EnvironmentError.stepAfterEpisodeEnd }
         let result = try base.step(action)
-        isEpisodeOver = result.isLast
+        isEpisodeOver = result.isTerminated || result.isTruncated
         return result
     }
 }
