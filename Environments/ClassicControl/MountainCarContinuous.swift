@@ -34,17 +34,32 @@ public struct MountainCarContinuous: Environment {
     /// Names of the state elements (also the `info` keys when `includeStateInInfo` is set).
     public static let stateNames = ["position", "velocity"]
 
-    public var position = 0.0, velocity = 0.0
+    /// The car's position (a float64 value after a reset, a float32 value after a step).
+    public var position: Double {
+        get { position64 }
+        set { (position64, position32) = (newValue, Float(newValue)) }
+    }
+    /// The car's velocity (a float64 value after a reset, a float32 value after a step).
+    public var velocity: Double {
+        get { velocity64 }
+        set { (velocity64, velocity32) = (newValue, Float(newValue)) }
+    }
+    /// The state as set, and rounded to float32 (what the float32 step reads, without conversions).
+    var position64 = 0.0, velocity64 = 0.0
+    var position32: Float = 0, velocity32: Float = 0
     /// Whether the state was stored in single precision (true after the first step of an episode).
     public var isStateSinglePrecision = false
     /// The velocity the car must have at the goal (Gymnasium's `goal_velocity`, default 0).
     public let goalVelocity: Double
+    /// ``goalVelocity`` in float32 (the comparison NumPy makes once the state is float32).
+    let goalVelocityFloat: Float
     public let includesStateInInfo: Bool
     public let observationSpace = Box(low: [Float(minPosition), -Float(maxSpeed)], high: [Float(maxPosition), Float(maxSpeed)])
     public let actionSpace = Box(low: Float(minAction), high: Float(maxAction), shape: [1])
     var generator = SeededGenerator(seed: 0)
     var hasReset = false
     var observationBuffer = Tensor.zeros([2])
+    let cosine = BoundedCosine.shared
 
     /// Creates the environment.
     /// - Parameter options: `goalVelocity` (number, default 0) and `includeStateInInfo` (Bool).
@@ -52,6 +67,7 @@ public struct MountainCarContinuous: Environment {
     public init(options: EnvironmentOptions = [:]) throws {
         try checkOptionKeys(options, allowed: ["goalVelocity", includeStateInInfoKey], environment: "MountainCarContinuous")
         goalVelocity = try options.number("goalVelocity") ?? 0
+        goalVelocityFloat = Float(goalVelocity)
         includesStateInInfo = try options.bool(includeStateInInfoKey) ?? false
     }
 
@@ -76,15 +92,53 @@ public struct MountainCarContinuous: Environment {
             state = [generator.uniform(low, high), 0]
         }
         hasReset = true
-        return (makeObservation(), info)
+        return (makeObservation(Float(position), Float(velocity)), info)
     }
 
+    /// Advances the car by one step. The common case (float32 state, a valid action inside `[-1, 1]`) runs on
+    /// a float32 copy of the state with ``BoundedCosine`` and writes the observation into a reused buffer;
+    /// everything else (validation errors, the first step after a reset, clipped actions) goes through
+    /// `checkedStep(_:)`.
+    @inline(__always)
     public mutating func step(_ action: Tensor) throws -> Step<Tensor> {
+        guard hasReset && isStateSinglePrecision && action.shape.count == 1 && action.scalars.count == 1 else {
+            return try checkedStep(action)
+        }
+        let a = action.scalars[0]
+        guard a >= -1 && a <= 1 else { return try checkedStep(action) }  // also NaN
+        // The common case (float32 state, action inside the bounds): NumPy's float32 arithmetic throughout,
+        // except cos and its product with 0.0025 in float64 (Python's math.cos of a float32).
+        let power = Float(Self.power), maxSpeed = Float(Self.maxSpeed), goal = Float(Self.goalPosition)
+        let minPosition = Float(Self.minPosition), maxPosition = Float(Self.maxPosition)
+        let p0 = position32, v0 = velocity32
+        let gravity = Float(0.0025 * cosine.cosOfTriple(p0))
+        var v = v0 + (a * power - gravity)
+        if v > maxSpeed { v = maxSpeed }
+        if v < -maxSpeed { v = -maxSpeed }
+        var p = p0 + v
+        if p > maxPosition { p = maxPosition }
+        if p < minPosition { p = minPosition }
+        if p == minPosition && v < 0 { v = 0 }
+        let terminated = p >= goal && v >= goalVelocityFloat
+        (position32, velocity32) = (p, v)
+        (position64, velocity64) = (Double(p), Double(v))
+        return Step(observation: makeObservation(p, v), reward: reward(a, terminated), isTerminated: terminated, info: info)
+    }
+
+    /// A step that is not the common case: validates the action (throwing for a malformed one or a step
+    /// before the first reset), then steps from a float64 state or with an action outside `[-1, 1]`.
+    @inline(never)
+    mutating func checkedStep(_ action: Tensor) throws -> Step<Tensor> {
         let a = try scalarAction(action)
         guard hasReset else { throw EnvironmentError.stepBeforeReset }
+        return slowStep(a)
+    }
+
+    /// The first step after a reset (float64 state) or a step with an action outside `[-1, 1]`.
+    mutating func slowStep(_ a: Float) -> Step<Tensor> {
         let single = isStateSinglePrecision
         // The gravity term: 3 * position in the state's precision, cos and the product in float64.
-        let gravityTerm = 0.0025 * cos(single ? Double(3 * Float(position)) : 3 * position)
+        let gravityTerm = 0.0025 * (single ? cosine.cosOfTriple(Float(position)) : cosine(3 * position))
         // The force term: float32 for an action inside the bounds; float64 once clipped to a Python float.
         let increment: Double
         if Double(a) < Self.minAction || Double(a) > Self.maxAction {
@@ -113,21 +167,30 @@ public struct MountainCarContinuous: Environment {
         let terminated = single
             ? Float(p) >= Float(Self.goalPosition) && Float(v) >= Float(goalVelocity)
             : p >= Self.goalPosition && v >= goalVelocity
-        // Gymnasium: math.pow(action[0], 2) * 0.1; the square is exact to within the Float rounding of the reward.
-        let reward = (terminated ? 100.0 : 0.0) - Double(a) * Double(a) * 0.1
         position = Double(Float(p))
         velocity = Double(Float(v))
         isStateSinglePrecision = true
-        return Step(observation: makeObservation(), reward: Float(reward), isTerminated: terminated, info: info)
+        return Step(observation: makeObservation(Float(p), Float(v)), reward: reward(a, terminated), isTerminated: terminated, info: info)
+    }
+
+    /// Gymnasium's `100 [terminated] - math.pow(action[0], 2) * 0.1` (the unclipped action), in float64
+    /// (``step(_:)`` computes it the same way).
+    @inline(__always)
+    func reward(_ a: Float, _ terminated: Bool) -> Float {
+        Float((terminated ? 100.0 : 0.0) - Double(a) * Double(a) * 0.1)
     }
 
     /// The observation, written into ``observationBuffer`` (in place when the previous one was released).
-    mutating func makeObservation() -> Tensor {
-        let values: (Float, Float) = (Float(position), Float(velocity))
-        observationBuffer.setScalar(values.0, at: 0)
-        observationBuffer.setScalar(values.1, at: 1)
+    @inline(__always)
+    mutating func makeObservation(_ position: Float, _ velocity: Float) -> Tensor {
+        observationBuffer.setScalar(position, at: 0)
+        observationBuffer.setScalar(velocity, at: 1)
         return observationBuffer
     }
 
-    var info: [String: Double] { includesStateInInfo ? stateInfo(Self.stateNames, state) : Dictionary() }
+    var info: [String: Double] { includesStateInInfo ? stateInfo() : Dictionary() }
+
+    /// The float64 state under ``stateNames``.
+    @inline(never)
+    func stateInfo() -> [String: Double] { ClassicControl.stateInfo(Self.stateNames, state) }
 }
