@@ -173,8 +173,8 @@ public struct MountainCarContinuous: Environment {
         return Step(observation: makeObservation(Float(p), Float(v)), reward: reward(a, terminated), isTerminated: terminated, info: info)
     }
 
-    /// Gymnasium's `100 [terminated] - math.pow(action[0], 2) * 0.1` (the unclipped action), in float64
-    /// (``step(_:)`` computes it the same way).
+    /// Gymnasium's `100 [terminated] - math.pow(action[0], 2) * 0.1` (the unclipped action), in float64; the
+    /// square is exact to within the float32 rounding of the reward.
     @inline(__always)
     func reward(_ a: Float, _ terminated: Bool) -> Float {
         Float((terminated ? 100.0 : 0.0) - Double(a) * Double(a) * 0.1)
