@@ -21,6 +21,7 @@ struct BenchTDMPC2: ParsableCommand {
     @Option(help: "Timed planned actions per mode.") var actIterations = 20
     @Option(help: "Untimed runs before each figure.") var warmup = 3
     @Option(help: "Time only `update` or `act` (for profiling); both by default.") var only: String?
+    @Option(help: "Before each figure, wait up to this many seconds for other processes to use < 0.15 cores.") var waitQuiet: Double = 0
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
@@ -45,39 +46,40 @@ struct BenchTDMPC2: ParsableCommand {
                                   stateValues: .zeros([h + 1, b, 1]))
         let observation = Tensor.randomNormal([24], using: &g)
         let load = LoadMonitor()
+        let skip = Figure(time: TimingSummary(median: 0, min: 0, max: 0, samples: 0), cpuMilliseconds: 0, otherCores: 0)
 
+        /// Times `body` after waiting (up to `--wait-quiet` seconds) for other processes to go quiet.
+        func figure(_ iterations: Int, _ body: () -> Void) -> Figure {
+            load.waitForQuiet(maxSeconds: waitQuiet)
+            var cpu = CPUTimer()
+            let start = load.sample()
+            let time = TimingSummary.measure(warmup: warmup, iterations: iterations) { cpu.run(body) }
+            return Figure(time: time, cpuMilliseconds: cpu.median(last: iterations), otherCores: load.otherCores(since: start))
+        }
+
+        load.waitForQuiet(maxSeconds: waitQuiet)
         let sgemm = Self.sgemmRate(iterations: 20)
-        var start = load.sample()
-        let skip = TimingSummary(median: 0, min: 0, max: 0, samples: 0)
-        var cpu = CPUTimer()
-        let update = only == "act" ? skip : TimingSummary.measure(warmup: warmup, iterations: updateIterations) { cpu.run { agent.update(batch) } }
-        let updateCPU = cpu.median(last: updateIterations)
-        let updateLoad = load.otherCores(since: start)
+        let update = only == "act" ? skip : figure(updateIterations) { agent.update(batch) }
         _ = agent.act(observation, isFirstStep: true, mode: .explore)
-        start = load.sample()
-        let explore = only == "update" ? skip : TimingSummary.measure(warmup: warmup, iterations: actIterations) {
-            cpu.run { _ = agent.act(observation, isFirstStep: false, mode: .explore) }
-        }
-        let exploreCPU = cpu.median(last: actIterations)
-        let evaluate = only == "update" ? skip : TimingSummary.measure(warmup: warmup, iterations: actIterations) {
-            cpu.run { _ = agent.act(observation, isFirstStep: false, mode: .evaluate) }
-        }
-        let evaluateCPU = cpu.median(last: actIterations)
-        let actLoad = load.otherCores(since: start)
+        let explore = only == "update" ? skip : figure(actIterations) { _ = agent.act(observation, isFirstStep: false, mode: .explore) }
+        let evaluate = only == "update" ? skip : figure(actIterations) { _ = agent.act(observation, isFirstStep: false, mode: .evaluate) }
         let flops = TDMPC2FlopCount(c)
         let reference = TDMPC2FlopCount.reference(c)
-        let actMedian = (explore.median + evaluate.median) / 2
+        let actMedian = (explore.time.median + evaluate.time.median) / 2
 
         if json {
             let object: [String: Any] = [
                 "impl": "foresight", "model_size": modelSize, "threads": threads, "parameters": agent.model.parameterCount,
-                "update_ms": update.median, "update_min_ms": update.min, "update_max_ms": update.max,
-                "act_ms": actMedian, "act_explore_ms": explore.median, "act_explore_min_ms": explore.min, "act_explore_max_ms": explore.max,
-                "act_eval_ms": evaluate.median, "act_eval_min_ms": evaluate.min, "act_eval_max_ms": evaluate.max,
+                "update_ms": update.time.median, "update_min_ms": update.time.min, "update_max_ms": update.time.max,
+                "act_ms": actMedian, "act_explore_ms": explore.time.median, "act_explore_min_ms": explore.time.min,
+                "act_explore_max_ms": explore.time.max, "act_eval_ms": evaluate.time.median, "act_eval_min_ms": evaluate.time.min,
+                "act_eval_max_ms": evaluate.time.max,
+                "update_cpu_ms": update.cpuMilliseconds, "act_explore_cpu_ms": explore.cpuMilliseconds, "act_eval_cpu_ms": evaluate.cpuMilliseconds,
                 "update_gflop": flops.update / 1e9, "act_gflop": flops.act / 1e9,
                 "reference_update_gflop": reference.update / 1e9, "reference_act_gflop": reference.act / 1e9,
-                "update_gflops": flops.update / (update.median * 1e6), "act_gflops": flops.act / (actMedian * 1e6),
-                "sgemm_gflops": sgemm, "update_cpu_ms": updateCPU, "act_explore_cpu_ms": exploreCPU, "act_eval_cpu_ms": evaluateCPU, "other_cores_update": updateLoad, "other_cores_act": actLoad,
+                "update_gflops": flops.update / (update.time.median * 1e6), "act_gflops": flops.act / (actMedian * 1e6),
+                "sgemm_gflops": sgemm, "other_cores_update": update.otherCores,
+                "other_cores_act": (explore.otherCores + evaluate.otherCores) / 2,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -87,12 +89,14 @@ struct BenchTDMPC2: ParsableCommand {
         print("note: debug build; benchmark with `swift build -c release` and `.build/release/foresight bench tdmpc2`")
         #endif
         print("TD-MPC2 \(modelSize)M (\(agent.model.parameterCount) parameters), obs 24, action 6, batch \(b), horizon \(h), \(threads) thread(s)")
-        print(String(format: "sgemm 512x512x512: %.1f GFLOP/s; other processes used %.2f / %.2f cores (update / act)", sgemm, updateLoad, actLoad))
-        print("call            median ms    min ms    max ms    CPU ms      GFLOP  GFLOP/s  reference GFLOP")
-        for (name, s, cpuTime, f, r) in [("update", update, updateCPU, flops.update, reference.update), ("act explore", explore, exploreCPU, flops.act, reference.act),
-                                         ("act evaluate", evaluate, evaluateCPU, flops.act, reference.act)] {
+        print(String(format: "sgemm 512x512x512: %.1f GFLOP/s; FLOPs count the matmuls Foresight runs (reference: the PyTorch implementation's)", sgemm))
+        print("call            median ms    min ms    max ms    CPU ms      GFLOP  GFLOP/s  reference GFLOP  other cores")
+        for (name, f, flop, r) in [("update", update, flops.update, reference.update), ("act explore", explore, flops.act, reference.act),
+                                   ("act evaluate", evaluate, flops.act, reference.act)] {
             let label = name.padding(toLength: 14, withPad: " ", startingAt: 0)
-            print(label + String(format: " %10.1f %9.1f %9.1f %9.1f %10.2f %8.1f %16.2f", s.median, s.min, s.max, cpuTime, f / 1e9, s.gigaflops(f), r / 1e9))
+            let t = f.time
+            print(label + String(format: " %10.1f %9.1f %9.1f %9.1f %10.2f %8.1f %16.2f %12.2f", t.median, t.min, t.max, f.cpuMilliseconds,
+                                 flop / 1e9, t.gigaflops(flop), r / 1e9, f.otherCores))
         }
     }
 
@@ -109,6 +113,13 @@ struct BenchTDMPC2: ParsableCommand {
         }
         return s.gigaflops(2 * Double(n * n * n))
     }
+}
+
+/// One timed call: wall-clock summary, median process CPU time, and the load of other processes.
+struct Figure {
+    var time: TimingSummary
+    var cpuMilliseconds: Double
+    var otherCores: Double
 }
 
 // MARK: - CPU time
@@ -156,6 +167,17 @@ struct LoadMonitor {
             if v.count > 12 { own = (Double(v[11]) ?? 0) + (Double(v[12]) ?? 0) }
         }
         return Sample(time: time, busy: busy, own: own)
+    }
+
+    /// Blocks until other processes used < `threshold` cores over a 1 s window, for at most `maxSeconds`.
+    func waitForQuiet(maxSeconds: Double, threshold: Double = 0.15) {
+        guard maxSeconds > 0 else { return }
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(maxSeconds * 1e9)
+        repeat {
+            let start = sample()
+            Thread.sleep(forTimeInterval: 1)
+            if otherCores(since: start) < threshold { return }
+        } while DispatchTime.now().uptimeNanoseconds < deadline
     }
 
     /// Cores used by other processes since `start`.

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+# Foresight — scripts
+# Copyright (c) 2026 the Foresight developers. MIT License.
+"""Foresight's TD-MPC2 benchmark against the PyTorch reference, alternating, in one run.
+
+For every model size and thread count, runs `foresight bench tdmpc2 --json` and the reference's
+`torch_tdmpc2_bench.py` one after the other (the order flips every round), then prints a table of
+median milliseconds per update and per planned action with the ratio Foresight / reference and the
+issue's targets (1 thread <= 0.5, 2 threads <= 0.55).
+
+The reference benchmark is found at ../shared/bench relative to the repository root (override with
+--shared-bench or FORESIGHT_SHARED_BENCH). Its Python needs torch and numpy (--python, or
+FORESIGHT_BENCH_PYTHON; default /work/venv/bin/python when it exists, else python3).
+
+Example: scripts/bench/compare_tdmpc2.py --sizes 1,5 --threads 1,2
+Uses only the Python standard library itself; builds Foresight in release mode when the binary is missing.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+TARGETS = {1: 0.5, 2: 0.55}
+
+
+def default_python():
+    env = os.environ.get("FORESIGHT_BENCH_PYTHON")
+    if env:
+        return env
+    return "/work/venv/bin/python" if os.path.exists("/work/venv/bin/python") else "python3"
+
+
+def parse_list(text):
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def run_foresight(binary, size, threads, args):
+    cmd = [binary, "bench", "tdmpc2", "--model-size", str(size), "--threads", str(threads), "--json",
+           "--update-iterations", str(args.update_iters), "--act-iterations", str(args.act_iters),
+           "--warmup", str(args.warmup), "--wait-quiet", str(args.wait_quiet)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    line = [l for l in out.splitlines() if l.startswith("{")][-1]
+    r = json.loads(line)
+    return {"update_ms": r["update_ms"], "act_ms": r["act_ms"], "act_explore_ms": r["act_explore_ms"],
+            "act_eval_ms": r["act_eval_ms"], "update_gflops": r["update_gflops"], "act_gflops": r["act_gflops"],
+            "sgemm_gflops": r["sgemm_gflops"], "update_gflop": r["update_gflop"], "act_gflop": r["act_gflop"],
+            "reference_update_gflop": r["reference_update_gflop"], "reference_act_gflop": r["reference_act_gflop"],
+            "other_cores": max(r["other_cores_update"], r["other_cores_act"])}
+
+
+def run_reference(python, script, size, threads, args):
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        path = f.name
+    try:
+        cmd = [python, script, "--model-size", str(size), "--threads", str(threads), "--out", path,
+               "--update-iters", str(args.update_iters), "--act-iters", str(args.act_iters), "--warmup", str(args.warmup)]
+        env = dict(os.environ, BENCH_MAX_WAIT=str(args.wait_quiet))
+        subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+        with open(path) as f:
+            r = json.load(f)
+    finally:
+        os.unlink(path)
+    explore, evaluate = r["act_train"]["median_ms"], r["act_eval"]["median_ms"]
+    return {"update_ms": r["update"]["median_ms"], "act_ms": (explore + evaluate) / 2, "act_explore_ms": explore,
+            "act_eval_ms": evaluate, "update_gflop": r["flops_estimate"]["update_flop"] / 1e9,
+            "act_gflop": r["flops_estimate"]["act_flop"] / 1e9,
+            "other_cores": max(r["update"]["other_cores_mean"], r["act_train"]["other_cores_mean"], r["act_eval"]["other_cores_mean"])}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--shared-bench", default=os.environ.get("FORESIGHT_SHARED_BENCH", os.path.join(ROOT, "..", "shared", "bench")),
+                    help="directory holding torch_tdmpc2_bench.py (default: ../shared/bench from the repository root)")
+    ap.add_argument("--python", default=default_python(), help="Python with torch for the reference")
+    ap.add_argument("--foresight", default=os.path.join(ROOT, ".build", "release", "foresight"), help="release foresight binary")
+    ap.add_argument("--sizes", default="1,5", help="model sizes, comma separated")
+    ap.add_argument("--threads", default="1,2", help="thread counts, comma separated")
+    ap.add_argument("--rounds", type=int, default=1, help="alternating rounds per configuration (medians over rounds)")
+    ap.add_argument("--update-iters", type=int, default=20)
+    ap.add_argument("--act-iters", type=int, default=20)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--wait-quiet", type=float, default=120, help="seconds each side may wait for a quiet machine before a figure")
+    ap.add_argument("--json-out", default=None, help="also write all measurements to this file")
+    args = ap.parse_args()
+
+    script = os.path.join(os.path.abspath(args.shared_bench), "torch_tdmpc2_bench.py")
+    if not os.path.exists(script):
+        sys.exit(f"reference benchmark not found: {script} (use --shared-bench DIR)")
+    if not os.path.exists(args.foresight):
+        print("building foresight (release)...", flush=True)
+        subprocess.run(["swift", "build", "-c", "release", "--product", "foresight"], cwd=ROOT, check=True)
+
+    results = []
+    for size in parse_list(args.sizes):
+        for threads in parse_list(args.threads):
+            ours, theirs = [], []
+            for r in range(args.rounds):
+                order = ["foresight", "reference"] if (r + len(results)) % 2 == 0 else ["reference", "foresight"]
+                for side in order:
+                    t0 = time.time()
+                    if side == "foresight":
+                        ours.append(run_foresight(args.foresight, size, threads, args))
+                    else:
+                        theirs.append(run_reference(args.python, script, size, threads, args))
+                    print(f"  {size}M {threads} thread(s) {side}: {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+            med = lambda rows, k: statistics.median(x[k] for x in rows)
+            results.append({"size": size, "threads": threads, "foresight": ours, "reference": theirs,
+                            "update": (med(ours, "update_ms"), med(theirs, "update_ms")),
+                            "act": (med(ours, "act_ms"), med(theirs, "act_ms")),
+                            "gflops": (med(ours, "update_gflops"), med(ours, "act_gflops"), med(ours, "sgemm_gflops")),
+                            "other": (max(x["other_cores"] for x in ours), max(x["other_cores"] for x in theirs))})
+
+    print()
+    print("| model | threads | call | Foresight ms | reference ms | ratio | target | met |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        target = TARGETS.get(r["threads"])
+        for call in ("update", "act"):
+            f, t = r[call]
+            ratio = f / t
+            met = "" if target is None else ("yes" if ratio <= target else "NO")
+            print(f"| {r['size']}M | {r['threads']} | {call} | {f:.1f} | {t:.1f} | {ratio:.3f} | "
+                  f"{'' if target is None else f'<= {target}'} | {met} |")
+    print()
+    print("| model | threads | update GFLOP/s | act GFLOP/s | sgemm GFLOP/s | update / sgemm | act / sgemm | GFLOP update, act (reference) | other cores (F / ref) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        u, a, s = r["gflops"]
+        o = r["foresight"][0]
+        print(f"| {r['size']}M | {r['threads']} | {u:.1f} | {a:.1f} | {s:.1f} | {u / s:.0%} | {a / s:.0%} | "
+              f"{o['update_gflop']:.2f}, {o['act_gflop']:.2f} ({o['reference_update_gflop']:.2f}, {o['reference_act_gflop']:.2f}) | "
+              f"{r['other'][0]:.2f} / {r['other'][1]:.2f} |")
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            json.dump(results, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
