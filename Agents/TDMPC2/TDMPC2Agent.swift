@@ -34,6 +34,7 @@ public final class TDMPC2Agent {
     /// - Throws: ``ConfigurationError`` for an invalid configuration.
     public init(configuration: TDMPC2Configuration, seed: UInt64) throws {
         try configuration.validate()
+        MemoryTuning.retainFreedMemory()   // reuse the update's buffers instead of page-faulting them in every step
         self.configuration = configuration
         var g = SeededGenerator(seed: seed)
         model = WorldModel(configuration, generator: &g)
