@@ -72,13 +72,13 @@ public struct DiscreteRegression: Sendable, Equatable, Codable {
     /// Soft cross-entropy of `logits` `[..., K]` against scalar targets `[..., 1]`; returns `[..., 1]`.
     public func softCrossEntropy(_ logits: Tensor, _ target: Tensor) -> Tensor {
         precondition(logits.shape.last == binCount, "softCrossEntropy: logits \(logits.shape) must end in \(binCount)")
-        return -(logits.logSoftmax() * twoHot(target.detached())).sum(alongAxes: [-1])
+        return Tensor.softCrossEntropyRows(logits, twoHot(target.detached()))
     }
 
     /// Decoded scalar predictions `[..., 1]` from logits `[..., K]` (differentiable).
     public func decode(_ logits: Tensor) -> Tensor {
         precondition(logits.shape.last == binCount, "decode: logits \(logits.shape) must end in \(binCount)")
-        return (logits.softmax() * bins).sum(alongAxes: [-1]).symexp()
+        return Tensor.decodeRows(logits, bins: bins)
     }
 }
 

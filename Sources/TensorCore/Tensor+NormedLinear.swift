@@ -168,20 +168,4 @@ extension Tensor {
         let pShape = normWeight.shape
         return [gx, gw, Tensor(shape: pShape, scalars: gb), Tensor(shape: pShape, scalars: gGamma), Tensor(shape: pShape, scalars: gBeta)]
     }
-
-    /// An ensemble of plain linear maps: `x` `[E, B, I]` or shared `[B, I]`, `weight` `[E, O, I]`,
-    /// `bias` `[E, O]`; returns `[E, B, O]`.
-    public static func ensembleLinear(_ x: Tensor, weight: Tensor, bias: Tensor) -> Tensor {
-        let members = weight.shape[0], outDim = weight.shape[1], inDim = weight.shape[2]
-        let shared = x.rank == 2
-        precondition(x.shape.last == inDim && (shared || x.shape[0] == members), "ensembleLinear: input \(x.shape) does not match weight \(weight.shape)")
-        let xb = shared ? x.expandingShape(at: 0) : x
-        let w = weight.transposed(permutation: [0, 2, 1])
-        return matmul(shared ? Tensor.broadcastRows(xb, members) : xb, w) + bias.expandingShape(at: 1)
-    }
-
-    /// Repeats a `[1, B, I]` tensor `n` times along the leading axis (tracked).
-    static func broadcastRows(_ x: Tensor, _ n: Int) -> Tensor {
-        x * Tensor.ones([n] + Array(x.shape.dropFirst()))
-    }
 }
