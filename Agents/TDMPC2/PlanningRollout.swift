@@ -163,17 +163,6 @@ struct PlanningRollout {
 
     /// Two-hot decoding of `rows` rows of `[K]` logits: `symexp(sum_k softmax(logits)_k bins_k)`.
     private func decode(rows: Int, logits: UnsafePointer<Float>, into values: UnsafeMutablePointer<Float>) {
-        let k = binCount, e = buffers.bins
-        for r in 0..<rows {
-            let x = logits + r * k
-            var m = -Float.infinity
-            for j in 0..<k { m = Swift.max(m, x[j]) }
-            for j in 0..<k { e[j] = x[j] - m }
-            InferenceKernels.exp(e, count: k)
-            var s: Float = 0, w: Float = 0
-            for j in 0..<k { s += e[j]; w += e[j] * bins[j] }
-            let v = w / s
-            values[r] = (v < 0 ? -1 : 1) * Foundation.expm1(Swift.abs(v))
-        }
+        InferenceKernels.twoHotDecode(rows: rows, logits: logits, binCount: binCount, bins: bins, into: values)
     }
 }

@@ -86,8 +86,6 @@ final class PlanningBuffers {
     let noise: UnsafeMutablePointer<Float>
     /// Shared first-layer terms and transposed action columns of the reward and dynamics heads.
     let shared: UnsafeMutablePointer<Float>
-    /// `[K]` softmax scratch.
-    let bins: UnsafeMutablePointer<Float>
     private let all: [UnsafeMutablePointer<Float>]
 
     init(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int) {
@@ -103,8 +101,7 @@ final class PlanningBuffers {
         rowValues = make(6 * rows)
         noise = make(rows * actionDimensions)
         shared = make(sharedCount)
-        bins = make(binCount)
-        all = [latentAction, preactivation, hidden0, hidden1, headOutput, rowValues, noise, shared, bins]
+        all = [latentAction, preactivation, hidden0, hidden1, headOutput, rowValues, noise, shared]
     }
 
     deinit { for p in all { p.deallocate() } }

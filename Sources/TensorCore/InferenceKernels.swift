@@ -1,6 +1,8 @@
 // Foresight — TensorCore
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
+import Foundation
+
 // MARK: - Allocation-free inference on caller-owned buffers
 
 /// Untracked building blocks for inference that writes into reusable buffers instead of building a
@@ -24,9 +26,11 @@ public enum InferenceKernels {
         BLAS.gemm(input, lda: inputStride, transA: false, weight, ldb: weightStride, transB: true, output, ldc: outputStride,
                   m: rows, n: outputDimensions, k: inputDimensions)
         if let bias {
-            for r in 0..<rows {
-                let o = output + r * outputStride
-                for j in 0..<outputDimensions { o[j] += bias[j] }
+            Parallel.forEachRange(rows, parts: Parallel.partCount(rows, itemSize: outputDimensions)) { range, _ in
+                for r in range {
+                    let o = output + r * outputStride
+                    for j in 0..<outputDimensions { o[j] += bias[j] }
+                }
             }
         }
     }
@@ -38,7 +42,8 @@ public enum InferenceKernels {
     public static func normalizeRows(rows: Int, _ data: UnsafeMutablePointer<Float>, stride: Int, dimensions d: Int,
                                      bias: UnsafePointer<Float>?, normWeight: UnsafePointer<Float>, normBias: UnsafePointer<Float>,
                                      activation: NormedActivation, epsilon: Float = 1e-5) {
-        for r in 0..<rows {
+        Parallel.forEachRange(rows, parts: Parallel.partCount(rows, itemSize: d)) { range, _ in
+        for r in range {
             let x = data + r * stride
             if let bias { for j in 0..<d { x[j] += bias[j] } }
             let mean = VectorMath.sum(x, d) / Float(d)
@@ -52,6 +57,7 @@ public enum InferenceKernels {
             case .identity:
                 for j in 0..<d { x[j] = (x[j] - mean) * rstd * normWeight[j] + normBias[j] }
             }
+        }
         }
     }
 
@@ -80,12 +86,37 @@ public enum InferenceKernels {
     public static func sharedPlusNarrowLinear(rows: Int, shared: UnsafePointer<Float>, input: UnsafePointer<Float>, inputStride: Int,
                                               inputDimensions: Int, transposedWeight: UnsafePointer<Float>, outputDimensions d: Int,
                                               output: UnsafeMutablePointer<Float>, outputStride: Int) {
-        for r in 0..<rows {
-            let o = output + r * outputStride, a = input + r * inputStride
-            o.update(from: shared, count: d)
-            for i in 0..<inputDimensions {
-                let s = a[i], w = transposedWeight + i * d
-                for j in 0..<d { o[j] += s * w[j] }
+        Parallel.forEachRange(rows, parts: Parallel.partCount(rows, itemSize: d * (inputDimensions + 1))) { range, _ in
+            for r in range {
+                let o = output + r * outputStride, a = input + r * inputStride
+                o.update(from: shared, count: d)
+                for i in 0..<inputDimensions {
+                    let s = a[i], w = transposedWeight + i * d
+                    for j in 0..<d { o[j] += s * w[j] }
+                }
+            }
+        }
+    }
+
+    /// Two-hot decoding of `rows` rows of logits (TD-MPC2 `two_hot_inv`):
+    /// `values[r] = symexp(sum_k softmax(logits[r])_k bins_k)`.
+    /// - Parameters:
+    ///   - logits: `[rows, K]`, contiguous.
+    ///   - bins: `[K]` bin centres.
+    ///   - values: `[rows]`.
+    public static func twoHotDecode(rows: Int, logits: UnsafePointer<Float>, binCount k: Int, bins: UnsafePointer<Float>,
+                                    into values: UnsafeMutablePointer<Float>) {
+        Parallel.forEachRange(rows, parts: Parallel.partCount(rows, itemSize: 4 * k)) { range, _ in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: k) { scratch in
+                let e = scratch.baseAddress!
+                for r in range {
+                    let x = logits + r * k
+                    let m = VectorMath.maximum(x, k)
+                    for j in 0..<k { e[j] = x[j] - m }
+                    VectorMath.expInPlace(e, k)
+                    let v = VectorMath.dot(e, bins, k) / VectorMath.sum(e, k)
+                    values[r] = (v < 0 ? -1 : 1) * Foundation.expm1(Swift.abs(v))
+                }
             }
         }
     }

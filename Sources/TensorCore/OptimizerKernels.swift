@@ -17,6 +17,16 @@ public enum OptimizerKernels {
     public static func adamStep(parameter p: UnsafeMutablePointer<Float>, firstMoment m: UnsafeMutablePointer<Float>,
                                 secondMoment v: UnsafeMutablePointer<Float>, gradient g: UnsafePointer<Float>, count n: Int,
                                 stepSize: Float, beta1: Float, beta2: Float, epsilon: Float, biasCorrection2Sqrt c2: Float) {
+        Parallel.forEachRange(n, parts: Parallel.partCount(n, itemSize: 4)) { range, _ in
+            adamStep(p + range.lowerBound, m + range.lowerBound, v + range.lowerBound, g + range.lowerBound, range.count,
+                     stepSize, beta1, beta2, epsilon, c2)
+        }
+    }
+
+    @inline(__always)
+    private static func adamStep(_ p: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                                 _ g: UnsafePointer<Float>, _ n: Int, _ stepSize: Float, _ beta1: Float, _ beta2: Float,
+                                 _ epsilon: Float, _ c2: Float) {
         let (b1, b2, ob1, ob2) = (FloatLanes(repeating: beta1), FloatLanes(repeating: beta2), FloatLanes(repeating: 1 - beta1), FloatLanes(repeating: 1 - beta2))
         let (eps, c, step) = (FloatLanes(repeating: epsilon), FloatLanes(repeating: c2), FloatLanes(repeating: stepSize))
         var i = 0

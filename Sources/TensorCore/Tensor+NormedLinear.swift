@@ -42,7 +42,8 @@ extension Tensor {
         let recording = Tape.current != nil && (x.node != nil || weight.node != nil || bias.node != nil || normWeight.node != nil || normBias.node != nil)
 
         var out = [Float](uninitializedCount: total)
-        var normalized = [Float](uninitializedCount: recording ? total : outDim)
+        let parts = Parallel.partCount(rowsPerMember, itemSize: outDim)
+        var normalized = [Float](uninitializedCount: recording ? total : parts * outDim)
         var rstd = [Float](repeating: 0, count: members * rowsPerMember)
         rstd.withUnsafeMutableBufferPointer { rsp in
         x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
@@ -61,11 +62,14 @@ extension Tensor {
                         for i in 0..<(rowsPerMember * outDim) { oe[i] *= me[i] }
                     }
                 }
-                for r in 0..<rowsPerMember {
-                    let row = oe + r * outDim
-                    let h = recording ? nh.baseAddress! + (e * rowsPerMember + r) * outDim : nh.baseAddress!
-                    rsp[e * rowsPerMember + r] = layerNormRow(row, gp.baseAddress! + e * outDim, bt.baseAddress! + e * outDim, row, h, outDim, epsilon)
-                    applyActivation(activation, row, outDim)
+                let (nhBase, rsBase, gamma, beta) = (nh.baseAddress!, rsp.baseAddress!, gp.baseAddress! + e * outDim, bt.baseAddress! + e * outDim)
+                Parallel.forEachRange(rowsPerMember, parts: parts) { range, part in
+                    for r in range {
+                        let row = oe + r * outDim
+                        let h = recording ? nhBase + (e * rowsPerMember + r) * outDim : nhBase + part * outDim
+                        rsBase[e * rowsPerMember + r] = layerNormRow(row, gamma, beta, row, h, outDim, epsilon)
+                        applyActivation(activation, row, outDim)
+                    }
                 }
             }
         } } } } } } } }
@@ -92,19 +96,24 @@ extension Tensor {
                                      output: Tensor, members: Int, rows: Int, inDim: Int, outDim: Int, sharedInput: Bool) -> [Tensor?] {
         let total = members * rows * outDim
         let gy = UnsafeMutablePointer<Float>.allocate(capacity: total)     // gradient at the GEMM output (after bias)
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * outDim)
-        defer { gy.deallocate(); scratch.deallocate() }
-        var gGamma = [Float](repeating: 0, count: members * outDim)
-        var gBeta = [Float](repeating: 0, count: members * outDim)
-        var gb = [Float](repeating: 0, count: members * outDim)
-        let gz = scratch, z = scratch + outDim
+        defer { gy.deallocate() }
+        // Rows are split over threads; each part accumulates its own gamma/beta/bias gradients
+        // (and has its own scratch), summed in part order afterwards.
+        let parts = Parallel.partCount(rows, itemSize: outDim)
+        let partial = UnsafeMutablePointer<Float>.allocate(capacity: parts * (3 * members + 2) * outDim)
+        defer { partial.deallocate() }
+        partial.initialize(repeating: 0, count: parts * (3 * members + 2) * outDim)
+        let partStride = (3 * members + 2) * outDim
         g.withUnsafeBufferPointer { gp in normWeight.withUnsafeBufferPointer { gam in normBias.withUnsafeBufferPointer { bet in
         normalized.withUnsafeBufferPointer { nh in output.withUnsafeBufferPointer { op in rstd.withUnsafeBufferPointer { rs in
-        gGamma.withUnsafeMutableBufferPointer { ggp in gBeta.withUnsafeMutableBufferPointer { gbp in gb.withUnsafeMutableBufferPointer { gbias in
-            for e in 0..<members {
-                let ga = gam.baseAddress! + e * outDim, be = bet.baseAddress! + e * outDim
-                let gg = ggp.baseAddress! + e * outDim, gbt = gbp.baseAddress! + e * outDim, gbi = gbias.baseAddress! + e * outDim
-                for r in 0..<rows {
+        withOptionalPointer(dropoutMask) { maskBase in
+        for e in 0..<members {
+            let ga = gam.baseAddress! + e * outDim, be = bet.baseAddress! + e * outDim
+            Parallel.forEachRange(rows, parts: parts) { range, part in
+                let base = partial + part * partStride
+                let gg = base + e * outDim, gbt = base + (members + e) * outDim, gbi = base + (2 * members + e) * outDim
+                let gz = base + 3 * members * outDim, z = gz + outDim
+                for r in range {
                     let idx = (e * rows + r) * outDim
                     let h = nh.baseAddress! + idx, go = gp.baseAddress! + idx, gyr = gy + idx
                     // 1. Through the activation.
@@ -133,13 +142,24 @@ extension Tensor {
                     let scale = rs[e * rows + r]
                     for j in 0..<outDim { gyr[j] = scale * (gz[j] * ga[j] - meanD - h[j] * meanDH) }
                     // 3. Through the dropout mask, then the bias.
-                    if let dropoutMask {
-                        dropoutMask.withUnsafeBufferPointer { mp in for j in 0..<outDim { gyr[j] *= mp[idx + j] } }
-                    }
+                    if let maskBase { for j in 0..<outDim { gyr[j] *= maskBase[idx + j] } }
                     for j in 0..<outDim { gbi[j] += gyr[j] }
                 }
             }
-        } } } } } } } } }
+        }
+        }
+        } } } } } }
+        var gGamma = [Float](repeating: 0, count: members * outDim)
+        var gBeta = [Float](repeating: 0, count: members * outDim)
+        var gb = [Float](repeating: 0, count: members * outDim)
+        for part in 0..<parts {
+            let base = partial + part * partStride
+            for i in 0..<(members * outDim) {
+                gGamma[i] += base[i]
+                gBeta[i] += base[members * outDim + i]
+                gb[i] += base[2 * members * outDim + i]
+            }
+        }
         // 4. Through the linear map (GEMMs).
         var gx: Tensor? = nil, gw: Tensor? = nil
         weight.withUnsafeBufferPointer { wp in x.withUnsafeBufferPointer { xp in
@@ -167,5 +187,12 @@ extension Tensor {
         } }
         let pShape = normWeight.shape
         return [gx, gw, Tensor(shape: pShape, scalars: gb), Tensor(shape: pShape, scalars: gGamma), Tensor(shape: pShape, scalars: gBeta)]
+    }
+
+    /// Calls `body` with the element pointer of `tensor`, or nil.
+    @inline(__always)
+    static func withOptionalPointer<R>(_ tensor: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let tensor else { return body(nil) }
+        return tensor.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }

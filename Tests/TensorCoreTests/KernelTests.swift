@@ -116,4 +116,27 @@ import _TestSupport
         }
         #expect(maxAbsDifference(out, expected.scalars) <= 1e-5)
     }
+
+    @Test func rowParallelKernelsMatchOneThread() {
+        // Rows split over threads: the same values (up to summation order) as one thread.
+        let x = Self.random([512, 64], seed: 21), w = Self.random([96, 64], seed: 22), b = Self.random([96], seed: 23)
+        let gamma = Self.random([96], seed: 24) + 1.5, beta = Self.random([96], seed: 25)
+        var maskGenerator = SeededGenerator(seed: 26)
+        let mask = Tensor.ones([512, 96]).dropout(rate: 0.2, using: &maskGenerator)
+        func run() -> [Tensor] {
+            let (_, grads) = valueWithGradients(at: [x, w, b, gamma, beta]) { v in
+                (Tensor.normedLinear(v[0], weight: v[1], bias: v[2], normWeight: v[3], normBias: v[4], activation: .mish, dropoutMask: mask)
+                    * Self.random([512, 96], seed: 27)).sum()
+            }
+            return [Tensor.normedLinear(x, weight: w, bias: b, normWeight: gamma, normBias: beta, activation: .mish)] + grads
+        }
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        BLAS.setThreadCount(1)
+        let one = run()
+        BLAS.setThreadCount(2)
+        #expect(Parallel.partCount(512, itemSize: 96) == 2)
+        let two = run()
+        for (a, c) in zip(one, two) { #expect(maxAbsDifference(a.scalars, c.scalars) <= 1e-4, "\(a.shape)") }
+    }
 }
