@@ -87,14 +87,14 @@ public final class WorldModel: Module {
     }
 
     /// Latent dynamics `[N, L], [N, A] -> [N, L]`.
-    public func next(_ z: Tensor, _ a: Tensor) -> Tensor { dynamics(Tensor.concatenate([z, a], along: -1)) }
+    public func next(_ z: Tensor, _ a: Tensor) -> Tensor { dynamics(concatenating: [z, a]) }
 
     /// Reward logits `[N, K]`.
-    public func rewardLogits(_ z: Tensor, _ a: Tensor) -> Tensor { reward(Tensor.concatenate([z, a], along: -1)) }
+    public func rewardLogits(_ z: Tensor, _ a: Tensor) -> Tensor { reward(concatenating: [z, a]) }
 
     /// Q logits of the chosen members, `[M, N, K]`; `target` uses the EMA copy.
     public func qLogits(_ z: Tensor, _ a: Tensor, members: [Int]? = nil, target: Bool = false) -> Tensor {
-        (target ? targetQs : qs)(Tensor.concatenate([z, a], along: -1), members: members)
+        (target ? targetQs : qs)(concatenating: [z, a], members: members)
     }
 
     /// The policy prior (`world_model.pi`), with the reference's order of operations.

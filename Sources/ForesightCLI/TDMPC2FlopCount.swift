@@ -35,12 +35,13 @@ struct TDMPC2FlopCount {
         let p = c.planner
         // Update: TD target with the 2 target members used; model forward and backward (no gradient
         // into observations); policy forward and backward with the 2 online members used (Q: input
-        // gradient only; policy: no input gradient into the detached latents).
+        // gradient only, and in the first layer only for the action columns; policy: no input
+        // gradient into the detached latents).
         let tdTarget = h * b * (r.encoder + r.policy + 2 * r.qMember)
         let modelForward = b * r.encoder + h * b * (r.dynamics + r.reward + r.q * r.qMember)
         let modelBackward = 2 * modelForward - b * r.obs * r.enc
         let policyForward = (h + 1) * b * (r.policy + 2 * r.qMember)
-        let policyBackward = (h + 1) * b * (2 * r.policy - r.latent * r.mlp + 2 * r.qMember)
+        let policyBackward = (h + 1) * b * (2 * r.policy - r.latent * r.mlp + 2 * (r.qMember - r.latent * r.mlp))
         update = 2 * Double(tdTarget + modelForward + modelBackward + policyForward + policyBackward)
         // Act: encode one observation and run the policy trajectories; the latent share of the first
         // reward and dynamics layers once per plan; per iteration, every sample's reward and dynamics

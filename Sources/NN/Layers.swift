@@ -81,13 +81,17 @@ public final class NormedLinear: Layer {
         dropoutGenerator = SeededGenerator(seed: generator.next())
     }
 
-    public func callAsFunction(_ input: Tensor) -> Tensor {
+    public func callAsFunction(_ input: Tensor) -> Tensor { self(concatenating: [input]) }
+
+    /// The block applied to the concatenation of `parts` along the last axis, without a
+    /// concatenation node (see `Tensor.normedLinear(concatenating:...)`).
+    public func callAsFunction(concatenating parts: [Tensor]) -> Tensor {
         var mask: Tensor? = nil
         if isTraining && dropoutRate > 0 {
-            let shape = Array(input.shape.dropLast()) + [linear.outputDimensions]
+            let shape = Array(parts[0].shape.dropLast()) + [linear.outputDimensions]
             mask = Tensor.dropoutMask(shape, rate: dropoutRate, using: &dropoutGenerator)
         }
-        return Tensor.normedLinear(input, weight: linear.weight.variable, bias: linear.bias!.variable,
+        return Tensor.normedLinear(concatenating: parts, weight: linear.weight.variable, bias: linear.bias!.variable,
                                    normWeight: norm.weight.variable, normBias: norm.bias.variable,
                                    activation: activation, dropoutMask: mask, epsilon: norm.epsilon)
     }

@@ -36,6 +36,15 @@ public final class MLP: Layer {
     /// `[..., in] -> [..., out]`.
     public func callAsFunction(_ input: Tensor) -> Tensor { layers.reduce(input) { $1($0) } }
 
+    /// The MLP of the concatenation of `parts` along the last axis (`[..., in_p]` each), without
+    /// materializing a concatenation node: only the parts that need gradients get them.
+    public func callAsFunction(concatenating parts: [Tensor]) -> Tensor {
+        guard let first = layers.first as? NormedLinear, parts.count > 1 else {
+            return self(parts.count == 1 ? parts[0] : Tensor.concatenate(parts, along: -1))
+        }
+        return layers.dropFirst().reduce(first(concatenating: parts)) { $1($0) }
+    }
+
     /// Switches dropout on or off in every block.
     public var isTraining: Bool {
         get { layers.contains { ($0 as? NormedLinear)?.isTraining == true } }
@@ -105,18 +114,27 @@ public final class EnsembleMLP: Module {
     ///   - members: indices of the members to evaluate; only these get gradients.
     /// - Returns: `[M, B, out]` for `M` members.
     public func callAsFunction(_ input: Tensor, members: [Int]? = nil) -> Tensor {
+        self(concatenating: [input], members: members)
+    }
+
+    /// Evaluates the chosen members on the concatenation of `parts` along the last axis (`[B, in_p]`
+    /// each, shared by every member) without a concatenation node: only the parts that need
+    /// gradients get them (the action columns of `[z, a]` when `z` is a constant).
+    /// - Returns: `[M, B, out]` for `M` members.
+    public func callAsFunction(concatenating parts: [Tensor], members: [Int]? = nil) -> Tensor {
         let pick: (Parameter) -> Tensor = { p in members.map { p.variable.gathering($0) } ?? p.variable }
         let m = members?.count ?? memberCount
-        var x = input
+        var x = parts[0]
         for (i, block) in layers.enumerated() {
             var mask: Tensor? = nil
             if i == 0 && isTraining && dropoutRate > 0 {
                 let rows = x.rank == 2 ? x.shape[0] : x.shape[1]
                 mask = Tensor.dropoutMask([m, rows, block.weight.value.shape[1]], rate: dropoutRate, using: &dropoutGenerator)
             }
-            x = Tensor.normedLinear(x, weight: pick(block.weight), bias: pick(block.bias), normWeight: pick(block.normWeight),
-                                    normBias: pick(block.normBias), activation: .mish, dropoutMask: mask)
+            x = Tensor.normedLinear(concatenating: i == 0 ? parts : [x], weight: pick(block.weight), bias: pick(block.bias),
+                                    normWeight: pick(block.normWeight), normBias: pick(block.normBias), activation: .mish, dropoutMask: mask)
         }
+        if layers.isEmpty && parts.count > 1 { x = Tensor.concatenate(parts, along: -1) }
         return Tensor.ensembleLinear(x, weight: pick(output.weight), bias: pick(output.bias))
     }
 

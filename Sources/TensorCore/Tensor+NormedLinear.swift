@@ -26,6 +26,27 @@ extension Tensor {
     /// - Returns: `[..., O]`, or `[E, B, O]` for an ensemble.
     public static func normedLinear(_ x: Tensor, weight: Tensor, bias: Tensor, normWeight: Tensor, normBias: Tensor,
                                     activation: NormedActivation, dropoutMask: Tensor? = nil, epsilon: Float = 1e-5) -> Tensor {
+        normedLinear(x, parts: [x], weight: weight, bias: bias, normWeight: normWeight, normBias: normBias,
+                     activation: activation, dropoutMask: dropoutMask, epsilon: epsilon)
+    }
+
+    /// ``normedLinear(_:weight:bias:normWeight:normBias:activation:dropoutMask:epsilon:)`` of the
+    /// concatenation of `parts` along the last axis, without a concatenation node: the backward pass
+    /// computes the input gradient only for the parts that need one (for example the action columns
+    /// of `[z, a]` when the latent `z` is a constant), one GEMM on the matching weight columns each.
+    /// - Parameter parts: `[..., I_p]` each, equal leading shapes, `sum(I_p) = I`.
+    public static func normedLinear(concatenating parts: [Tensor], weight: Tensor, bias: Tensor, normWeight: Tensor, normBias: Tensor,
+                                    activation: NormedActivation, dropoutMask: Tensor? = nil, epsilon: Float = 1e-5) -> Tensor {
+        precondition(!parts.isEmpty, "normedLinear: no input parts")
+        let x = parts.count == 1 ? parts[0] : Tensor.concatenate(parts.map { $0.detached() }, along: -1)
+        return normedLinear(x, parts: parts, weight: weight, bias: bias, normWeight: normWeight, normBias: normBias,
+                            activation: activation, dropoutMask: dropoutMask, epsilon: epsilon)
+    }
+
+    /// The shared implementation: `x` is the (untracked, when `parts.count > 1`) concatenation of `parts`,
+    /// which are the recorded inputs.
+    static func normedLinear(_ x: Tensor, parts: [Tensor], weight: Tensor, bias: Tensor, normWeight: Tensor, normBias: Tensor,
+                             activation: NormedActivation, dropoutMask: Tensor?, epsilon: Float) -> Tensor {
         let ensemble = weight.rank == 3
         let members = ensemble ? weight.shape[0] : 1
         let outDim = weight.shape[weight.rank - 2], inDim = weight.shape[weight.rank - 1]
@@ -39,11 +60,12 @@ extension Tensor {
         let outShape = ensemble ? [members, rowsPerMember, outDim] : Array(x.shape.dropLast()) + [outDim]
         if let dropoutMask { precondition(dropoutMask.shape == outShape, "normedLinear: dropout mask \(dropoutMask.shape) must be \(outShape)") }
         let total = members * rowsPerMember * outDim
-        let recording = Tape.current != nil && (x.node != nil || weight.node != nil || bias.node != nil || normWeight.node != nil || normBias.node != nil)
+        let recording = Tape.current != nil && (parts.contains { $0.node != nil } || weight.node != nil || bias.node != nil
+                                                 || normWeight.node != nil || normBias.node != nil)
 
         var out = [Float](uninitializedCount: total)
-        let parts = Parallel.partCount(rowsPerMember, itemSize: outDim)
-        var normalized = [Float](uninitializedCount: recording ? total : parts * outDim)
+        let chunks = Parallel.partCount(rowsPerMember, itemSize: outDim)
+        var normalized = [Float](uninitializedCount: recording ? total : chunks * outDim)
         var rstd = [Float](repeating: 0, count: members * rowsPerMember)
         rstd.withUnsafeMutableBufferPointer { rsp in
         x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
@@ -63,7 +85,7 @@ extension Tensor {
                     }
                 }
                 let (nhBase, rsBase, gamma, beta) = (nh.baseAddress!, rsp.baseAddress!, gp.baseAddress! + e * outDim, bt.baseAddress! + e * outDim)
-                Parallel.forEachRange(rowsPerMember, parts: parts) { range, part in
+                Parallel.forEachRange(rowsPerMember, parts: chunks) { range, part in
                     for r in range {
                         let row = oe + r * outDim
                         let h = recording ? nhBase + (e * rowsPerMember + r) * outDim : nhBase + part * outDim
@@ -75,8 +97,8 @@ extension Tensor {
         } } } } } } } }
         let result = Tensor(shape: outShape, scalars: out)
         guard recording else { return result }
-        return record(result, inputs: [x, weight, bias, normWeight, normBias]) { g in
-            normedLinearBackward(g, x: x, weight: weight, normWeight: normWeight, normBias: normBias, activation: activation,
+        return record(result, inputs: parts + [weight, bias, normWeight, normBias]) { g in
+            normedLinearBackward(g, x: x, parts: parts, weight: weight, normWeight: normWeight, normBias: normBias, activation: activation,
                                  dropoutMask: dropoutMask, normalized: normalized, rstd: rstd, output: result,
                                  members: members, rows: rowsPerMember, inDim: inDim, outDim: outDim, sharedInput: sharedInput)
         }
@@ -91,7 +113,7 @@ extension Tensor {
         }
     }
 
-    static func normedLinearBackward(_ g: Tensor, x: Tensor, weight: Tensor, normWeight: Tensor, normBias: Tensor,
+    static func normedLinearBackward(_ g: Tensor, x: Tensor, parts: [Tensor], weight: Tensor, normWeight: Tensor, normBias: Tensor,
                                      activation: NormedActivation, dropoutMask: Tensor?, normalized: [Float], rstd: [Float],
                                      output: Tensor, members: Int, rows: Int, inDim: Int, outDim: Int, sharedInput: Bool) -> [Tensor?] {
         let total = members * rows * outDim
@@ -99,17 +121,17 @@ extension Tensor {
         defer { gy.deallocate() }
         // Rows are split over threads; each part accumulates its own gamma/beta/bias gradients
         // (and has its own scratch), summed in part order afterwards.
-        let parts = Parallel.partCount(rows, itemSize: outDim)
-        let partial = UnsafeMutablePointer<Float>.allocate(capacity: parts * (3 * members + 2) * outDim)
+        let chunks = Parallel.partCount(rows, itemSize: outDim)
+        let partial = UnsafeMutablePointer<Float>.allocate(capacity: chunks * (3 * members + 2) * outDim)
         defer { partial.deallocate() }
-        partial.initialize(repeating: 0, count: parts * (3 * members + 2) * outDim)
+        partial.initialize(repeating: 0, count: chunks * (3 * members + 2) * outDim)
         let partStride = (3 * members + 2) * outDim
         g.withUnsafeBufferPointer { gp in normWeight.withUnsafeBufferPointer { gam in normBias.withUnsafeBufferPointer { bet in
         normalized.withUnsafeBufferPointer { nh in output.withUnsafeBufferPointer { op in rstd.withUnsafeBufferPointer { rs in
         withOptionalPointer(dropoutMask) { maskBase in
         for e in 0..<members {
             let ga = gam.baseAddress! + e * outDim, be = bet.baseAddress! + e * outDim
-            Parallel.forEachRange(rows, parts: parts) { range, part in
+            Parallel.forEachRange(rows, parts: chunks) { range, part in
                 let base = partial + part * partStride
                 let gg = base + e * outDim, gbt = base + (members + e) * outDim, gbi = base + (2 * members + e) * outDim
                 let gz = base + 3 * members * outDim, z = gz + outDim
@@ -152,7 +174,7 @@ extension Tensor {
         var gGamma = [Float](repeating: 0, count: members * outDim)
         var gBeta = [Float](repeating: 0, count: members * outDim)
         var gb = [Float](repeating: 0, count: members * outDim)
-        for part in 0..<parts {
+        for part in 0..<chunks {
             let base = partial + part * partStride
             for i in 0..<(members * outDim) {
                 gGamma[i] += base[i]
@@ -160,19 +182,25 @@ extension Tensor {
                 gb[i] += base[2 * members * outDim + i]
             }
         }
-        // 4. Through the linear map (GEMMs).
-        var gx: Tensor? = nil, gw: Tensor? = nil
+        // 4. Through the linear map (GEMMs): the input gradient of each part that needs one, from the
+        // weight columns of that part.
+        var gParts: [Tensor?] = Array(repeating: nil, count: parts.count)
+        var gw: Tensor? = nil
         weight.withUnsafeBufferPointer { wp in x.withUnsafeBufferPointer { xp in
-            if x.needsGradient {
-                var d = [Float](uninitializedCount: x.count)
+            var offset = 0
+            for (p, part) in parts.enumerated() {
+                let width = part.shape[part.rank - 1]
+                defer { offset += width }
+                guard part.needsGradient else { continue }
+                var d = [Float](uninitializedCount: part.count)
                 d.withUnsafeMutableBufferPointer { dp in
                     for e in 0..<members {
-                        BLAS.gemm(gy + e * rows * outDim, transA: false, wp.baseAddress! + e * outDim * inDim, transB: false,
-                                  dp.baseAddress! + (sharedInput ? 0 : e * rows * inDim), m: rows, n: inDim, k: outDim,
-                                  beta: sharedInput && e > 0 ? 1 : 0)
+                        BLAS.gemm(gy + e * rows * outDim, lda: outDim, transA: false, wp.baseAddress! + e * outDim * inDim + offset, ldb: inDim,
+                                  transB: false, dp.baseAddress! + (sharedInput ? 0 : e * rows * width), ldc: width,
+                                  m: rows, n: width, k: outDim, beta: sharedInput && e > 0 ? 1 : 0)
                     }
                 }
-                gx = Tensor(shape: x.shape, scalars: d)
+                gParts[p] = Tensor(shape: part.shape, scalars: d)
             }
             if weight.needsGradient {
                 var d = [Float](uninitializedCount: weight.count)
@@ -186,7 +214,7 @@ extension Tensor {
             }
         } }
         let pShape = normWeight.shape
-        return [gx, gw, Tensor(shape: pShape, scalars: gb), Tensor(shape: pShape, scalars: gGamma), Tensor(shape: pShape, scalars: gBeta)]
+        return gParts + [gw, Tensor(shape: pShape, scalars: gb), Tensor(shape: pShape, scalars: gGamma), Tensor(shape: pShape, scalars: gBeta)]
     }
 
     /// Calls `body` with the element pointer of `tensor`, or nil.

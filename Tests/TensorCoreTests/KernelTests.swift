@@ -139,4 +139,30 @@ import _TestSupport
         let two = run()
         for (a, c) in zip(one, two) { #expect(maxAbsDifference(a.scalars, c.scalars) <= 1e-4, "\(a.shape)") }
     }
+
+    @Test func concatenatedPartsEqualTheConcatenation() {
+        // A plain block and an ensemble with a shared input: values and gradients of the parts equal
+        // those through an explicit concatenation; a constant part gets no gradient.
+        let z = Self.random([5, 7], seed: 30), a = Self.random([5, 3], seed: 31)
+        for (w, b, gamma, beta) in [(Self.random([12, 10], seed: 32), Self.random([12], seed: 33), Self.random([12], seed: 34) + 1.5, Self.random([12], seed: 35)),
+                                    (Self.random([3, 12, 10], seed: 36), Self.random([3, 12], seed: 37), Self.random([3, 12], seed: 38) + 1.5,
+                                     Self.random([3, 12], seed: 39))] {
+            let parts = Tensor.normedLinear(concatenating: [z, a], weight: w, bias: b, normWeight: gamma, normBias: beta, activation: .mish)
+            let joined = Tensor.normedLinear(Tensor.concatenate([z, a], along: -1), weight: w, bias: b, normWeight: gamma, normBias: beta, activation: .mish)
+            #expect(maxAbsDifference(parts.scalars, joined.scalars) == 0)
+            let r = checkGradients([z, a, w, b, gamma, beta], epsilon: 1e-3) {
+                Tensor.normedLinear(concatenating: [$0[0], $0[1]], weight: $0[2], bias: $0[3], normWeight: $0[4], normBias: $0[5], activation: .mish)
+            }
+            #expect(r.passed, "\(w.shape): \(r)")
+            let (_, grads) = valueWithGradients(at: [a, w]) { v in
+                Tensor.normedLinear(concatenating: [z, v[0]], weight: v[1], bias: b, normWeight: gamma, normBias: beta, activation: .mish).sum()
+            }
+            let (_, reference) = valueWithGradients(at: [a, w]) { v in
+                Tensor.normedLinear(Tensor.concatenate([z, v[0]], along: -1), weight: v[1], bias: b, normWeight: gamma, normBias: beta,
+                                    activation: .mish).sum()
+            }
+            #expect(maxAbsDifference(grads[0].scalars, reference[0].scalars) <= 1e-6)
+            #expect(maxAbsDifference(grads[1].scalars, reference[1].scalars) <= 1e-6)
+        }
+    }
 }
