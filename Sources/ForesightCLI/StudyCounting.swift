@@ -52,7 +52,6 @@ struct StudyCounting: ParsableCommand {
         #if DEBUG
         say("note: debug build; run the study with `swift run -c release foresight study counting`")
         #endif
-        keepLargeAllocations()
         BLAS.setThreadCount(threads)
         var settings = quick ? StudySettings.quick : StudySettings.standard
         settings.closedLoop = closedLoop
@@ -82,20 +81,6 @@ struct StudyCounting: ParsableCommand {
         say("wrote \(directory.path)/metrics.json, summary.md and figures in \(String(format: "%.0f", result.seconds)) s")
     }
 }
-
-/// Keeps large freed blocks in the heap instead of returning them to the kernel (glibc `mallopt`), which
-/// avoids page-fault churn from the training loop's large temporary tensors. A no-op elsewhere.
-func keepLargeAllocations() {
-    #if os(Linux)
-    _ = foresightMallopt(-3, 1 << 30)      // M_MMAP_THRESHOLD
-    _ = foresightMallopt(-1, Int32.max)    // M_TRIM_THRESHOLD
-    #endif
-}
-
-#if os(Linux)
-@_silgen_name("mallopt") func foresightMallopt(_ option: Int32, _ value: Int32) -> Int32
-#endif
-
 
 /// Writes one line to standard output at once (unbuffered), so progress shows also when piped to a file.
 func say(_ line: String) {
