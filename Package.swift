@@ -4,10 +4,11 @@
 import PackageDescription
 
 // Release builds on x86-64 target AVX2 + FMA (any x86-64 CPU since 2013), so elementwise kernels
-// (Mish, LayerNorm, exp) vectorize 8 lanes wide. Set FORESIGHT_PORTABLE=1 to build for baseline x86-64.
+// (Mish, LayerNorm, exp) vectorize 8 lanes wide and use fused multiply-adds (FORESIGHT_FMA).
+// Set FORESIGHT_PORTABLE=1 to build for baseline x86-64.
 #if arch(x86_64)
 let nativeFlags: [SwiftSetting] = Context.environment["FORESIGHT_PORTABLE"] == "1" ? [] :
-    [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+    [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release)), .define("FORESIGHT_FMA", .when(configuration: .release))]
 #else
 let nativeFlags: [SwiftSetting] = []
 #endif

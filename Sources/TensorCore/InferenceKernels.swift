@@ -50,7 +50,7 @@ public enum InferenceKernels {
             let rstd = 1 / (VectorMath.sumOfSquares(x, minus: mean, d) / Float(d) + epsilon).squareRoot()
             switch activation {
             case .mish:
-                for j in 0..<d { x[j] = VectorMath.mish((x[j] - mean) * rstd * normWeight[j] + normBias[j]) }
+                for j in 0..<d { x[j] = VectorMath.mish(VectorMath.fma((x[j] - mean) * rstd, normWeight[j], normBias[j])) }
             case .simNorm(let groupSize):
                 for j in 0..<d { x[j] = (x[j] - mean) * rstd * normWeight[j] + normBias[j] }
                 Tensor.softmaxKernel(x, x, outer: d / groupSize, n: groupSize, inner: 1)

@@ -21,23 +21,47 @@ enum VectorMath {
     /// Lanes per vector.
     @inline(__always) static var lanes: Int { FloatLanes.scalarCount }
 
+    /// `a * b + c`, fused in native release builds (one rounding; `FORESIGHT_FMA`), else two operations.
+    @inline(__always)
+    static func fma(_ a: Float, _ b: Float, _ c: Float) -> Float {
+        #if FORESIGHT_FMA
+        c.addingProduct(a, b)
+        #else
+        a * b + c
+        #endif
+    }
+
+    /// `a * b + c` on all lanes, fused in native release builds.
+    @inline(__always)
+    static func fma(_ a: FloatLanes, _ b: FloatLanes, _ c: FloatLanes) -> FloatLanes {
+        #if FORESIGHT_FMA
+        c.addingProduct(a, b)
+        #else
+        a * b + c
+        #endif
+    }
+
     /// exp with relative error about 2e-7; 0 below -87.3 and +inf above 88.7.
     @inline(__always)
     static func exp(_ x0: Float) -> Float {
-        let x = Swift.min(Swift.max(x0, -87.3), 88.7)
-        let shifted = x * 1.442_695_040_888_963_4 + 12_582_912.0
-        let k = shifted - 12_582_912.0
-        let r = x - k * 0.693_145_751_953_125 - k * 1.428_606_765_330_187e-06
-        var p: Float = 1.0 / 720
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
-        let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
-        let y = p * scale
+        let y = expCore(Swift.min(Swift.max(x0, -87.3), 88.7))
         return x0 < -87.3 ? 0 : (x0 > 88.7 ? .infinity : y)
+    }
+
+    /// exp for `x` in [-87.3, 88.7]: `2^k p(r)` with `x = k ln 2 + r`, `|r| <= ln 2 / 2`.
+    @inline(__always)
+    static func expCore(_ x: Float) -> Float {
+        let shifted = fma(x, 1.442_695_040_888_963_4, 12_582_912.0)
+        let k = shifted - 12_582_912.0
+        let r = fma(-k, 1.428_606_765_330_187e-06, fma(-k, 0.693_145_751_953_125, x))
+        var p: Float = 1.0 / 720
+        p = fma(p, r, 1.0 / 120)
+        p = fma(p, r, 1.0 / 24)
+        p = fma(p, r, 1.0 / 6)
+        p = fma(p, r, 0.5)
+        p = fma(p, r, 1)
+        p = fma(p, r, 1)
+        return p * Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
     }
 
     /// `exp` on all lanes at once (the same operations as the scalar version).
@@ -46,21 +70,27 @@ enum VectorMath {
         var x = x0
         x.replace(with: -87.3, where: x .< -87.3)
         x.replace(with: 88.7, where: x .> 88.7)
-        let shifted = x * 1.442_695_040_888_963_4 + 12_582_912.0
-        let k = shifted - 12_582_912.0
-        let r = x - k * 0.693_145_751_953_125 - k * 1.428_606_765_330_187e-06
-        var p = FloatLanes(repeating: 1.0 / 720)
-        p = p * r + 1.0 / 120
-        p = p * r + 1.0 / 24
-        p = p * r + 1.0 / 6
-        p = p * r + 0.5
-        p = p * r + 1
-        p = p * r + 1
-        let bits = (unsafeBitCast(shifted, to: WordLanes.self) &- 0x4B40_0000 &+ 127) &<< 23
-        var y = p * unsafeBitCast(bits, to: FloatLanes.self)
+        var y = expCoreLanes(x)
         y.replace(with: 0, where: x0 .< -87.3)
         y.replace(with: .infinity, where: x0 .> 88.7)
         return y
+    }
+
+    /// `expCore` on all lanes.
+    @inline(__always)
+    static func expCoreLanes(_ x: FloatLanes) -> FloatLanes {
+        let shifted = fma(x, FloatLanes(repeating: 1.442_695_040_888_963_4), FloatLanes(repeating: 12_582_912.0))
+        let k = shifted - 12_582_912.0
+        let r = fma(-k, FloatLanes(repeating: 1.428_606_765_330_187e-06), fma(-k, FloatLanes(repeating: 0.693_145_751_953_125), x))
+        var p = FloatLanes(repeating: 1.0 / 720)
+        p = fma(p, r, FloatLanes(repeating: 1.0 / 120))
+        p = fma(p, r, FloatLanes(repeating: 1.0 / 24))
+        p = fma(p, r, FloatLanes(repeating: 1.0 / 6))
+        p = fma(p, r, FloatLanes(repeating: 0.5))
+        p = fma(p, r, FloatLanes(repeating: 1))
+        p = fma(p, r, FloatLanes(repeating: 1))
+        let bits = (unsafeBitCast(shifted, to: WordLanes.self) &- 0x4B40_0000 &+ 127) &<< 23
+        return p * unsafeBitCast(bits, to: FloatLanes.self)
     }
 
     /// `dst[i] = exp(src[i])`; `src` and `dst` may alias.
@@ -76,9 +106,11 @@ enum VectorMath {
     /// `x[i] = exp(x[i])`.
     static func expInPlace(_ x: UnsafeMutablePointer<Float>, _ n: Int) { exp(x, x, n) }
 
+    /// Mish. The exponent is clamped to [-87.3, 20]: above 20 `n / (n + 2)` is 1 in Float, below
+    /// -87.3 `e^x` is within a denormal of 0 and the result rounds to `x * 1e-38`.
     @inline(__always)
     static func mish(_ x: Float) -> Float {
-        let w = exp(Swift.min(x, 20))
+        let w = expCore(Swift.min(Swift.max(x, -87.3), 20))
         let n = w * (w + 2)
         return x * n / (n + 2)
     }
@@ -88,7 +120,8 @@ enum VectorMath {
     static func mishLanes(_ x: FloatLanes) -> FloatLanes {
         var c = x
         c.replace(with: 20, where: x .> 20)
-        let w = expLanes(c)
+        c.replace(with: -87.3, where: x .< -87.3)
+        let w = expCoreLanes(c)
         let n = w * (w + 2)
         return x * n / (n + 2)
     }
@@ -103,14 +136,18 @@ enum VectorMath {
     /// `x[i] = mish(x[i])`.
     static func mishInPlace(_ x: UnsafeMutablePointer<Float>, _ n: Int) { mish(x, x, n) }
 
-    /// d mish / dx = t + x (1 - t^2) sigmoid(x), with t = tanh(softplus(x)) = n / (n + 2).
+    /// d mish / dx = t + x (1 - t^2) sigmoid(x), with t = tanh(softplus(x)) = n / (n + 2). Since
+    /// `1 - t^2 = 4 (n + 1) / (n + 2)^2`, `n + 1 = (w + 1)^2` and `sigmoid(x) = w / (w + 1)`, this is
+    /// ```
+    /// q = 1 / (n + 2),   mish'(x) = q (n + 4 x w (w + 1) q)
+    /// ```
+    /// with a single division.
     @inline(__always)
     static func mishDerivative(_ x: Float) -> Float {
-        let w = exp(Swift.min(x, 20))
+        let w = expCore(Swift.min(Swift.max(x, -87.3), 20))
         let n = w * (w + 2)
-        let t = n / (n + 2)
-        let sigmoid = w / (1 + w)
-        return t + x * (1 - t * t) * sigmoid
+        let q = 1 / (n + 2)
+        return q * (n + 4 * x * w * (w + 1) * q)
     }
 
     /// `dst[i] = grad[i] * mish'(x[i])`; `dst` may alias either input.
@@ -120,11 +157,13 @@ enum VectorMath {
             let v = load(x + i)
             var c = v
             c.replace(with: 20, where: v .> 20)
-            let w = expLanes(c)
+            c.replace(with: -87.3, where: v .< -87.3)
+            let w = expCoreLanes(c)
             let m = w * (w + 2)
-            let t = m / (m + 2)
-            let sigmoid = w / (1 + w)
-            store(load(grad + i) * (t + v * (1 - t * t) * sigmoid), dst + i)
+            let q = 1 / (m + 2)
+            let f: FloatLanes = FloatLanes(repeating: 4) * v * w * (w + 1)
+            let derivative: FloatLanes = q * (m + f * q)
+            store(load(grad + i) * derivative, dst + i)
             i += lanes
         }
         while i < n { dst[i] = grad[i] * mishDerivative(x[i]); i += 1 }
