@@ -64,87 +64,134 @@ struct PlanningRollout {
     // MARK: Returns
 
     /// The returns `[N]` of the action sequences `actions` `[H, N, A]` (row-major).
+    ///
+    /// With more than one thread (``BLAS/threadCount``), the rows are split into contiguous parts, one
+    /// per thread, each running its own single-threaded GEMMs (``Parallel/forEachPart(_:_:)``); a
+    /// row's value does not depend on the other rows.
     /// - Returns: a pointer into the buffers, valid until the next call.
     mutating func returns(actions: UnsafePointer<Float>, using generator: inout some RandomNumberGenerator) -> UnsafePointer<Float> {
-        let (n, L, A, K) = (sampleCount, latentDimensions, actionDimensions, binCount)
-        let width = L + A
-        let xa = buffers.latentAction, out = buffers.headOutput, pre = buffers.preactivation
-        let rewardRow = buffers.rowValues, rolloutReturn = rewardRow + n, alive = rewardRow + 2 * n
-        let q0 = rewardRow + 3 * n, q1 = rewardRow + 4 * n, total = rewardRow + 5 * n
+        let (n, A) = (sampleCount, actionDimensions)
         let first = hasCache ? cachedRows : 0
-        let m = n - first
-        var d: Float = 1
-        for r in first..<n { rolloutReturn[r] = 0; alive[r] = 1 }
-        for t in 0..<horizon {
-            for r in first..<n { (xa + r * width + L).update(from: actions + (t * n + r) * A, count: A) }
-            let rows = xa + first * width
-            // Reward of (z_t, a_t), then z_{t+1} written over z_t.
-            if t == 0 {
-                firstLayer(reward[0], shared: rewardShared, columns: rewardActionColumns, rows: m, input: rows)
-                run(reward, from: 1, rows: m, input: pre, inputStride: reward[0].outputDimensions, output: out, outputStride: K)
-            } else {
-                run(reward, from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: K)
-            }
-            decode(rows: m, logits: out, into: rewardRow + first)
-            if t == 0 {
-                firstLayer(dynamics[0], shared: dynamicsShared, columns: dynamicsActionColumns, rows: m, input: rows)
-                run(dynamics, from: 1, rows: m, input: pre, inputStride: dynamics[0].outputDimensions, output: rows, outputStride: width)
-            } else {
-                run(dynamics, from: 0, rows: m, input: rows, inputStride: width, output: rows, outputStride: width)
-            }
-            for r in first..<n { rolloutReturn[r] += d * alive[r] * rewardRow[r] }
-            if let termination {
-                run(termination, from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: 1)
-                for r in first..<n where out[r - first] > 0 { alive[r] = 0 }
-            }
-            d *= discount
+        // Rollouts of the rows not cached (rewards, alive flags, final latents), then the draws,
+        // then the terminal values of all rows.
+        let rolloutParts = Parallel.regionPartCount(n - first)
+        Parallel.forEachPart(rolloutParts) { part in
+            rollout(rows: Parallel.range(of: part, parts: rolloutParts, in: first..<n), actions: actions)
         }
         hasCache = true
-
-        // Terminal value: a policy action at z_H and the mean of two random Q members.
         let members = qMembers.count
         let i0 = Int(generator.next() % UInt64(members))
         var i1 = Int(generator.next() % UInt64(members - 1))
         if i1 >= i0 { i1 += 1 }
         for i in 0..<(n * A) { buffers.noise[i] = generator.nextNormal() }
-        run(policy, from: 0, rows: n, input: xa, inputStride: width, output: out, outputStride: 2 * A)
+        let terminalParts = Parallel.regionPartCount(n)
+        Parallel.forEachPart(terminalParts) { part in
+            terminalValue(rows: Parallel.range(of: part, parts: terminalParts, in: 0..<n), members: (i0, i1))
+        }
+        return UnsafePointer(buffers.rowValues + 5 * n)
+    }
+
+    /// Per-part scratch: the buffers' rows of one contiguous row range (each buffer holds `[N, width]`).
+    private struct Scratch {
+        var preactivation: UnsafeMutablePointer<Float>, hidden0: UnsafeMutablePointer<Float>, hidden1: UnsafeMutablePointer<Float>,
+            output: UnsafeMutablePointer<Float>
+    }
+
+    private func scratch(from row: Int) -> Scratch {
+        let offset = row * buffers.width
+        return Scratch(preactivation: buffers.preactivation + offset, hidden0: buffers.hidden0 + offset, hidden1: buffers.hidden1 + offset,
+                       output: buffers.headOutput + offset)
+    }
+
+    /// The `H`-step rollout of `rows`: discounted rewards into the rollout returns, alive flags, and the
+    /// final latents in the latent columns of `[z, a]`.
+    private func rollout(rows range: Range<Int>, actions: UnsafePointer<Float>) {
+        guard !range.isEmpty else { return }
+        let (n, L, A, K) = (sampleCount, latentDimensions, actionDimensions, binCount)
+        let width = L + A
+        let s = scratch(from: range.lowerBound)
+        let xa = buffers.latentAction, out = s.output
+        let rewardRow = buffers.rowValues, rolloutReturn = rewardRow + n, alive = rewardRow + 2 * n
+        let m = range.count
+        let rows = xa + range.lowerBound * width
+        var d: Float = 1
+        for r in range { rolloutReturn[r] = 0; alive[r] = 1 }
+        for t in 0..<horizon {
+            for r in range { (xa + r * width + L).update(from: actions + (t * n + r) * A, count: A) }
+            // Reward of (z_t, a_t), then z_{t+1} written over z_t.
+            if t == 0 {
+                firstLayer(reward[0], shared: rewardShared, columns: rewardActionColumns, rows: m, input: rows, scratch: s)
+                run(reward, from: 1, rows: m, input: s.preactivation, inputStride: reward[0].outputDimensions, output: out, outputStride: K, scratch: s)
+            } else {
+                run(reward, from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: K, scratch: s)
+            }
+            decode(rows: m, logits: out, into: rewardRow + range.lowerBound)
+            if t == 0 {
+                firstLayer(dynamics[0], shared: dynamicsShared, columns: dynamicsActionColumns, rows: m, input: rows, scratch: s)
+                run(dynamics, from: 1, rows: m, input: s.preactivation, inputStride: dynamics[0].outputDimensions, output: rows, outputStride: width,
+                    scratch: s)
+            } else {
+                run(dynamics, from: 0, rows: m, input: rows, inputStride: width, output: rows, outputStride: width, scratch: s)
+            }
+            for r in range { rolloutReturn[r] += d * alive[r] * rewardRow[r] }
+            if let termination {
+                run(termination, from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: 1, scratch: s)
+                for r in range where out[r - range.lowerBound] > 0 { alive[r] = 0 }
+            }
+            d *= discount
+        }
+    }
+
+    /// The totals of `rows`: rollout return plus the discounted mean of two Q members at the final
+    /// latent and a policy action (from the noise already drawn).
+    private func terminalValue(rows range: Range<Int>, members: (Int, Int)) {
+        guard !range.isEmpty else { return }
+        let (n, L, A, K) = (sampleCount, latentDimensions, actionDimensions, binCount)
+        let width = L + A
+        let s = scratch(from: range.lowerBound)
+        let out = s.output, rows = buffers.latentAction + range.lowerBound * width
+        let rolloutReturn = buffers.rowValues + n, alive = buffers.rowValues + 2 * n
+        let q0 = buffers.rowValues + 3 * n, q1 = buffers.rowValues + 4 * n, total = buffers.rowValues + 5 * n
+        let m = range.count
+        run(policy, from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: 2 * A, scratch: s)
         let stdScale = 0.5 * (logStdMax - logStdMin)
-        for r in 0..<n {
-            let o = out + r * 2 * A, noise = buffers.noise + r * A, a = xa + r * width + L
+        for r in range {
+            let o = out + (r - range.lowerBound) * 2 * A, noise = buffers.noise + r * A, a = buffers.latentAction + r * width + L
             for j in 0..<A {
                 let logStd = logStdMin + stdScale * (Foundation.tanh(o[A + j]) + 1)
                 a[j] = Foundation.tanh(o[j] + noise[j] * Foundation.exp(logStd))
             }
         }
-        for (member, q) in [(i0, q0), (i1, q1)] {
-            run(qMembers[member], from: 0, rows: n, input: xa, inputStride: width, output: out, outputStride: K)
-            decode(rows: n, logits: out, into: q)
+        for (member, q) in [(members.0, q0), (members.1, q1)] {
+            run(qMembers[member], from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: K, scratch: s)
+            decode(rows: m, logits: out, into: q + range.lowerBound)
         }
-        for r in 0..<n { total[r] = rolloutReturn[r] + d * alive[r] * ((q0[r] + q1[r]) * 0.5) }
-        return UnsafePointer(total)
+        var d: Float = 1
+        for _ in 0..<horizon { d *= discount }
+        for r in range { total[r] = rolloutReturn[r] + d * alive[r] * ((q0[r] + q1[r]) * 0.5) }
     }
 
     // MARK: Kernels
 
     /// `pre = act(LN(u + W_a a))` for the first layer of a head whose latent share `u` is precomputed.
     private func firstLayer(_ layer: LayerView, shared: UnsafePointer<Float>, columns: UnsafePointer<Float>, rows: Int,
-                            input: UnsafePointer<Float>) {
+                            input: UnsafePointer<Float>, scratch s: Scratch) {
         let m = layer.outputDimensions
         InferenceKernels.sharedPlusNarrowLinear(rows: rows, shared: shared, input: input + latentDimensions, inputStride: latentDimensions + actionDimensions,
                                                 inputDimensions: actionDimensions, transposedWeight: columns, outputDimensions: m,
-                                                output: buffers.preactivation, outputStride: m)
-        InferenceKernels.normalizeRows(rows: rows, buffers.preactivation, stride: m, dimensions: m, bias: nil,
+                                                output: s.preactivation, outputStride: m)
+        InferenceKernels.normalizeRows(rows: rows, s.preactivation, stride: m, dimensions: m, bias: nil,
                                        normWeight: layer.normWeight!, normBias: layer.normBias!, activation: layer.activation!)
     }
 
     /// Runs `layers[start...]` on `rows` rows; hidden results alternate between the two hidden buffers.
     private func run(_ layers: [LayerView], from start: Int, rows: Int, input: UnsafePointer<Float>, inputStride: Int,
-                     output: UnsafeMutablePointer<Float>, outputStride: Int) {
+                     output: UnsafeMutablePointer<Float>, outputStride: Int, scratch s: Scratch) {
         var x = input, stride = inputStride
         for i in start..<layers.count {
             let layer = layers[i]
             let isLast = i == layers.count - 1
-            let destination = isLast ? output : (x == UnsafePointer(buffers.hidden0) ? buffers.hidden1 : buffers.hidden0)
+            let destination = isLast ? output : (x == UnsafePointer(s.hidden0) ? s.hidden1 : s.hidden0)
             let destinationStride = isLast ? outputStride : layer.outputDimensions
             if let activation = layer.activation {
                 InferenceKernels.normedLinear(rows: rows, input: x, inputStride: stride, inputDimensions: layer.inputDimensions,

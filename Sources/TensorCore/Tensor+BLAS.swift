@@ -2,10 +2,18 @@
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
 import COpenBLAS
+import Foundation
 
 // MARK: - BLAS entry points
 
 /// Thin wrappers over OpenBLAS, row-major.
+///
+/// Threads: OpenBLAS itself always runs single-threaded; with ``threadCount`` above 1, a large GEMM
+/// is split into row (or column) blocks, one per thread, each a single-threaded `sgemm` on its own
+/// thread (``Parallel/forEachPart(_:_:)``). At TD-MPC2's 128- to 1024-row shapes this beats
+/// OpenBLAS's own threading, lets callers fuse a GEMM with the elementwise work on the same rows in
+/// one region, and keeps OpenBLAS's worker threads (which spin after each call) off the cores.
+/// The split is static, so results are deterministic for a given thread count.
 public enum BLAS {
     /// `C[m, n] = alpha * op(A) op(B) + beta * C`, with `op` an optional transpose.
     /// `A` is `[m, k]` (or `[k, m]` when `transA`), `B` is `[k, n]` (or `[n, k]` when `transB`).
@@ -27,8 +35,7 @@ public enum BLAS {
             }
             return
         }
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(transA ? m : k), b, Int32(transB ? k : n), beta, c, Int32(n))
+        gemm(a, lda: transA ? m : k, transA: transA, b, ldb: transB ? k : n, transB: transB, c, ldc: n, m: m, n: n, k: k, alpha: alpha, beta: beta)
     }
 
     /// `C = alpha op(A) op(B) + beta C` with explicit row strides (leading dimensions) `lda`, `ldb`,
@@ -41,14 +48,77 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return
         }
+        let parts = splitParts(m: m, n: n, k: k)
+        if parts > 1 {
+            // Split the larger output dimension into contiguous blocks (whole 16-row/column tiles).
+            let splitRows = m >= n
+            let extent = splitRows ? m : n
+            Parallel.forEachPart(parts) { part in
+                let lo = (part * extent / parts) & ~15, hi = part == parts - 1 ? extent : ((part + 1) * extent / parts) & ~15
+                guard hi > lo else { return }
+                if splitRows {
+                    sgemm(a + (transA ? lo : lo * lda), lda: lda, transA: transA, b, ldb: ldb, transB: transB, c + lo * ldc, ldc: ldc,
+                          m: hi - lo, n: n, k: k, alpha: alpha, beta: beta)
+                } else {
+                    sgemm(a, lda: lda, transA: transA, b + (transB ? lo * ldb : lo), ldb: ldb, transB: transB, c + lo, ldc: ldc,
+                          m: m, n: hi - lo, k: k, alpha: alpha, beta: beta)
+                }
+            }
+            return
+        }
+        sgemm(a, lda: lda, transA: transA, b, ldb: ldb, transB: transB, c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta)
+    }
+
+    @inline(__always)
+    static func sgemm(_ a: UnsafePointer<Float>, lda: Int, transA: Bool, _ b: UnsafePointer<Float>, ldb: Int, transB: Bool,
+                      _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, alpha: Float, beta: Float) {
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Sets the number of OpenBLAS threads.
-    public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(n)) }
-    /// The number of OpenBLAS threads in use.
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+    /// Multiply-adds below which a GEMM is not split (a hand-off costs about as much as 2 M of them).
+    static let minimumSplitWork = 4 << 20
+
+    /// The number of blocks a GEMM is split into on the current thread.
+    @inline(__always)
+    static func splitParts(m: Int, n: Int, k: Int) -> Int {
+        let threads = Parallel.availableThreads
+        guard threads > 1, m * n * k >= minimumSplitWork else { return 1 }
+        return Swift.min(threads, Swift.max(m, n) / 32)
+    }
+
+    /// Sets the number of threads Foresight's kernels use: the blocks of a large GEMM and the parts of
+    /// the row splits and coarse regions of ``Parallel``. OpenBLAS itself stays single-threaded.
+    /// - Parameter n: threads, at least 1.
+    public static func setThreadCount(_ n: Int) {
+        threadState.lock.lock()
+        defer { threadState.lock.unlock() }
+        _ = threadState.resolvedRequest()   // makes OpenBLAS single-threaded on first use
+        threadState.requested = Swift.max(n, 1)
+    }
+
+    /// The number of threads set by ``setThreadCount(_:)`` (until then, OpenBLAS's default: the
+    /// number of cores or `OPENBLAS_NUM_THREADS`).
+    public static var threadCount: Int {
+        threadState.lock.lock()
+        defer { threadState.lock.unlock() }
+        return threadState.resolvedRequest()
+    }
+
+    /// The requested thread count; the first use also makes OpenBLAS single-threaded.
+    final class ThreadState: @unchecked Sendable {
+        let lock = NSLock()
+        var requested: Int?
+
+        func resolvedRequest() -> Int {
+            if let requested { return requested }
+            let n = Swift.max(Int(openblas_get_num_threads()), 1)
+            openblas_set_num_threads(1)
+            requested = n
+            return n
+        }
+    }
+    static let threadState = ThreadState()
 }
 
 // MARK: - Matrix products

@@ -64,28 +64,31 @@ extension Tensor {
                                                  || normWeight.node != nil || normBias.node != nil)
 
         var out = [Float](uninitializedCount: total)
-        let chunks = Parallel.partCount(rowsPerMember, itemSize: outDim)
+        // Rows are split over threads; each part runs its GEMM rows and then normalizes them while
+        // they are in cache (one hand-off per member).
+        let chunks = Parallel.partCount(rows: rowsPerMember, workPerRow: outDim * (inDim + 16))
         var normalized = [Float](uninitializedCount: recording ? total : chunks * outDim)
         var rstd = [Float](repeating: 0, count: members * rowsPerMember)
         rstd.withUnsafeMutableBufferPointer { rsp in
         x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
         normWeight.withUnsafeBufferPointer { gp in normBias.withUnsafeBufferPointer { bt in
         out.withUnsafeMutableBufferPointer { op in normalized.withUnsafeMutableBufferPointer { nh in
+        withOptionalPointer(dropoutMask) { maskBase in
             for e in 0..<members {
                 let xe = xp.baseAddress! + (sharedInput ? 0 : e * rowsPerMember * inDim)
                 let oe = op.baseAddress! + e * rowsPerMember * outDim
-                let be = bp.baseAddress! + e * outDim
-                for r in 0..<rowsPerMember { (oe + r * outDim).update(from: be, count: outDim) }
-                BLAS.gemm(xe, transA: false, wp.baseAddress! + e * outDim * inDim, transB: true, oe,
-                          m: rowsPerMember, n: outDim, k: inDim, beta: 1)
-                if let dropoutMask {
-                    dropoutMask.withUnsafeBufferPointer { mp in
-                        let me = mp.baseAddress! + e * rowsPerMember * outDim
-                        for i in 0..<(rowsPerMember * outDim) { oe[i] *= me[i] }
-                    }
-                }
+                let (be, we) = (bp.baseAddress! + e * outDim, wp.baseAddress! + e * outDim * inDim)
                 let (nhBase, rsBase, gamma, beta) = (nh.baseAddress!, rsp.baseAddress!, gp.baseAddress! + e * outDim, bt.baseAddress! + e * outDim)
-                Parallel.forEachRange(rowsPerMember, parts: chunks) { range, part in
+                Parallel.forEachPart(chunks) { part in
+                    let range = Parallel.range(of: part, parts: chunks, in: 0..<rowsPerMember)
+                    guard !range.isEmpty else { return }
+                    let oPart = oe + range.lowerBound * outDim
+                    for r in 0..<range.count { (oPart + r * outDim).update(from: be, count: outDim) }
+                    BLAS.gemm(xe + range.lowerBound * inDim, transA: false, we, transB: true, oPart, m: range.count, n: outDim, k: inDim, beta: 1)
+                    if let maskBase {
+                        let me = maskBase + (e * rowsPerMember + range.lowerBound) * outDim
+                        for i in 0..<(range.count * outDim) { oPart[i] *= me[i] }
+                    }
                     for r in range {
                         let row = oe + r * outDim
                         let h = recording ? nhBase + (e * rowsPerMember + r) * outDim : nhBase + part * outDim
@@ -94,7 +97,7 @@ extension Tensor {
                     }
                 }
             }
-        } } } } } } } }
+        } } } } } } } } }
         let result = Tensor(shape: outShape, scalars: out)
         guard recording else { return result }
         return record(result, inputs: parts + [weight, bias, normWeight, normBias]) { g in
@@ -119,22 +122,36 @@ extension Tensor {
         let total = members * rows * outDim
         let gy = UnsafeMutablePointer<Float>.allocate(capacity: total)     // gradient at the GEMM output (after bias)
         defer { gy.deallocate() }
+        // The input gradient of each part that needs one, from the weight columns of that part.
+        var offsets: [Int] = [], offset = 0
+        for part in parts { offsets.append(offset); offset += part.shape[part.rank - 1] }
+        let inputWidth = zip(parts, offsets).filter { $0.0.needsGradient }.map { $0.0.shape[$0.0.rank - 1] }.reduce(0, +)
+        // All input gradients in one buffer (usually only one part needs one, which then owns it).
+        var gradientOffsets: [Int?] = [], gradientCount = 0
+        for part in parts { gradientOffsets.append(part.needsGradient ? gradientCount : nil); if part.needsGradient { gradientCount += part.count } }
+        var inputGradients = [Float](uninitializedCount: gradientCount)
         // Rows are split over threads; each part accumulates its own gamma/beta/bias gradients
-        // (and has its own scratch), summed in part order afterwards.
-        let chunks = Parallel.partCount(rows, itemSize: outDim)
+        // (and has its own scratch), summed in part order afterwards, and computes the input
+        // gradient of its rows.
+        let chunks = Parallel.partCount(rows: rows, workPerRow: members * outDim * (inputWidth + 16))
         let partial = UnsafeMutablePointer<Float>.allocate(capacity: chunks * (3 * members + 2) * outDim)
         defer { partial.deallocate() }
         partial.initialize(repeating: 0, count: chunks * (3 * members + 2) * outDim)
         let partStride = (3 * members + 2) * outDim
+        inputGradients.withUnsafeMutableBufferPointer { ip in
         g.withUnsafeBufferPointer { gp in normWeight.withUnsafeBufferPointer { gam in normBias.withUnsafeBufferPointer { bet in
         normalized.withUnsafeBufferPointer { nh in output.withUnsafeBufferPointer { op in rstd.withUnsafeBufferPointer { rs in
+        weight.withUnsafeBufferPointer { wp in
         withOptionalPointer(dropoutMask) { maskBase in
-        for e in 0..<members {
-            let ga = gam.baseAddress! + e * outDim, be = bet.baseAddress! + e * outDim
-            Parallel.forEachRange(rows, parts: chunks) { range, part in
-                let base = partial + part * partStride
+        let inputPointers = gradientOffsets.map { $0.map { ip.baseAddress! + $0 } }
+        Parallel.forEachPart(chunks) { part in
+            let range = Parallel.range(of: part, parts: chunks, in: 0..<rows)
+            guard !range.isEmpty else { return }
+            let base = partial + part * partStride
+            let gz = base + 3 * members * outDim, z = gz + outDim
+            for e in 0..<members {
+                let ga = gam.baseAddress! + e * outDim, be = bet.baseAddress! + e * outDim
                 let gg = base + e * outDim, gbt = base + (members + e) * outDim, gbi = base + (2 * members + e) * outDim
-                let gz = base + 3 * members * outDim, z = gz + outDim
                 for r in range {
                     let idx = (e * rows + r) * outDim
                     let h = nh.baseAddress! + idx, go = gp.baseAddress! + idx, gyr = gy + idx
@@ -167,10 +184,21 @@ extension Tensor {
                     if let maskBase { for j in 0..<outDim { gyr[j] *= maskBase[idx + j] } }
                     for j in 0..<outDim { gbi[j] += gyr[j] }
                 }
+                // 4. The input gradient of these rows: gy W for each part's columns (summed over
+                // the members when they share the input).
+                for (p, dp) in inputPointers.enumerated() {
+                    guard let dp else { continue }
+                    let width = parts[p].shape[parts[p].rank - 1]
+                    BLAS.gemm(gy + (e * rows + range.lowerBound) * outDim, lda: outDim, transA: false,
+                              wp.baseAddress! + e * outDim * inDim + offsets[p], ldb: inDim, transB: false,
+                              dp + ((sharedInput ? 0 : e * rows) + range.lowerBound) * width, ldc: width,
+                              m: range.count, n: width, k: outDim, beta: sharedInput && e > 0 ? 1 : 0)
+                }
             }
         }
         }
-        } } } } } }
+        }
+        } } } } } } }
         var gGamma = [Float](repeating: 0, count: members * outDim)
         var gBeta = [Float](repeating: 0, count: members * outDim)
         var gb = [Float](repeating: 0, count: members * outDim)
@@ -182,37 +210,22 @@ extension Tensor {
                 gb[i] += base[2 * members * outDim + i]
             }
         }
-        // 4. Through the linear map (GEMMs): the input gradient of each part that needs one, from the
-        // weight columns of that part.
-        var gParts: [Tensor?] = Array(repeating: nil, count: parts.count)
+        let gParts: [Tensor?] = parts.indices.map { p in
+            guard let o = gradientOffsets[p] else { return nil }
+            return Tensor(shape: parts[p].shape, scalars: parts[p].count == gradientCount ? inputGradients : Array(inputGradients[o..<(o + parts[p].count)]))
+        }
+        // 5. The weight gradient (its GEMM splits over the output rows).
         var gw: Tensor? = nil
-        weight.withUnsafeBufferPointer { wp in x.withUnsafeBufferPointer { xp in
-            var offset = 0
-            for (p, part) in parts.enumerated() {
-                let width = part.shape[part.rank - 1]
-                defer { offset += width }
-                guard part.needsGradient else { continue }
-                var d = [Float](uninitializedCount: part.count)
-                d.withUnsafeMutableBufferPointer { dp in
-                    for e in 0..<members {
-                        BLAS.gemm(gy + e * rows * outDim, lda: outDim, transA: false, wp.baseAddress! + e * outDim * inDim + offset, ldb: inDim,
-                                  transB: false, dp.baseAddress! + (sharedInput ? 0 : e * rows * width), ldc: width,
-                                  m: rows, n: width, k: outDim, beta: sharedInput && e > 0 ? 1 : 0)
-                    }
+        if weight.needsGradient {
+            var d = [Float](uninitializedCount: weight.count)
+            x.withUnsafeBufferPointer { xp in d.withUnsafeMutableBufferPointer { dp in
+                for e in 0..<members {
+                    BLAS.gemm(gy + e * rows * outDim, transA: true, xp.baseAddress! + (sharedInput ? 0 : e * rows * inDim),
+                              transB: false, dp.baseAddress! + e * outDim * inDim, m: outDim, n: inDim, k: rows)
                 }
-                gParts[p] = Tensor(shape: part.shape, scalars: d)
-            }
-            if weight.needsGradient {
-                var d = [Float](uninitializedCount: weight.count)
-                d.withUnsafeMutableBufferPointer { dp in
-                    for e in 0..<members {
-                        BLAS.gemm(gy + e * rows * outDim, transA: true, xp.baseAddress! + (sharedInput ? 0 : e * rows * inDim),
-                                  transB: false, dp.baseAddress! + e * outDim * inDim, m: outDim, n: inDim, k: rows)
-                    }
-                }
-                gw = Tensor(shape: weight.shape, scalars: d)
-            }
-        } }
+            } }
+            gw = Tensor(shape: weight.shape, scalars: d)
+        }
         let pShape = normWeight.shape
         return gParts + [gw, Tensor(shape: pShape, scalars: gb), Tensor(shape: pShape, scalars: gGamma), Tensor(shape: pShape, scalars: gBeta)]
     }

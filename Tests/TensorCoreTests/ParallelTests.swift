@@ -1,0 +1,54 @@
+// Foresight — TensorCoreTests
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+import Testing
+@testable import TensorCore
+import _TestSupport
+
+/// GEMMs split over threads and coarse regions give the single-threaded results.
+@Suite(.serialized) struct ParallelTests {
+    /// `C = op(A) op(B) + 0.5 C` through the strided entry point, with padded leading dimensions.
+    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, threads: Int) -> [Float] {
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        BLAS.setThreadCount(threads)
+        let (aRows, aCols) = transA ? (k, m) : (m, k), (bRows, bCols) = transB ? (n, k) : (k, n)
+        let (lda, ldb, ldc) = (aCols + 3, bCols + 5, n + 7)
+        let a = KernelTests.random([aRows * lda], seed: 40), b = KernelTests.random([bRows * ldb], seed: 41)
+        var c = KernelTests.random([m * ldc], seed: 42).scalars
+        a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in c.withUnsafeMutableBufferPointer { cp in
+            BLAS.gemm(ap.baseAddress!, lda: lda, transA: transA, bp.baseAddress!, ldb: ldb, transB: transB, cp.baseAddress!, ldc: ldc,
+                      m: m, n: n, k: k, beta: 0.5)
+        } } }
+        return c
+    }
+
+    @Test(arguments: [(320, 192, 96), (40, 900, 160), (257, 257, 80)])
+    func splitGEMMEqualsOneThread(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        #expect(m * n * k >= BLAS.minimumSplitWork, "the shape must be large enough to be split")
+        for transA in [false, true] {
+            for transB in [false, true] {
+                let one = Self.gemm(transA: transA, transB: transB, m: m, n: n, k: k, threads: 1)
+                let two = Self.gemm(transA: transA, transB: transB, m: m, n: n, k: k, threads: 2)
+                #expect(maxAbsDifference(one, two) <= 1e-5, "\(shape) transA \(transA) transB \(transB)")
+            }
+        }
+    }
+
+    @Test func regionRunsEveryPartOnceAndKeepsNestedWorkOnItsThread() {
+        let parts = 2
+        var seen = [Int](repeating: 0, count: parts), nested = [Int](repeating: 0, count: parts)
+        seen.withUnsafeMutableBufferPointer { s in nested.withUnsafeMutableBufferPointer { p in
+            nonisolated(unsafe) let (s, p) = (s, p)
+            Parallel.forEachPart(parts) { part in
+                s[part] += 1
+                p[part] = Parallel.partCount(1 << 20, itemSize: 64) + Parallel.regionPartCount(1 << 20) + BLAS.splitParts(m: 4096, n: 4096, k: 4096)
+            }
+        } }
+        #expect(seen == [1, 1])
+        #expect(nested == [3, 3], "inside a region every split has one part")
+        #expect(Parallel.range(of: 0, parts: 2, in: 3..<10) == 3..<6 && Parallel.range(of: 1, parts: 2, in: 3..<10) == 6..<10)
+    }
+}
