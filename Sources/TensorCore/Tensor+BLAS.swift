@@ -76,8 +76,9 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// Multiply-adds below which a GEMM is not split (a hand-off costs about as much as 2 M of them).
-    static let minimumSplitWork = 4 << 20
+    /// Multiply-adds below which a GEMM is not split (a hand-off to a spinning worker costs a few
+    /// microseconds, about 0.1-0.2 M multiply-adds; smaller GEMMs also pack poorly when halved).
+    static let minimumSplitWork = 1 << 20
 
     /// The number of blocks a GEMM is split into on the current thread.
     @inline(__always)

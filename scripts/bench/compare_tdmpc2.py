@@ -12,6 +12,11 @@ The reference benchmark is found at ../shared/bench relative to the repository r
 --shared-bench or FORESIGHT_SHARED_BENCH). Its Python needs torch and numpy (--python, or
 FORESIGHT_BENCH_PYTHON; default /work/venv/bin/python when it exists, else python3).
 
+On a machine shared with other CPU-bound jobs, `--realtime` runs both sides under `chrt -f 10`
+(SCHED_FIFO; needs root or CAP_SYS_NICE): the benchmarks then preempt the other jobs instead of
+sharing cores with them (the kernel still keeps 5% for everyone else). Caches and memory bandwidth
+stay shared, so quiet-machine figures remain the best ones.
+
 Example: scripts/bench/compare_tdmpc2.py --sizes 1,5 --threads 1,2
 Uses only the Python standard library itself; builds Foresight in release mode when the binary is missing.
 """
@@ -39,8 +44,12 @@ def parse_list(text):
     return [int(x) for x in text.split(",") if x.strip()]
 
 
+def priority_prefix(args):
+    return ["chrt", "-f", "10"] if args.realtime else []
+
+
 def run_foresight(binary, size, threads, args):
-    cmd = [binary, "bench", "tdmpc2", "--model-size", str(size), "--threads", str(threads), "--json",
+    cmd = priority_prefix(args) + [binary, "bench", "tdmpc2", "--model-size", str(size), "--threads", str(threads), "--json",
            "--update-iterations", str(args.update_iters), "--act-iterations", str(args.act_iters),
            "--warmup", str(args.warmup), "--wait-quiet", str(args.wait_quiet)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -57,7 +66,7 @@ def run_reference(python, script, size, threads, args):
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         path = f.name
     try:
-        cmd = [python, script, "--model-size", str(size), "--threads", str(threads), "--out", path,
+        cmd = priority_prefix(args) + [python, script, "--model-size", str(size), "--threads", str(threads), "--out", path,
                "--update-iters", str(args.update_iters), "--act-iters", str(args.act_iters), "--warmup", str(args.warmup)]
         env = dict(os.environ, BENCH_MAX_WAIT=str(args.wait_quiet))
         subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
@@ -85,6 +94,7 @@ def main():
     ap.add_argument("--act-iters", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--wait-quiet", type=float, default=120, help="seconds each side may wait for a quiet machine before a figure")
+    ap.add_argument("--realtime", action="store_true", help="run both sides under chrt -f 10 (a shared machine)")
     ap.add_argument("--json-out", default=None, help="also write all measurements to this file")
     args = ap.parse_args()
 
@@ -116,6 +126,8 @@ def main():
                             "other": (max(x["other_cores"] for x in ours), max(x["other_cores"] for x in theirs))})
 
     print()
+    if args.realtime:
+        print("(both sides ran under chrt -f 10)")
     print("| model | threads | call | Foresight ms | reference ms | ratio | target | met |")
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
