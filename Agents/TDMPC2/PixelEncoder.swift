@@ -5,7 +5,8 @@ import NN
 
 // MARK: - Pixel encoder
 
-/// TD-MPC2's convolutional encoder for 64x64 images (`common/layers.py enc`):
+/// TD-MPC2's convolutional encoder for 64x64 images (`common/layers.py enc`), with an optional
+/// global-average-pooling readout (``PixelReadout``):
 /// `ShiftAug(pad 3)` → `x / 255 − 0.5` → Conv(C→32, k7, s2) ReLU → Conv(32, k5, s2) ReLU →
 /// Conv(32, k3, s2) ReLU → Conv(32, k3, s1) → flatten (32·4·4 = 512) → SimNorm.
 ///
@@ -21,6 +22,10 @@ public final class PixelEncoder: Layer {
     public let projection: NormedLinear?
     public let simNormGroupSize: Int
     public let shiftAugmentation: Bool
+    /// Flatten (TD-MPC2) or global average pooling of the last feature map.
+    public let readout: PixelReadout
+    /// Subtracted after scaling pixels to `[0, 1]` (TD-MPC2: 0.5).
+    public let offset: Float
     let pad = 3
 
     init(_ c: TDMPC2Configuration, generator: inout some RandomNumberGenerator) {
@@ -33,7 +38,9 @@ public final class PixelEncoder: Layer {
         ]
         var side = c.observationShape[1]
         for (k, s) in [(7, 2), (5, 2), (3, 2), (3, 1)] { side = (side - k) / s + 1 }
-        let flat = channels * side * side
+        readout = c.pixelReadout
+        offset = c.pixelOffset
+        let flat = c.pixelReadout == .averagePool ? channels : channels * side * side
         projection = flat == c.latentDimensions ? nil
             : NormedLinear(inputDimensions: flat, outputDimensions: c.latentDimensions, activation: .simNorm(groupSize: c.simNormGroupSize), generator: &generator)
         simNormGroupSize = c.simNormGroupSize
@@ -49,12 +56,15 @@ public final class PixelEncoder: Layer {
     }
 
     func features(_ input: Tensor) -> Tensor {
-        var x = input * (1 / 255) - 0.5
+        var x = offset == 0 ? input * (1 / 255) : input * (1 / 255) - offset
         for (i, conv) in convolutions.enumerated() {
             x = conv(x)
             if i < convolutions.count - 1 { x = x.relu() }
         }
-        x = x.reshaped(to: [x.shape[0], -1])
+        switch readout {
+        case .flatten: x = x.reshaped(to: [x.shape[0], -1])
+        case .averagePool: x = x.relu().reshaped(to: [x.shape[0], x.shape[1], -1]).mean(squeezingAxes: [2])
+        }
         if let projection { return projection(x) }
         return x.simNorm(groupSize: simNormGroupSize)
     }
@@ -79,5 +89,5 @@ public final class PixelEncoder: Layer {
         return Tensor(shape: input.shape, scalars: out)
     }
 
-    public var description: String { "PixelEncoder(convolutions=\(convolutions.count), projection=\(projection != nil), shift=\(shiftAugmentation))" }
+    public var description: String { "PixelEncoder(convolutions=\(convolutions.count), readout=\(readout.rawValue), projection=\(projection != nil), shift=\(shiftAugmentation))" }
 }

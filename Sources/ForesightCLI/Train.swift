@@ -29,6 +29,8 @@ struct Train: ParsableCommand {
     var seedSteps: Int?
     @Option(name: .customLong("eval-interval"), help: "Evaluate every N environment steps.") var evalInterval: Int?
     @Option(name: .customLong("eval-episodes"), help: "Episodes per evaluation.") var evalEpisodes: Int?
+    @Option(name: .customLong("target-return"), help: "Stop once an evaluation's mean return reaches this (summary.json records the step).")
+    var targetReturn: Double?
     @Option(name: .customLong("checkpoint-interval"), help: "Checkpoint every N environment steps (at episode ends).") var checkpointInterval: Int?
     @Option(help: "Training and planning horizon.") var horizon: Int?
     @Option(name: .customLong("batch-size"), help: "Update batch size.") var batchSize: Int?
@@ -65,6 +67,7 @@ struct Train: ParsableCommand {
             if let evalInterval { run.trainer.evaluationInterval = evalInterval }
             if let evalEpisodes { run.trainer.evaluationEpisodes = evalEpisodes }
             if let checkpointInterval { run.trainer.checkpointInterval = checkpointInterval }
+            if let targetReturn { run.trainer.targetReturn = targetReturn }
             if let horizon { run.agent.horizon = horizon }
             if let batchSize { run.agent.batchSize = batchSize }
             directory = URL(fileURLWithPath: runDir ?? "runs/\(run.environment)-\(run.trainer.seed)")
@@ -80,6 +83,7 @@ struct Train: ParsableCommand {
         let summary = try setup.trainer.run { progress.handle($0) }
         progress.finish()
         print("done: \(summary.steps) steps, \(summary.updates) updates, \(summary.episodes) episodes in \(String(format: "%.1f", summary.wallClockSeconds)) s (\(String(format: "%.1f", summary.stepsPerSecond)) steps/s)")
+        if let step = summary.targetReachedStep { print("target return reached at step \(step)") }
         if let r = summary.finalEvaluationReturn {
             print("final evaluation return \(String(format: "%.3f", r)), best \(String(format: "%.3f", summary.bestEvaluationReturn ?? r))"
                   + (summary.successRate.map { ", success rate \(String(format: "%.2f", $0))" } ?? ""))

@@ -9,6 +9,11 @@ import Foundation
 public struct AgentOverrides: Codable, Equatable, Sendable {
     public var latentDimensions: Int?, mlpDimensions: Int?, encoderDimensions: Int?, encoderLayerCount: Int?, qCount: Int?
     public var pixelChannels: Int?, shiftAugmentation: Bool?
+    /// `"flatten"` (TD-MPC2) or `"average-pool"` (see ``PixelReadout``); malformed values are refused when decoding.
+    public var pixelReadout: PixelReadout?
+    /// Subtracted from pixels scaled to `[0, 1]` (TD-MPC2: 0.5; 0 suits mostly black images).
+    public var pixelOffset: Float?
+    public var encoderLearningRateScale: Float?
     public var horizon: Int?, batchSize: Int?, learningRate: Float?, rho: Float?, discount: Float?
     public var plannerIterations: Int?, plannerSamples: Int?, plannerElites: Int?, plannerPolicyTrajectories: Int?
     public var usesPlanner: Bool?
@@ -26,6 +31,9 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = qCount { c.qCount = v }
         if let v = pixelChannels { c.pixelChannels = v }
         if let v = shiftAugmentation { c.shiftAugmentation = v }
+        if let v = pixelReadout { c.pixelReadout = v }
+        if let v = pixelOffset { c.pixelOffset = v }
+        if let v = encoderLearningRateScale { c.encoderLearningRateScale = v }
         if let v = horizon { c.horizon = v; c.planner.horizon = v }
         if let v = batchSize { c.batchSize = v }
         if let v = learningRate { c.learningRate = v }

@@ -26,6 +26,22 @@ public struct ControlScores: Codable, Equatable, Sendable {
     public var oracleMeanStepsToTarget: Double?
 }
 
+extension ControlScores {
+    /// Plays `episodes` evaluation episodes (MPPI without exploration noise) of `agent` on `Counting-v0` or
+    /// `CountingHold-v0` (start counts cycle through 0...8), next to the oracle on the same start counts. The agent
+    /// acts as trained by the trainer: a `Box(1)` sign action for Counting-v0, a one-hot (or three scores) for
+    /// CountingHold-v0.
+    /// - Throws: ``StudyError/invalidSetting(name:value:expected:)`` for another environment id; environment errors
+    ///   (for example an agent whose action width does not fit the task).
+    public static func measure(agent: TDMPC2Agent, environment id: String, episodes: Int, seed: UInt64) throws -> ControlScores {
+        guard let task = CountingTask(rawValue: id) else {
+            throw StudyError.invalidSetting(name: "environment", value: id, expected: "Counting-v0 or CountingHold-v0")
+        }
+        guard episodes >= 1 else { throw StudyError.invalidSetting(name: "episodes", value: "\(episodes)", expected: ">= 1") }
+        return try ClosedLoop.evaluate(agent: agent, task: task, episodes: episodes, seed: seed)
+    }
+}
+
 enum ClosedLoop {
     /// Plays `episodes` episodes with MPPI in evaluation mode; start counts cycle through `0...maxCount`.
     static func evaluate(agent: TDMPC2Agent, task: CountingTask, episodes: Int, seed: UInt64) throws -> ControlScores {

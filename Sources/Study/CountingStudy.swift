@@ -77,7 +77,8 @@ public final class CountingStudy {
     /// Random-action Counting-v0 episodes for `seed` (collected once, shared by the arms).
     func randomData(seed: Int) throws -> EpisodeReplayBuffer {
         if let cached = dataCache[seed] { return cached }
-        let buffer = try Rollout.randomEpisodes(task: .counting, count: settings.randomEpisodes, seed: UInt64(1000 + seed))
+        let buffer = try Rollout.randomEpisodes(task: .counting, count: settings.randomEpisodes, seed: UInt64(1000 + seed),
+                                                reward: settings.trainingReward)
         dataCache[seed] = buffer
         return buffer
     }

@@ -39,14 +39,20 @@ public struct EpisodeOutcome: Sendable, Equatable {
 /// A counting environment with continuous (tensor) actions, for collection and evaluation.
 struct TaskEnvironment {
     let task: CountingTask
+    /// The environment's settings: the task's, with the chosen reward.
+    let configuration: CountingConfiguration
     private var sign: CountingSignEnvironment?
     private var hold: DiscreteAsBox<CountingRemoveKeepAddEnvironment>?
 
-    init(task: CountingTask, seed: UInt64) throws {
+    /// - Parameter reward: the reward (and current-reward target) of the episodes; the task's own by default.
+    init(task: CountingTask, seed: UInt64, reward: CountingReward? = nil) throws {
         self.task = task
+        var configuration = task.configuration
+        if let reward { configuration.reward = reward }
+        self.configuration = configuration
         switch task {
-        case .counting: sign = try CountingSignEnvironment(configuration: task.configuration, seed: seed)
-        case .hold: hold = try CountingRemoveKeepAddEnvironment(configuration: task.configuration, seed: seed).boxActions()
+        case .counting: sign = try CountingSignEnvironment(configuration: configuration, seed: seed)
+        case .hold: hold = try CountingRemoveKeepAddEnvironment(configuration: configuration, seed: seed).boxActions()
         }
     }
 
@@ -69,9 +75,9 @@ struct TaskEnvironment {
 enum Rollout {
     /// The per-observation auxiliary value: the reward of the state itself, `1[count = target]` for the sparse
     /// reward (the authors' `reward_pre`, the current-reward head's target).
-    static func stateValue(_ info: [String: Double], task: CountingTask) -> Float {
+    static func stateValue(_ info: [String: Double], configuration: CountingConfiguration) -> Float {
         let count = Int(info[CountingInfoKey.count] ?? -1)
-        return task.configuration.reward(forCount: count)
+        return configuration.reward(forCount: count)
     }
 
     /// Plays one episode.
@@ -85,7 +91,7 @@ enum Rollout {
         let (first, info) = try env.reset(seed: seed, startCount: startCount)
         let start = Int(info[CountingInfoKey.count] ?? 0)
         var recorder = EpisodeRecorder(firstObservation: first, actionDimensions: task.actionDimensions,
-                                       stateValue: stateValue(info, task: task))
+                                       stateValue: stateValue(info, configuration: env.configuration))
         var observation = first, total = 0.0, count = start
         var reached: Int? = nil
         for t in 0..<task.maxEpisodeSteps {
@@ -95,7 +101,7 @@ enum Rollout {
             count = Int(step.info[CountingInfoKey.count] ?? Double(count))
             if reached == nil && count == task.configuration.target { reached = t + 1 }
             recorder.append(action: action, reward: step.reward, terminated: step.isTerminated, nextObservation: step.observation,
-                            stateValue: stateValue(step.info, task: task))
+                            stateValue: stateValue(step.info, configuration: env.configuration))
             observation = step.observation
             if step.isTerminated { break }
         }
@@ -104,8 +110,8 @@ enum Rollout {
     }
 
     /// Episodes with actions uniform in `[-1, 1]^A` (the paper's data), into a replay buffer.
-    static func randomEpisodes(task: CountingTask, count: Int, seed: UInt64) throws -> EpisodeReplayBuffer {
-        var env = try TaskEnvironment(task: task, seed: seed)
+    static func randomEpisodes(task: CountingTask, count: Int, seed: UInt64, reward: CountingReward? = nil) throws -> EpisodeReplayBuffer {
+        var env = try TaskEnvironment(task: task, seed: seed, reward: reward)
         var generator = SeededGenerator(seed: seed &+ 0x5EED)
         var buffer = EpisodeReplayBuffer(capacity: 1_000_000)
         for i in 0..<count {

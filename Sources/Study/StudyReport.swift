@@ -104,6 +104,34 @@ public enum StudyReport {
         return text
     }
 
+    /// One document from several runs of the same study settings (seeds split over processes).
+    /// - Throws: ``StudyError/invalidSetting(name:value:expected:)`` when the settings differ or a configuration and
+    ///   seed appears twice.
+    public static func merge(_ documents: [Document]) throws -> Document {
+        guard let first = documents.first else { throw StudyError.invalidSetting(name: "documents", value: "none", expected: "at least one") }
+        var seen = Set<String>()
+        for d in documents {
+            guard d.settings == first.settings else {
+                throw StudyError.invalidSetting(name: "settings", value: "different in two runs", expected: "the same settings in every run")
+            }
+            for r in d.runs where !seen.insert("\(r.config)#\(r.seed)").inserted {
+                throw StudyError.invalidSetting(name: "run", value: "\(r.config) seed \(r.seed) twice", expected: "each configuration and seed once")
+            }
+        }
+        return Document(study: first.study, settings: first.settings, pixelReference: first.pixelReference,
+                        seconds: documents.map(\.seconds).reduce(0, +), runs: documents.flatMap(\.runs))
+    }
+
+    /// Writes `metrics.json` and `summary.md` of a merged document (figures need the latents: see the runs).
+    public static func write(_ document: Document, to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try StudyRecord.encoder().encode(document).write(to: directory.appendingPathComponent("metrics.json"), options: .atomic)
+        let summary = "# Counting study: auxiliary heads\n\n"
+            + "\(document.runs.count) runs; \(Set(document.runs.map(\.seed)).count) seed(s); merged from several run directories "
+            + "(figures: see those).\n\n" + markdownTable(document.runs, pixelReference: document.pixelReference)
+        try summary.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
+    }
+
     /// Writes every output into `directory` (created if needed).
     /// - Throws: file-system and image-encoding errors.
     public static func write(_ result: StudyResult, to directory: URL) throws {

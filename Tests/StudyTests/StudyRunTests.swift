@@ -104,12 +104,60 @@ import TensorCore
         }
     }
 
+    /// The paper's central contrast, fast: with the current-reward head in the loss the latents spread out and
+    /// start to follow the count; with consistency alone (no stop-gradient) they collapse.
+    @Test func jointRewardKeepsDistinctionsThatTransitionOnlyCollapses() throws {
+        // The standard model and batch (the spread starts after about 150 updates), small data and probe sets.
+        var s = StudySettings.tiny
+        let standard = StudySettings.standard
+        s.latentDimensions = standard.latentDimensions; s.mlpDimensions = standard.mlpDimensions
+        s.pixelChannels = standard.pixelChannels; s.batchSize = standard.batchSize
+        s.randomEpisodes = 300; s.updates = 250; s.curveInterval = 250
+        s.probeCount = 270; s.probeTrainCount = 90
+        let study = try CountingStudy(settings: s)
+        let joint = try study.run(arm: .jointReward, seed: 0).record
+        let transition = try study.run(arm: .transitionOnly, seed: 0).record
+        // Update 0 of the learning curve is the shared initial encoder.
+        let initial = try #require(transition.curve.first?.meanPairwiseDistance)
+        #expect(transition.meanPairwiseDistance < 0.5 * initial, "transition-only \(transition.meanPairwiseDistance), initial \(initial)")
+        #expect(joint.meanPairwiseDistance > 10 * transition.meanPairwiseDistance,
+                "joint \(joint.meanPairwiseDistance), transition-only \(transition.meanPairwiseDistance)")
+        #expect(joint.countAccuracy > transition.countAccuracy + 0.05,
+                "count accuracy joint \(joint.countAccuracy), transition-only \(transition.countAccuracy)")
+    }
+
     @Test func sameSeedGivesTheSameRecord() throws {
         let a = try CountingStudy(settings: .tiny).run(arm: .transitionOnly, seed: 3).record
         let b = try CountingStudy(settings: .tiny).run(arm: .transitionOnly, seed: 3).record
         var (x, y) = (a, b)
         (x.trainSeconds, x.totalSeconds, y.trainSeconds, y.totalSeconds) = (0, 0, 0, 0)
         #expect(x == y)
+    }
+
+    @Test func mergeJoinsSeedsAndRefusesDuplicatesOrOtherSettings() throws {
+        func record(_ seed: Int) -> StudyRecord {
+            StudyRecord(config: "q", seed: seed, countAccuracy: 0.5, clusters: 2, clusteredFraction: 1, clusterThreshold: 0.1,
+                        withinBetweenRatio: 0.5, meanPairwiseDistance: 1, rmsNorm: 1, rankme: 3, countProbeAccuracy: 0.5,
+                        shapeProbeAccuracy: 0.25, colourProbeAccuracy: 0.125, colourProbeR2: 0, positionProbeR2: 0, decoderMse: 0.1,
+                        decoderMeanImageMse: 0.1, decoderCountAccuracy: 0.2, decoderShapeAccuracy: 0.3, decoderColourAccuracy: 0.2,
+                        decoderColourR2: 0, decoderPositionR2: 0, successRate: 1, meanReturn: 1, meanStepsToTarget: 2,
+                        oracleSuccessRate: 1, oracleMeanReturn: 1, oracleMeanStepsToTarget: 2, updates: 1,
+                        finalConsistencyLoss: 0, finalAuxiliaryLoss: 0, trainSeconds: 0, totalSeconds: 0, curve: [])
+        }
+        let reference = ProbeScores(countAccuracy: 1, shapeAccuracy: 1, colourAccuracy: 1, colourR2: 1, positionR2: 1)
+        let a = StudyReport.Document(study: "counting", settings: .tiny, pixelReference: reference, seconds: 2, runs: [record(0)])
+        let b = StudyReport.Document(study: "counting", settings: .tiny, pixelReference: reference, seconds: 3, runs: [record(1), record(2)])
+        let merged = try StudyReport.merge([a, b])
+        #expect(merged.runs.map(\.seed) == [0, 1, 2] && merged.seconds == 5)
+        #expect(throws: StudyError.self) { try StudyReport.merge([a, a]) }
+        var other = b
+        other.settings.updates += 1
+        #expect(throws: StudyError.self) { try StudyReport.merge([a, other]) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("foresight-merge-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try StudyReport.write(merged, to: directory)
+        let summary = try String(contentsOf: directory.appendingPathComponent("summary.md"), encoding: .utf8)
+        #expect(summary.contains("| q | 3 |"))
     }
 
     @Test func tableReportsMeanAndStandardDeviation() {

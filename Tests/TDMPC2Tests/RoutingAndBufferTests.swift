@@ -88,6 +88,31 @@ import _TestSupport
         #expect(action.shape == [2] && action.scalars.allSatisfy { $0 >= -1 && $0 <= 1 })
     }
 
+    @Test func pixelReadoutAndOffsetOptions() throws {
+        var c = try Self.configuration("reward+q", observationShape: [3, 64, 64])
+        #expect(c.pixelReadout == .flatten && c.pixelOffset == 0.5)   // TD-MPC2's encoder by default
+        c.pixelReadout = .averagePool
+        c.pixelOffset = 0
+        let pooled = try TDMPC2Agent(configuration: c, seed: 7)
+        let encoder = try #require(pooled.model.encoder as? PixelEncoder)
+        // The projection reads the C pooled channels, not the C·4·4 flattened features.
+        #expect(encoder.projection?.linear.weight.value.shape == [16, 8])
+        var g = SeededGenerator(seed: 3)
+        let x = Tensor.randomUniform([4, 3, 64, 64], low: 0, high: 200, using: &g)
+        let z = encoder(x)
+        #expect(z.shape == [4, 16] && z.scalars.allSatisfy(\.isFinite))
+        // Offset 0 on x equals offset 0.5 on x + 127.5 (the same weights: the same seed).
+        c.pixelOffset = 0.5
+        let shifted = try #require(try TDMPC2Agent(configuration: c, seed: 7).model.encoder as? PixelEncoder)
+        let z2 = shifted(x + 127.5)
+        #expect(zip(z.scalars, z2.scalars).allSatisfy { Swift.abs($0 - $1) < 1e-4 })
+        // A different offset changes the output.
+        #expect(zip(shifted(x).scalars, z.scalars).contains { Swift.abs($0 - $1) > 1e-4 })
+        // Bad values are refused by name.
+        c.pixelOffset = .nan
+        #expect(throws: ConfigurationError.self) { try c.validate() }
+    }
+
     @Test func bufferSamplesStayInsideEpisodesWithDocumentedShapes() throws {
         var buffer = EpisodeReplayBuffer(capacity: 60)
         // Episode e has observations whose value encodes (episode, time): 100 e + t.

@@ -51,9 +51,11 @@ struct Reach: Environment {
         return t
     }
 
-    static func makeTrainer(_ dir: URL, steps: Int, nanAfter: Int? = nil, discrete: Bool = false) throws -> Trainer {
+    static func makeTrainer(_ dir: URL, steps: Int, nanAfter: Int? = nil, discrete: Bool = false, targetReturn: Double? = nil) throws -> Trainer {
         let agent = try TDMPC2Agent(configuration: agentConfiguration(discrete: discrete), seed: 11)
-        return try Trainer(configuration: trainerConfiguration(steps: steps), agent: agent, environmentID: "Reach", episodeLength: 16,
+        var t = trainerConfiguration(steps: steps)
+        t.targetReturn = targetReturn
+        return try Trainer(configuration: t, agent: agent, environmentID: "Reach", episodeLength: 16,
                            runDirectory: dir) { OrderEnforcing(TimeLimit(Reach(nanAfter: nanAfter, discrete: discrete), maxEpisodeSteps: 16)) }
     }
 
@@ -104,6 +106,22 @@ struct Reach: Environment {
         randomReturn /= 8
         // Reach's optimum is about -1 per episode; a random walk stays far from the goal.
         #expect(trained.meanReturn > randomReturn + 2, "trained \(trained.meanReturn), random \(randomReturn)")
+    }
+
+    @Test func targetReturnStopsTheRunAtTheFirstEvaluationThatReachesIt() throws {
+        // Every evaluation return on Reach is at least -24 (|x - 0.5| <= 1.5 for 16 steps), so a
+        // target of -100 is met by the first evaluation (step 64): the run stops there instead of running 320 steps.
+        let dir = Self.temporaryDirectory("target")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trainer = try Self.makeTrainer(dir, steps: 320, targetReturn: -100)
+        let summary = try trainer.run()
+        #expect(summary.targetReachedStep == 64 && summary.steps == 64 && summary.evaluations.count == 1)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("checkpoint/trainer.json").path))
+        // An unreachable target runs every step and records nothing.
+        let dir2 = Self.temporaryDirectory("target2")
+        defer { try? FileManager.default.removeItem(at: dir2) }
+        let full = try Self.makeTrainer(dir2, steps: 128, targetReturn: 1).run()
+        #expect(full.targetReachedStep == nil && full.steps == 128)
     }
 
     @Test func resumedRunEqualsUninterruptedRun() throws {

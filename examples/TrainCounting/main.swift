@@ -38,27 +38,32 @@ do {
     }
     print(String(format: "Trained in %.0f s (%.1f steps/s, %d updates).", summary.wallClockSeconds, summary.stepsPerSecond, summary.updates))
 
-    // Control: the trained agent against a random policy and the oracle, same episodes.
-    let episodes = 100
-    let agentResult = try setup.trainer.evaluate(episodes: episodes, index: 7_000_000)
+    // Control: the trained agent against a random policy and the oracle, on the same start counts.
+    let episodes = 99
+    let agentScores = try ControlScores.measure(agent: setup.agent, environment: run.environment, episodes: episodes, seed: 7_000_000)
     var random = SeededGenerator(seed: 99)
     var environment = try EnvironmentRegistry.standard.make(run.environment, options: run.parsedOptions)
-    var randomSuccesses = 0, randomSteps = 0
+    var randomReturn = 0.0, randomSuccesses = 0
     for k in 0..<episodes {
-        _ = try environment.reset(seed: UInt64(k), options: [:])
-        var done = false
+        _ = try environment.reset(seed: UInt64(k), options: ["count": .number(Double(k % 9))])
+        var done = false, last: [String: Double] = [:]
         while !done {
-            let step = try environment.step(Tensor([2 * random.nextUniform() - 1]))
-            randomSteps += 1
-            if step.info["success"] == 1 { randomSuccesses += 1 }
+            let step = try environment.step(environment.actionSpace.sample(using: &random))
+            randomReturn += Double(step.reward)
+            last = step.info
             done = step.isLast
         }
+        if last["success"] == 1 { randomSuccesses += 1 }
     }
+    func steps(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "-" }
     print("")
-    print("What it learned: control on \(run.environment) over \(episodes) episodes")
-    print(String(format: "  agent  : success rate %.2f, mean return %.2f, mean episode length %.2f", agentResult.successRate ?? 0, agentResult.meanReturn, agentResult.meanLength))
-    print(String(format: "  random : success rate %.2f, mean episode length %.2f", Double(randomSuccesses) / Double(episodes), Double(randomSteps) / Double(episodes)))
-    print("  oracle : success rate 1.00 (every start count reaches 4 within the 4-step limit)")
+    print("What it learned: control on \(run.environment) over \(episodes) episodes (start counts 0-8, evaluation mode)")
+    print(String(format: "  agent  : success rate %.2f, mean return %.2f, steps to 4 objects %@", agentScores.successRate, agentScores.meanReturn, steps(agentScores.meanStepsToTarget)))
+    print(String(format: "  random : success rate %.2f, mean return %.2f", Double(randomSuccesses) / Double(episodes), randomReturn / Double(episodes)))
+    print(String(format: "  oracle : success rate %.2f, mean return %.2f, steps to 4 objects %@", agentScores.oracleSuccessRate, agentScores.oracleMeanReturn, steps(agentScores.oracleMeanStepsToTarget)))
+    if let a = agentScores.meanStepsToTarget, let o = agentScores.oracleMeanStepsToTarget, o > 0 {
+        print(String(format: "  steps to target: %.1f%% above the optimum", 100 * (a / o - 1)))
+    }
 
     // Representation: do latents group by object count? Nearest-centroid accuracy on held-out images.
     let probe = try CountingDataset.generate(sampleCount: 900, seed: 12345)

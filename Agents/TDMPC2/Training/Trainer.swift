@@ -39,6 +39,8 @@ public struct TrainingSummary: Codable, Equatable, Sendable {
     public var successRate: Double?
     public var wallClockSeconds: Double
     public var stepsPerSecond: Double
+    /// The first evaluation step whose mean return reached the configured `targetReturn` (nil if none was set or reached).
+    public var targetReachedStep: Int? = nil
     public var evaluations: [EvaluationResult]
 }
 
@@ -123,7 +125,7 @@ public final class Trainer {
         var clock = ContinuousClock.now
         func tick() { let now = ContinuousClock.now; state.elapsedSeconds += Self.seconds(now - clock); clock = now }
         if state.step == 0 && state.nextEvaluationStep == 0 { state.nextEvaluationStep = configuration.evaluationInterval }
-        while state.step < configuration.steps {
+        while state.step < configuration.steps && targetReachedStep == nil {
             var (observation, info) = try environment.reset(seed: episodeSeed(state.episode), options: [:])
             var recorder = EpisodeRecorder(firstObservation: observation, actionDimensions: adapter.agentDimensions, stateValue: stateValue(info))
             var episodeReturn = 0.0, success: Bool? = nil, done = false
@@ -154,7 +156,8 @@ public final class Trainer {
                 while state.nextEvaluationStep <= state.step { state.nextEvaluationStep += configuration.evaluationInterval }
                 try writeLearningCurve()
             }
-            if state.step - state.lastCheckpointStep >= configuration.checkpointInterval || state.step >= configuration.steps {
+            if state.step - state.lastCheckpointStep >= configuration.checkpointInterval || state.step >= configuration.steps
+                || targetReachedStep != nil {
                 tick()
                 try saveCheckpoint()
                 onEvent(.checkpoint(step: state.step))
@@ -223,13 +226,19 @@ public final class Trainer {
                                 successRate: successes.count == episodes && episodes > 0 ? mean(successes) : nil)
     }
 
+    /// The first evaluation step that reached `targetReturn`.
+    var targetReachedStep: Int? {
+        guard let target = configuration.targetReturn else { return nil }
+        return state.evaluations.first { $0.meanReturn >= target }?.step
+    }
+
     func makeSummary() -> TrainingSummary {
         let seconds = state.elapsedSeconds
         return TrainingSummary(environment: environmentID, seed: configuration.seed, steps: state.step, updates: state.updates,
                                episodes: state.episode, finalEvaluationReturn: state.evaluations.last?.meanReturn,
                                bestEvaluationReturn: state.evaluations.map(\.meanReturn).max(), successRate: state.evaluations.last?.successRate,
                                wallClockSeconds: seconds, stepsPerSecond: seconds > 0 ? Double(state.step) / seconds : 0,
-                               evaluations: state.evaluations)
+                               targetReachedStep: targetReachedStep, evaluations: state.evaluations)
     }
 
     /// `learning_curve.svg`: evaluation returns over environment steps.

@@ -28,12 +28,15 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
     public var bufferCapacity = 1_000_000
     /// The info key holding each observation's auxiliary value (the P-JEPA current-reward target).
     public var stateValueKey = "success"
+    /// Stop once an evaluation's mean return reaches this (nil: always run all `steps`). The summary then
+    /// records the step at which it was reached; a resumed run that already reached it does not continue.
+    public var targetReturn: Double? = nil
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case steps, seedSteps, pretrainingUpdates, updatesPerStep, evaluationInterval, evaluationEpisodes, checkpointInterval
-        case updateLogInterval, seed, bufferCapacity, stateValueKey
+        case updateLogInterval, seed, bufferCapacity, stateValueKey, targetReturn
     }
 
     /// Decodes settings in which any key may be left out (its default applies).
@@ -51,6 +54,7 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
         bufferCapacity = try c.decodeIfPresent(Int.self, forKey: .bufferCapacity) ?? d.bufferCapacity
         stateValueKey = try c.decodeIfPresent(String.self, forKey: .stateValueKey) ?? d.stateValueKey
+        targetReturn = try c.decodeIfPresent(Double.self, forKey: .targetReturn)
     }
 
     /// The seed steps used for a task whose episodes last `episodeLength` steps.
@@ -70,6 +74,7 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
         try check(checkpointInterval >= 1, "checkpointInterval must be >= 1, got \(checkpointInterval)")
         try check(updateLogInterval >= 1, "updateLogInterval must be >= 1, got \(updateLogInterval)")
         try check(bufferCapacity >= 1, "bufferCapacity must be >= 1, got \(bufferCapacity)")
+        try check(targetReturn?.isFinite ?? true, "targetReturn must be a finite number, got \(targetReturn ?? 0)")
     }
 }
 
