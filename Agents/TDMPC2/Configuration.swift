@@ -36,7 +36,8 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
     /// without a stop-gradient that collapses the latents before the head can anchor them. Measured on the
     /// counting study (dense reward, 600 updates): count accuracy 0.63 and mean distance 1.24 with a random
     /// last layer, against 0.30 and 0.006 (collapse) with a zero one.
-    public var currentRewardZeroInitialized = true
+    /// `nil` is `true`, the authors' and TD-MPC2's habit.
+    public var currentRewardZeroInitialized: Bool? = nil
     /// Output width of the random projection (the paper uses 256).
     public var randomProjectionDimensions = 256
 
@@ -133,12 +134,14 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     /// How the pixel encoder turns its last feature map into a vector: TD-MPC2 flattens it; the P-JEPA
     /// authors' counting encoder (a ResNet) averages it over positions, which makes features that sum over
     /// objects (a count) position-invariant.
-    public var pixelReadout: PixelReadout = .flatten
+    /// `nil` is TD-MPC2's `.flatten` (optional so that configurations saved before this setting still load).
+    public var pixelReadout: PixelReadout? = nil
     /// Subtracted from pixels after scaling them to `[0, 1]`: TD-MPC2's `x / 255 − 0.5` uses 0.5. On mostly black
     /// images (the counting environments) 0 trains far faster: with 0.5 the black background is the largest input
     /// everywhere and a small CNN with a LayerNorm readout stays at chance on supervised counting for thousands of
     /// steps (measured; see the study's README section).
-    public var pixelOffset: Float = 0.5
+    /// `nil` is TD-MPC2's 0.5.
+    public var pixelOffset: Float? = nil
     public var regression = DiscreteRegression()
     // Optimization
     public var batchSize = 256
@@ -201,7 +204,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         try check(qDropout >= 0 && qDropout < 1, "qDropout", qDropout, "in [0, 1)")
         try check(learningRate > 0, "learningRate", learningRate, "> 0")
         try check(encoderLearningRateScale >= 0 && encoderLearningRateScale.isFinite, "encoderLearningRateScale", encoderLearningRateScale, ">= 0")
-        try check(pixelOffset.isFinite, "pixelOffset", pixelOffset, "a finite number")
+        try check((pixelOffset ?? 0).isFinite, "pixelOffset", pixelOffset ?? 0, "a finite number")
         try check(rho > 0 && rho <= 1, "rho", rho, "in (0, 1]")
         try check(tau >= 0 && tau <= 1, "tau", tau, "in [0, 1]")
         try check(episodeLength >= 1, "episodeLength", episodeLength, ">= 1")

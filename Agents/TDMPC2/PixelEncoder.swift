@@ -38,9 +38,10 @@ public final class PixelEncoder: Layer {
         ]
         var side = c.observationShape[1]
         for (k, s) in [(7, 2), (5, 2), (3, 2), (3, 1)] { side = (side - k) / s + 1 }
-        readout = c.pixelReadout
-        offset = c.pixelOffset
-        let flat = c.pixelReadout == .averagePool ? channels : channels * side * side
+        let readout = c.pixelReadout ?? .flatten
+        self.readout = readout
+        offset = c.pixelOffset ?? 0.5
+        let flat = readout == .averagePool ? channels : channels * side * side
         projection = flat == c.latentDimensions ? nil
             : NormedLinear(inputDimensions: flat, outputDimensions: c.latentDimensions, activation: .simNorm(groupSize: c.simNormGroupSize), generator: &generator)
         simNormGroupSize = c.simNormGroupSize

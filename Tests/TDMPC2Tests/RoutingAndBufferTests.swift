@@ -90,7 +90,8 @@ import _TestSupport
 
     @Test func pixelReadoutAndOffsetOptions() throws {
         var c = try Self.configuration("reward+q", observationShape: [3, 64, 64])
-        #expect(c.pixelReadout == .flatten && c.pixelOffset == 0.5)   // TD-MPC2's encoder by default
+        #expect(c.pixelReadout == nil && c.pixelOffset == nil)   // TD-MPC2's encoder (flatten, offset 0.5) by default
+        #expect((try TDMPC2Agent(configuration: c, seed: 7).model.encoder as? PixelEncoder).map { $0.readout == .flatten && $0.offset == 0.5 } == true)
         c.pixelReadout = .averagePool
         c.pixelOffset = 0
         let pooled = try TDMPC2Agent(configuration: c, seed: 7)
