@@ -134,19 +134,21 @@ import TensorCore
         #expect(x == y)
     }
 
+    /// A record with fixed metrics (for the table and merge tests).
+    static func record(seed: Int, accuracy: Double = 0.5) -> StudyRecord {
+        StudyRecord(config: "q", seed: seed, countAccuracy: accuracy, clusters: 2, clusteredFraction: 1, clusterThreshold: 0.1,
+                    withinBetweenRatio: 0.5, meanPairwiseDistance: 1, rmsNorm: 1, rankme: 3, countProbeAccuracy: 0.5,
+                    shapeProbeAccuracy: 0.25, colourProbeAccuracy: 0.125, colourProbeR2: 0, positionProbeR2: 0, decoderMse: 0.1,
+                    decoderMeanImageMse: 0.1, decoderCountAccuracy: 0.2, decoderShapeAccuracy: 0.3, decoderColourAccuracy: 0.2,
+                    decoderColourR2: 0, decoderPositionR2: 0, successRate: 1, meanReturn: 1, meanStepsToTarget: 2,
+                    oracleSuccessRate: 1, oracleMeanReturn: 1, oracleMeanStepsToTarget: 2, updates: 1,
+                    finalConsistencyLoss: 0, finalAuxiliaryLoss: 0, trainSeconds: 0, totalSeconds: 0, curve: [])
+    }
+
     @Test func mergeJoinsSeedsAndRefusesDuplicatesOrOtherSettings() throws {
-        func record(_ seed: Int) -> StudyRecord {
-            StudyRecord(config: "q", seed: seed, countAccuracy: 0.5, clusters: 2, clusteredFraction: 1, clusterThreshold: 0.1,
-                        withinBetweenRatio: 0.5, meanPairwiseDistance: 1, rmsNorm: 1, rankme: 3, countProbeAccuracy: 0.5,
-                        shapeProbeAccuracy: 0.25, colourProbeAccuracy: 0.125, colourProbeR2: 0, positionProbeR2: 0, decoderMse: 0.1,
-                        decoderMeanImageMse: 0.1, decoderCountAccuracy: 0.2, decoderShapeAccuracy: 0.3, decoderColourAccuracy: 0.2,
-                        decoderColourR2: 0, decoderPositionR2: 0, successRate: 1, meanReturn: 1, meanStepsToTarget: 2,
-                        oracleSuccessRate: 1, oracleMeanReturn: 1, oracleMeanStepsToTarget: 2, updates: 1,
-                        finalConsistencyLoss: 0, finalAuxiliaryLoss: 0, trainSeconds: 0, totalSeconds: 0, curve: [])
-        }
         let reference = ProbeScores(countAccuracy: 1, shapeAccuracy: 1, colourAccuracy: 1, colourR2: 1, positionR2: 1)
-        let a = StudyReport.Document(study: "counting", settings: .tiny, pixelReference: reference, seconds: 2, runs: [record(0)])
-        let b = StudyReport.Document(study: "counting", settings: .tiny, pixelReference: reference, seconds: 3, runs: [record(1), record(2)])
+        let a = StudyReport.Document(study: "counting", settings: .tiny, pixelReference: reference, seconds: 2, runs: [Self.record(seed: 0)])
+        let b = StudyReport.Document(study: "counting", settings: .tiny, pixelReference: reference, seconds: 3, runs: [Self.record(seed: 1), Self.record(seed: 2)])
         let merged = try StudyReport.merge([a, b])
         #expect(merged.runs.map(\.seed) == [0, 1, 2] && merged.seconds == 5)
         #expect(throws: StudyError.self) { try StudyReport.merge([a, a]) }
@@ -161,16 +163,7 @@ import TensorCore
     }
 
     @Test func tableReportsMeanAndStandardDeviation() {
-        func record(_ seed: Int, _ accuracy: Double) -> StudyRecord {
-            StudyRecord(config: "q", seed: seed, countAccuracy: accuracy, clusters: 2, clusteredFraction: 1, clusterThreshold: 0.1,
-                        withinBetweenRatio: 0.5, meanPairwiseDistance: 1, rmsNorm: 1, rankme: 3, countProbeAccuracy: 0.5,
-                        shapeProbeAccuracy: 0.25, colourProbeAccuracy: 0.125, colourProbeR2: 0, positionProbeR2: 0, decoderMse: 0.1,
-                        decoderMeanImageMse: 0.1, decoderCountAccuracy: 0.2, decoderShapeAccuracy: 0.3, decoderColourAccuracy: 0.2,
-                        decoderColourR2: 0, decoderPositionR2: 0, successRate: 1, meanReturn: 1, meanStepsToTarget: 2,
-                        oracleSuccessRate: 1, oracleMeanReturn: 1, oracleMeanStepsToTarget: 2, updates: 1,
-                        finalConsistencyLoss: 0, finalAuxiliaryLoss: 0, trainSeconds: 0, totalSeconds: 0, curve: [])
-        }
-        let table = StudyReport.markdownTable([record(0, 0.5), record(1, 0.7)])
+        let table = StudyReport.markdownTable([Self.record(seed: 0, accuracy: 0.5), Self.record(seed: 1, accuracy: 0.7)])
         #expect(table.contains("| q | 2 | 0.600 ± 0.141 |"))
         #expect(!table.contains("hold success"))   // columns without values are left out
     }
