@@ -184,6 +184,16 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         return Swift.min(Swift.max((frac - 1) / frac, discountMin), discountMax)
     }
 
+    /// The configuration with every optional setting replaced by the default it stands for, so that two
+    /// configurations that build the same agent compare equal (`nil` and an explicit default alike).
+    public var resolvingDefaults: TDMPC2Configuration {
+        var c = self
+        c.pixelReadout = pixelReadout ?? .flatten
+        c.pixelOffset = pixelOffset ?? 0.5
+        c.routing.currentRewardZeroInitialized = routing.currentRewardZeroInitialized ?? true
+        return c
+    }
+
     /// Whether observations are images.
     public var isPixel: Bool { observationShape.count == 3 }
 

@@ -59,7 +59,7 @@ extension TDMPC2Agent {
         guard metadata["format"] == "foresight.tdmpc2.v1" else { throw fail("not a Foresight TD-MPC2 checkpoint (format \(metadata["format"] ?? "missing"))") }
         guard let json = metadata["configuration"]?.data(using: .utf8),
               let saved = try? JSONDecoder().decode(TDMPC2Configuration.self, from: json) else { throw fail("configuration is missing or malformed") }
-        guard saved == configuration else { throw fail("it was written for a different configuration") }
+        guard saved.resolvingDefaults == configuration.resolvingDefaults else { throw fail("it was written for a different configuration") }
         func generatorState(_ key: String) throws -> SeededGenerator {
             let words = (metadata[key] ?? "").split(separator: ",").compactMap { UInt64($0) }
             guard words.count == 4, words.contains(where: { $0 != 0 }) else { throw fail("generator state \"\(key)\" is missing or malformed") }

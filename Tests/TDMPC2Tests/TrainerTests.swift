@@ -175,6 +175,12 @@ struct Reach: Environment {
         defer { try? FileManager.default.removeItem(at: file) }
         try good.save(to: file)
         #expect(throws: AgentError.self) { try other.load(from: file) }
+        // Explicit defaults and unset optional settings build the same agent: the checkpoint loads either way.
+        var explicit = Self.agentConfiguration()
+        explicit.pixelReadout = .flatten; explicit.pixelOffset = 0.5; explicit.routing.currentRewardZeroInitialized = true
+        #expect(throws: Never.self) { try TDMPC2Agent(configuration: explicit, seed: 2).load(from: file) }
+        explicit.pixelOffset = 0
+        #expect(throws: AgentError.self) { try TDMPC2Agent(configuration: explicit, seed: 2).load(from: file) }
     }
 
     @Test func discreteActionsTrainWithTheCategoricalPlanner() throws {
