@@ -38,6 +38,8 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
     /// last layer, against 0.30 and 0.006 (collapse) with a zero one.
     /// `nil` is `true`, the authors' and TD-MPC2's habit.
     public var currentRewardZeroInitialized: Bool? = nil
+    /// Whether the current-reward head's last layer starts at zero, in effect (`nil`: yes).
+    public var resolvedCurrentRewardZeroInitialized: Bool { currentRewardZeroInitialized ?? true }
     /// Output width of the random projection (the paper uses 256).
     public var randomProjectionDimensions = 256
 
@@ -188,11 +190,16 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     /// configurations that build the same agent compare equal (`nil` and an explicit default alike).
     public var resolvingDefaults: TDMPC2Configuration {
         var c = self
-        c.pixelReadout = pixelReadout ?? .flatten
-        c.pixelOffset = pixelOffset ?? 0.5
-        c.routing.currentRewardZeroInitialized = routing.currentRewardZeroInitialized ?? true
+        c.pixelReadout = resolvedPixelReadout
+        c.pixelOffset = resolvedPixelOffset
+        c.routing.currentRewardZeroInitialized = routing.resolvedCurrentRewardZeroInitialized
         return c
     }
+
+    /// The pixel readout in effect (`nil`: TD-MPC2's `.flatten`).
+    public var resolvedPixelReadout: PixelReadout { pixelReadout ?? .flatten }
+    /// The pixel offset in effect (`nil`: TD-MPC2's 0.5).
+    public var resolvedPixelOffset: Float { pixelOffset ?? 0.5 }
 
     /// Whether observations are images.
     public var isPixel: Bool { observationShape.count == 3 }

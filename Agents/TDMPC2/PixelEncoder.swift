@@ -38,9 +38,9 @@ public final class PixelEncoder: Layer {
         ]
         var side = c.observationShape[1]
         for (k, s) in [(7, 2), (5, 2), (3, 2), (3, 1)] { side = (side - k) / s + 1 }
-        let readout = c.pixelReadout ?? .flatten
+        let readout = c.resolvedPixelReadout
         self.readout = readout
-        offset = c.pixelOffset ?? 0.5
+        offset = c.resolvedPixelOffset
         let flat = readout == .averagePool ? channels : channels * side * side
         projection = flat == c.latentDimensions ? nil
             : NormedLinear(inputDimensions: flat, outputDimensions: c.latentDimensions, activation: .simNorm(groupSize: c.simNormGroupSize), generator: &generator)

@@ -50,7 +50,7 @@ public final class WorldModel: Module {
         targetQs.copyParameters(from: qs)
         for p in targetQs.parameters { p.isTrainable = false }
         currentReward = c.routing.currentReward
-            ? MLP(inputDimensions: L, hiddenDimensions: [M, M], outputDimensions: K, zeroInitializedOutput: c.routing.currentRewardZeroInitialized ?? true, generator: &generator) : nil
+            ? MLP(inputDimensions: L, hiddenDimensions: [M, M], outputDimensions: K, zeroInitializedOutput: c.routing.resolvedCurrentRewardZeroInitialized, generator: &generator) : nil
         if c.routing.randomProjection {
             let d = c.routing.randomProjectionDimensions, inputs = c.observationShape.reduce(1, *)
             randomPredictor = MLP(inputDimensions: L, hiddenDimensions: [M, M], outputDimensions: d, generator: &generator)

@@ -34,15 +34,12 @@ struct StudyCounting: ParsableCommand {
     @Option(help: "Override the number of updates per configuration.") var updates: Int?
     @Option(help: "OpenBLAS threads.") var threads = 1
     @Option(help: "Reward of the training data and target of the current-reward head: dense (default; the authors' dense variant) or sparse (1 iff 4 objects; does not train within the default budget).")
-    var reward = "dense"
+    var reward: CountingReward = .dense
     @Option(name: .customLong("batch-size"), help: "Override the update batch size.") var batchSize: Int?
     @Option(name: .customLong("consistency-coefficient"), help: "The P-JEPA configurations' consistency weight (default 2, the authors'; the current-reward head has 10).")
     var consistencyCoefficient: Float?
 
     func validate() throws {
-        guard CountingReward(rawValue: reward) != nil else {
-            throw ValidationError("--reward must be sparse or dense, got \"\(reward)\"")
-        }
         if let consistencyCoefficient, !(consistencyCoefficient > 0 && consistencyCoefficient.isFinite) {
             throw ValidationError("--consistency-coefficient must be a positive number, got \(consistencyCoefficient)")
         }
@@ -73,7 +70,7 @@ struct StudyCounting: ParsableCommand {
         if let updates { settings.updates = updates }
         if let batchSize { settings.batchSize = batchSize }
         if let consistencyCoefficient { settings.pjepaConsistencyCoefficient = consistencyCoefficient }
-        settings.trainingReward = CountingReward(rawValue: reward) ?? .sparse
+        settings.trainingReward = reward
         let arms = try arms()
         let start = Date()
         let elapsed = { String(format: "%6.0fs", Date().timeIntervalSince(start)) }
@@ -130,6 +127,8 @@ struct StudyMerge: ParsableCommand {
         say("wrote \(directory.path)/metrics.json and summary.md (\(merged.runs.count) runs)")
     }
 }
+
+extension CountingReward: ExpressibleByArgument {}
 
 /// Writes one line to standard output at once (unbuffered), so progress shows also when piped to a file.
 func say(_ line: String) {

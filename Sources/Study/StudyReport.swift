@@ -125,11 +125,16 @@ public enum StudyReport {
     /// Writes `metrics.json` and `summary.md` of a merged document (figures need the latents: see the runs).
     public static func write(_ document: Document, to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try StudyRecord.encoder().encode(document).write(to: directory.appendingPathComponent("metrics.json"), options: .atomic)
+        try writeMetrics(document, to: directory)
         let summary = "# Counting study: auxiliary heads\n\n"
             + "\(document.runs.count) runs; \(Set(document.runs.map(\.seed)).count) seed(s); merged from several run directories "
             + "(figures: see those).\n\n" + markdownTable(document.runs, pixelReference: document.pixelReference)
         try summary.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
+    }
+
+    /// `metrics.json`, written atomically.
+    static func writeMetrics(_ document: Document, to directory: URL) throws {
+        try StudyRecord.encoder().encode(document).write(to: directory.appendingPathComponent("metrics.json"), options: .atomic)
     }
 
     /// Writes every output into `directory` (created if needed).
@@ -137,9 +142,8 @@ public enum StudyReport {
     public static func write(_ result: StudyResult, to directory: URL) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-        let document = Document(study: "counting", settings: result.settings, pixelReference: result.pixelReference,
-                                seconds: result.seconds, runs: result.records)
-        try StudyRecord.encoder().encode(document).write(to: directory.appendingPathComponent("metrics.json"), options: .atomic)
+        try writeMetrics(Document(study: "counting", settings: result.settings, pixelReference: result.pixelReference,
+                                  seconds: result.seconds, runs: result.records), to: directory)
         let summary = "# Counting study: auxiliary heads\n\n"
             + "\(result.records.count) runs; \(Set(result.records.map(\.seed)).count) seed(s); \(String(format: "%.0f", result.seconds)) s.\n\n"
             + markdownTable(result.records, pixelReference: result.pixelReference)
