@@ -52,6 +52,7 @@ let package = Package(
         .executableTarget(name: "TrainCounting", dependencies: ["ForesightKit"], path: "examples/TrainCounting"),
         .executableTarget(name: "CustomEnvironment", dependencies: ["ForesightKit"], path: "examples/CustomEnvironment"),
         .executableTarget(name: "CompareAuxHeads", dependencies: ["ForesightKit"], path: "examples/CompareAuxHeads"),
+        .executableTarget(name: "RunEpisodes", dependencies: ["ForesightKit"], path: "examples/RunEpisodes"),
 
         // Tests
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "_TestSupport"], resources: [.copy("Fixtures")]),

@@ -15,6 +15,9 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     public var pixelOffset: Float?
     public var encoderLearningRateScale: Float?
     public var horizon: Int?, batchSize: Int?, learningRate: Float?, rho: Float?, discount: Float?
+    /// Target-Q averaging rate (TD-MPC2: 0.01). Larger values propagate values faster through the
+    /// one-step TD targets (about `1/tau` updates per backup), which long-horizon episodic tasks need.
+    public var tau: Float?
     public var plannerIterations: Int?, plannerSamples: Int?, plannerElites: Int?, plannerPolicyTrajectories: Int?
     public var usesPlanner: Bool?
     /// Train a termination head and stop bootstrapping at terminal states (default: on, which is
@@ -39,6 +42,7 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = learningRate { c.learningRate = v }
         if let v = rho { c.rho = v }
         if let v = discount { c.discountOverride = v }
+        if let v = tau { c.tau = v }
         if let v = plannerIterations { c.planner.iterations = v }
         if let v = plannerSamples { c.planner.sampleCount = v }
         if let v = plannerElites { c.planner.eliteCount = v }

@@ -8,13 +8,16 @@ import Testing
 @Suite(.serialized) struct CLITests {
     struct Result { var status: Int32; var output: String; var error: String }
 
-    static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("foresight")
+    static var executable: URL { product("foresight") }
+
+    /// An executable product built next to the test bundle.
+    static func product(_ name: String) -> URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    static func run(_ arguments: [String], product name: String = "foresight") throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = product(name)
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -86,5 +89,25 @@ import Testing
         let evaluation = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1"])
         #expect(evaluation.status == 0 && evaluation.output.contains("mean return"), "\(evaluation.error)")
         #expect(FileManager.default.fileExists(atPath: runDir.appendingPathComponent("evaluation.json").path))
+        // examples/RunEpisodes loads the same run and plays episodes with it.
+        let episodes = try Self.run(["--run-dir", runDir.path, "--episodes", "2", "--verbose"], product: "RunEpisodes")
+        #expect(episodes.status == 0, "\(episodes.error)")
+        #expect(episodes.output.contains("step 400") && episodes.output.contains("episode 1: return") && episodes.output.contains("truncated"),
+                "\(episodes.output)")
+    }
+
+    @Test func runEpisodesPlaysRandomActionsAndRefusesBadInput() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.product("RunEpisodes").path), "build the RunEpisodes example first (swift build)")
+        let random = try Self.run(["--env", "CartPole-v1", "--policy", "random", "--episodes", "3", "--seed", "2", "--verbose"], product: "RunEpisodes")
+        #expect(random.status == 0, "\(random.error)")
+        let lines = random.output.split(separator: "\n").filter { $0.hasPrefix("episode ") }
+        #expect(lines.count == 3 && lines.allSatisfy { $0.contains("terminated") }, "\(random.output)")   // random CartPole falls well before 500
+        #expect(random.output.contains("mean return") && random.output.contains("random actions"))
+        let again = try Self.run(["--env", "CartPole-v1", "--policy", "random", "--episodes", "3", "--seed", "2", "--verbose"], product: "RunEpisodes")
+        #expect(again.output == random.output, "same seed, different episodes")
+        let unknown = try Self.run(["--env", "CartPol-v1", "--policy", "random"], product: "RunEpisodes")
+        #expect(unknown.status != 0 && unknown.error.contains("CartPol-v1") && unknown.error.contains("CartPole-v1"), "\(unknown.error)")
+        let badCount = try Self.run(["--env", "CartPole-v1", "--policy", "random", "--episodes", "zero"], product: "RunEpisodes")
+        #expect(badCount.status != 0 && badCount.error.contains("zero"), "\(badCount.error)")
     }
 }

@@ -106,6 +106,9 @@ public final class Trainer {
 
     var seedSteps: Int { configuration.effectiveSeedSteps(episodeLength: episodeLength) }
 
+    /// Environment steps taken so far (restored by `resume()`).
+    public var currentStep: Int { state.step }
+
     /// The reset seed of training episode `index` (or evaluation episode when `evaluation`).
     func episodeSeed(_ index: Int, evaluation: Int? = nil) -> UInt64 {
         var g = SeededGenerator(seed: configuration.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64((evaluation ?? -1) + 1) &* 0xD1B5_4A32_D192_ED03)

@@ -1,0 +1,29 @@
+// Foresight — ForesightKitTests
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+import Foundation
+import Testing
+@testable import ForesightKit
+
+/// Run configurations: agent overrides reach the agent, bad values are refused by name.
+struct RunConfigurationTests {
+    static func setup(_ json: String) throws -> TrainingRun {
+        let run = try JSONDecoder().decode(RunConfiguration.self, from: Data(json.utf8))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("foresight-runconfig-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return try TrainingRun(run, runDirectory: directory)
+    }
+
+    @Test func targetAveragingRateOverrideReachesTheAgent() throws {
+        let base = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"mlpDimensions": 32, "latentDimensions": 16, "encoderDimensions": 32}}"#)
+        #expect(base.agent.configuration.tau == 0.01)   // TD-MPC2's default
+        let faster = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"tau": 0.05, "mlpDimensions": 32, "latentDimensions": 16, "encoderDimensions": 32}}"#)
+        #expect(faster.agent.configuration.tau == 0.05)
+        #expect(throws: (any Error).self) { try Self.setup(#"{"environment": "CartPole-v1", "agent": {"tau": 1.5}}"#) }
+        do {
+            _ = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"tau": 1.5}}"#)
+        } catch {
+            #expect("\(error)".contains("tau") && "\(error)".contains("1.5"), "\(error)")
+        }
+    }
+}
