@@ -77,6 +77,8 @@ public struct DecoderProbeResult: Sendable {
     public var meanSquaredError: Double
     /// MSE of always predicting the training set's mean image (the floor a decoder must beat).
     public var meanImageError: Double
+    /// Pixel MSE of the reconstructions of the training set (against ``meanSquaredError``: how much it overfits).
+    public var trainMeanSquaredError: Double
     /// The pixel probes (``PixelFeatures``) fitted on decoded training images and scored on decoded held-out images.
     public var scores: ProbeScores
     /// Decoded held-out images `[N, 3, 64, 64]` in `0...255` (for the reconstruction grid).
@@ -85,32 +87,47 @@ public struct DecoderProbeResult: Sendable {
 
 /// A decoder trained on frozen (detached) latents, as the authors' decoder probe: it never changes the encoder.
 ///
-/// Architecture: TD-MPC2's `mlp(L, [H], 3·64·64)` (Linear, LayerNorm, Mish, then Linear) and `tanh`, giving an
-/// image in `[-1, 1]`; the loss is the pixel MSE against the image scaled to `[-1, 1]` (the authors' target
-/// scaling). Adam, uniform minibatches drawn from a seeded generator.
+/// - Inputs: the latents standardised per dimension with the training set's mean and standard deviation, as the
+///   linear probes (``RidgeRegression``): SimNorm latents move by 0.1 or less per dimension, and a decoder that
+///   starts at the mean image would take most of its budget learning their scale. Like the probes (and because
+///   the hidden LayerNorm is scale invariant anyway), this measures information, not scale: a collapsed encoder
+///   shows as a decoder that stays at the mean image only if its small variations say nothing about the image
+///   (the scale itself is `mean_pairwise_distance`).
+/// - Architecture: TD-MPC2's `mlp(L, [H], 3·64·64)` (Linear, LayerNorm, Mish, then Linear) with a linear output
+///   whose weights start at zero and whose bias starts at the training set's mean image: training starts exactly
+///   at the mean-image floor and only learns what the latent adds to it. (A `tanh` output starting at 0 spends its
+///   budget pushing the mostly black background towards −1, where `tanh` saturates.) Outputs are clamped to
+///   `[-1, 1]` when decoding.
+/// - Loss: the pixel MSE against the image scaled to `[-1, 1]` (the authors' target scaling). Adam, uniform
+///   minibatches drawn from a seeded generator.
 public enum DecoderProbe {
     /// Trains a decoder on `trainLatents` `[N₁, L]` → `trainSet` images and evaluates it on the held-out pair.
     public static func run(trainLatents: Tensor, trainSet: ProbeSet, testLatents: Tensor, testSet: ProbeSet,
                            hiddenDimensions: Int, steps: Int, batchSize: Int, learningRate: Float, seed: UInt64) -> DecoderProbeResult {
         var generator = SeededGenerator(seed: seed)
         let latent = trainLatents.shape[1], pixels = 3 * 64 * 64
-        let decoder = MLP(inputDimensions: latent, hiddenDimensions: [hiddenDimensions], outputDimensions: pixels, generator: &generator)
-        let optimizer = Adam([ParameterGroup([decoder], prefix: "decoder")], learningRate: learningRate)
+        let decoder = MLP(inputDimensions: latent, hiddenDimensions: [hiddenDimensions], outputDimensions: pixels,
+                          zeroInitializedOutput: true, generator: &generator)
         let targets = (trainSet.observations.reshaped(to: [trainSet.count, pixels]) * (1 / 127.5) - 1).detached()
-        let inputs = trainLatents.detached()
+        let meanImage = targets.mean(alongAxes: [0])
+        if let output = decoder.layers.last as? Linear, let bias = output.bias { bias.value = meanImage.reshaped(to: [pixels]) }
+        let optimizer = Adam([ParameterGroup([decoder], prefix: "decoder")], learningRate: learningRate)
+        let standardise = standardisation(trainLatents)
+        let inputs = standardise(trainLatents)
         for _ in 0..<steps {
             let rows = (0..<batchSize).map { _ in Int(generator.next() % UInt64(trainSet.count)) }
             let (x, y) = (inputs.gathering(rows), targets.gathering(rows))
-            let (_, gradients) = valueWithGradients(at: decoder.parameters) { Tensor.meanSquaredError(decoder(x).tanh(), y) }
+            let (_, gradients) = valueWithGradients(at: decoder.parameters) { Tensor.meanSquaredError(decoder(x), y) }
             optimizer.update(gradients)
         }
         func decode(_ z: Tensor) -> Tensor {
             withoutGradients {
+                let x = standardise(z)
                 var parts: [Tensor] = []
                 var start = 0
-                while start < z.shape[0] {
-                    let end = Swift.min(start + 256, z.shape[0])
-                    parts.append(decoder(z.slice(along: 0, start..<end)).tanh())
+                while start < x.shape[0] {
+                    let end = Swift.min(start + 256, x.shape[0])
+                    parts.append(decoder(x.slice(along: 0, start..<end)).clamped(to: -1...1))
                     start = end
                 }
                 return Tensor.concatenate(parts, along: 0)
@@ -119,12 +136,23 @@ public enum DecoderProbe {
         let decodedTest = decode(testLatents), decodedTrain = decode(trainLatents)
         let testTargets = testSet.observations.reshaped(to: [testSet.count, pixels]) * (1 / 127.5) - 1
         let mse = Double(Tensor.meanSquaredError(decodedTest, testTargets).scalar)
-        let meanImage = targets.mean(alongAxes: [0])
+        let trainMSE = Double(Tensor.meanSquaredError(decodedTrain, targets).scalar)
         let baseline = Double(Tensor.meanSquaredError(testTargets, meanImage + Tensor.zeros(testTargets.shape)).scalar)
         let toPixels = { (t: Tensor, n: Int) in ((t + 1) * 127.5).reshaped(to: [n, 3, 64, 64]) }
         let (trainImages, testImages) = (toPixels(decodedTrain, trainSet.count), toPixels(decodedTest, testSet.count))
         let scores = ProbeScores.measure(train: PixelFeatures.extract(trainImages), trainSet: trainSet,
                                          test: PixelFeatures.extract(testImages), testSet: testSet)
-        return DecoderProbeResult(meanSquaredError: mse, meanImageError: baseline, scores: scores, reconstructions: testImages)
+        return DecoderProbeResult(meanSquaredError: mse, meanImageError: baseline, trainMeanSquaredError: trainMSE,
+                                  scores: scores, reconstructions: testImages)
+    }
+
+    /// `z ↦ (z − μ) / σ` with the per-dimension mean and standard deviation of `latents` `[N, L]` (`σ = 1` for a
+    /// constant dimension).
+    static func standardisation(_ latents: Tensor) -> (Tensor) -> Tensor {
+        let mean = latents.detached().mean(alongAxes: [0])
+        let deviation = (latents.detached() - mean).squared().mean(alongAxes: [0])
+        let inverseScale = Tensor(shape: deviation.shape,
+                                  scalars: deviation.scalars.map { $0.squareRoot() > 1e-6 ? 1 / $0.squareRoot() : 1 })
+        return { z in ((z.detached() - mean) * inverseScale).detached() }
     }
 }

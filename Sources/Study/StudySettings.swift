@@ -139,7 +139,7 @@ public struct StudySettings: Codable, Equatable, Sendable {
     public var decoderHiddenDimensions = 128
     public var decoderSteps = 400
     public var decoderBatchSize = 32
-    public var decoderLearningRate: Float = 3e-3
+    public var decoderLearningRate: Float = 1e-3
     // Closed loop
     /// Evaluation episodes of Counting-v0 per arm (start counts cycle through 0...8).
     public var evaluationEpisodes = 45
