@@ -107,13 +107,28 @@ public enum StudyFigures {
     }
 
     /// Originals in the first row, then one row of reconstructions per named set; images `[K, 3, 64, 64]` in `0...255`.
+    ///
+    /// The reconstructions are brightened by one gain, `min(255 / p, 8)` with `p` the 99.5th-percentile pixel value
+    /// of all reconstruction rows (at least 1): a decoder's best guess for objects it cannot place is a faint haze,
+    /// which this makes visible while keeping brightness comparable between images and between rows.
     public static func reconstructionGrid(originals: Tensor, rows: [(name: String, images: Tensor)]) throws -> PNGImage {
-        func tiles(_ t: Tensor) throws -> [PNGImage] {
-            try (0..<t.shape[0]).map { i in try PNGImage(planar: t[row: i].scalars, channels: 3, height: 64, width: 64) }
+        func tiles(_ t: Tensor, gain: Float = 1) throws -> [PNGImage] {
+            try (0..<t.shape[0]).map { i in
+                try PNGImage(planar: t[row: i].scalars.map { Swift.min($0 * gain, 255) }, channels: 3, height: 64, width: 64)
+            }
         }
         var images = try tiles(originals)
-        for row in rows { images += try tiles(row.images) }
+        let gain = rows.isEmpty ? 1 : displayGain(Tensor.concatenate(rows.map(\.images), along: 0))
+        for row in rows { images += try tiles(row.images, gain: gain) }
         return try PNGImage.grid(images, columns: originals.shape[0], margin: 2, background: 255)
+    }
+
+    /// The brightening of reconstructions (see ``reconstructionGrid(originals:rows:)``).
+    static func displayGain(_ images: Tensor) -> Float {
+        let sorted = images.scalars.sorted()
+        guard !sorted.isEmpty else { return 1 }
+        let p = sorted[Swift.min(sorted.count - 1, Int(Double(sorted.count) * 0.995))]
+        return Swift.min(Swift.max(255 / Swift.max(p, 1), 1), 8)
     }
 
     /// Axes, ticks, labels and a title inside the box of `ax` × `ay`.

@@ -57,7 +57,7 @@ public enum StudyReport {
         ("mean dist", { $0.meanPairwiseDistance }), ("RankMe", { $0.rankme }),
         ("count probe", { $0.countProbeAccuracy }), ("shape probe", { $0.shapeProbeAccuracy }),
         ("colour probe", { $0.colourProbeAccuracy }), ("colour R²", { $0.colourProbeR2 }), ("position R²", { $0.positionProbeR2 }),
-        ("decoder MSE", { $0.decoderMse }), ("dec. shape", { $0.decoderShapeAccuracy }), ("dec. colour R²", { $0.decoderColourR2 }),
+        ("dec. MSE / mean image", { $0.decoderMse / $0.decoderMeanImageMse }), ("dec. shape", { $0.decoderShapeAccuracy }), ("dec. colour R²", { $0.decoderColourR2 }),
         ("dec. position R²", { $0.decoderPositionR2 }), ("success", { $0.successRate }),
         ("hold success", { $0.holdSuccessRate }), ("hold return", { $0.holdMeanReturn }),
         ("online count acc", { $0.onlineCountAccuracy }), ("online success", { $0.onlineSuccessRate }),

@@ -51,4 +51,11 @@ import TensorCore
         #expect(collapsed.scores.positionR2 < 0.1)
     }
 
+    @Test func reconstructionsAreBrightenedUpToEightTimes() {
+        var faint = [Float](repeating: 0, count: 2 * 3 * 64 * 64)
+        for i in stride(from: 0, to: faint.count, by: 50) { faint[i] = 51 }   // 2% of the pixels at 51
+        #expect(StudyFigures.displayGain(Tensor(shape: [2, 3, 64, 64], scalars: faint)) == 5)
+        #expect(StudyFigures.displayGain(Tensor.full([2, 3, 64, 64], 2)) == 8)
+        #expect(StudyFigures.displayGain(Tensor.full([2, 3, 64, 64], 255)) == 1)
+    }
 }
