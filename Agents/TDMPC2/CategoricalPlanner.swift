@@ -58,7 +58,7 @@ public struct CategoricalPlanner: Sendable {
                 }
                 var actions = [Float](repeating: 0, count: h * samples * n)
                 for t in 0..<h { for s in 0..<samples { actions[(t * samples + s) * n + choices[t * samples + s]] = 1 } }
-                let values = valuePlanner.estimateValue(zN, actions, model: model, discount: discount, using: &generator).map { $0.isNaN ? 0 : $0 }
+                let values = valuePlanner.estimateValue(zN, actions, model: model, discount: discount, greedyActionCount: n, using: &generator).map { $0.isNaN ? 0 : $0 }
                 elites = Array(values.indices.sorted { values[$0] > values[$1] }.prefix(e))
                 let maxValue = values[elites[0]]
                 var total: Float = 0

@@ -164,7 +164,9 @@ public struct MPPIPlanner: Sendable {
 
     /// Returns of `N` action sequences `[H, N, A]` from latents `zN` `[N, L]`: discounted predicted
     /// rewards plus the discounted terminal value with a policy action (TD-MPC2 `_estimate_value`).
-    func estimateValue(_ zN: Tensor, _ actions: [Float], model: some LatentModel, discount: Float,
+    /// - Parameter greedyActionCount: for `Discrete(n)` actions, `n`: the terminal value is the largest
+    ///   Q over the `n` one-hot actions instead of Q at a policy action.
+    func estimateValue(_ zN: Tensor, _ actions: [Float], model: some LatentModel, discount: Float, greedyActionCount: Int? = nil,
                        using generator: inout some RandomNumberGenerator) -> [Float] {
         let h = configuration.horizon, n = zN.shape[0], a = actionDimensions
         var z = zN
@@ -185,8 +187,15 @@ public struct MPPIPlanner: Sendable {
         let first = Int(generator.next() % UInt64(m))
         var second = Int(generator.next() % UInt64(m - 1))
         if second >= first { second += 1 }
-        let terminalAction = model.policyAction(z, noise: .randomNormal([n, a], using: &generator))
-        let q = model.value(z, terminalAction, members: [first, second])
+        let q: Tensor
+        if let count = greedyActionCount {
+            // Discrete actions: the best of the `count` actions, as the agent's greedy TD target.
+            q = (0..<count).map { model.value(z, Tensor.oneHotRows(n, index: $0, count: count), members: [first, second]) }
+                .dropFirst().reduce(model.value(z, Tensor.oneHotRows(n, index: 0, count: count), members: [first, second])) { $0.maximum($1) }
+        } else {
+            let terminalAction = model.policyAction(z, noise: .randomNormal([n, a], using: &generator))
+            q = model.value(z, terminalAction, members: [first, second])
+        }
         for i in 0..<n { returns[i] += d * alive[i] * q.scalars[i] }
         return returns
     }

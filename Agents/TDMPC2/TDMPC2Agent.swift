@@ -136,9 +136,14 @@ extension TDMPC2Agent {
         // 1. TD targets (no gradient, target Q, min of a random pair).
         let (nextZ, tdTarget) = withoutGradients { () -> (Tensor, Tensor) in
             let nextZ = model.encode(nextObservations, augmentationGenerator: &augmentation)
-            let nextAction = model.pi(nextZ, noise: noise.tdNoise.reshaped(to: [h * b, c.actionDimensions])).action
-            let q = c.regression.decode(model.qLogits(nextZ, nextAction, members: noise.tdPair, target: true))   // [2, HB, 1]
-            let qMin = q[row: 0].minimum(q[row: 1])
+            let qMin: Tensor
+            if let n = c.discreteActionCount {
+                qMin = model.greedyTargetValue(nextZ, actionCount: n, members: noise.tdPair)
+            } else {
+                let nextAction = model.pi(nextZ, noise: noise.tdNoise.reshaped(to: [h * b, c.actionDimensions])).action
+                let q = c.regression.decode(model.qLogits(nextZ, nextAction, members: noise.tdPair, target: true))   // [2, HB, 1]
+                qMin = q[row: 0].minimum(q[row: 1])
+            }
             let discount = c.discount
             return (nextZ, rewards + discount * (1 - terminated) * qMin)
         }

@@ -97,6 +97,21 @@ public final class WorldModel: Module {
         (target ? targetQs : qs)(concatenating: [z, a], members: members)
     }
 
+    /// The greedy value of `Discrete(n)` latents for TD targets: `max_a min(Q_i, Q_j)(z, a)` over the `n`
+    /// one-hot actions with the target members `members` (two of them), `[N, 1]`. The reference bootstraps
+    /// from Q at a policy action; with categorical priors whose entropy collapses, the Gumbel-softmax gradient
+    /// vanishes and the prior stops improving, so Q would evaluate a frozen policy instead of the best one.
+    public func greedyTargetValue(_ z: Tensor, actionCount n: Int, members: [Int]) -> Tensor {
+        precondition(members.count == 2, "greedyTargetValue takes two members, got \(members)")
+        var best: Tensor? = nil
+        for k in 0..<n {
+            let q = configuration.regression.decode(qLogits(z, Tensor.oneHotRows(z.shape[0], index: k, count: n), members: members, target: true))
+            let value = q[row: 0].minimum(q[row: 1])
+            best = best.map { $0.maximum(value) } ?? value
+        }
+        return best ?? Tensor.zeros([z.shape[0], 1])
+    }
+
     /// The policy prior (`world_model.pi`), with the reference's order of operations.
     /// - Parameters:
     ///   - z: `[N, L]`.
@@ -155,4 +170,14 @@ public struct PolicySample {
     public var entropy: Tensor
     /// TD-MPC2's `scaled_entropy` (about `A` times the Gaussian entropy term).
     public var scaledEntropy: Tensor
+}
+
+extension Tensor {
+    /// `rows` copies of the one-hot vector of `index` among `count` classes, `[rows, count]`.
+    static func oneHotRows(_ rows: Int, index: Int, count: Int) -> Tensor {
+        precondition(index >= 0 && index < count, "one-hot index \(index) outside 0..<\(count)")
+        var scalars = [Float](repeating: 0, count: rows * count)
+        for r in 0..<rows { scalars[r * count + index] = 1 }
+        return Tensor(shape: [rows, count], scalars: scalars)
+    }
 }

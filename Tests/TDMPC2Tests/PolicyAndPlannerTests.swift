@@ -94,6 +94,34 @@ import _TestSupport
         #expect(first[c.best] > 0.8, "\(first)")
     }
 
+    /// A discrete toy where only the value function knows the goal: rewards are 0, `Q(z, a) = 1` when the
+    /// action reaches `z + move(a) == 2`, and the policy prior always stays put. From 0 with horizon 1 only a
+    /// first step of +1 leads to a state from which some action reaches the goal; with the prior's
+    /// terminal action every sequence would score 0 and the choice would be a coin toss.
+    final class GoalValueModel: LatentModel {
+        let line = LineModel(target: 0)
+        func next(_ latent: Tensor, _ action: Tensor) -> Tensor { latent + line.move(action) }
+        func predictedReward(_ latent: Tensor, _ action: Tensor) -> Tensor { Tensor.zeros([latent.shape[0], 1]) }
+        func predictedTermination(_ latent: Tensor) -> Tensor? { nil }
+        func value(_ latent: Tensor, _ action: Tensor, members: [Int]) -> Tensor {
+            (latent + line.move(action)).mapScalars { $0 == 2 ? 1 : 0 }
+        }
+        func policyAction(_ latent: Tensor, noise: Tensor) -> Tensor { Tensor.oneHotRows(latent.shape[0], index: 1, count: 3) }
+        var valueMemberCount: Int { 2 }
+    }
+
+    @Test func categoricalPlannerBootstrapsFromTheBestActionNotThePrior() {
+        var configuration = MPPIConfiguration()
+        configuration.horizon = 1; configuration.sampleCount = 64; configuration.eliteCount = 8; configuration.policyTrajectoryCount = 4
+        for seed in 0..<20 {
+            var planner = CategoricalPlanner(configuration: configuration, actionCount: 3)
+            var g = SeededGenerator(seed: UInt64(seed))
+            let action = planner.plan(from: Tensor(shape: [1, 1], scalars: [0]), model: GoalValueModel(), discount: 0.99,
+                                      isFirstStep: true, mode: .evaluate, using: &g)
+            #expect(action.scalars == [0, 0, 1], "seed \(seed): planned \(action.scalars), expected +1 (index 2)")
+        }
+    }
+
     @Test func plannerIsDeterministicForASeed() {
         let configuration = MPPIConfiguration()
         var p1 = MPPIPlanner(configuration: configuration, actionDimensions: 2), p2 = p1

@@ -25,6 +25,27 @@ import _TestSupport
         #expect(a.modelOptimizer.stateDict() == b.modelOptimizer.stateDict())
     }
 
+    /// Discrete agents bootstrap from the best action, `max_a min(Q_i, Q_j)`, so the TD target (and with it
+    /// the value loss) does not depend on the policy prior; continuous agents bootstrap at the prior's action.
+    @Test(arguments: [true, false])
+    func discreteTDTargetsDoNotDependOnThePolicyPrior(_ discrete: Bool) throws {
+        var c = try RoutingAndBufferTests.configuration("reward+q")
+        if discrete { c.discreteActionCount = 2 }
+        let batch = RoutingAndBufferTests.batch(c, seed: 6)
+        let a = try TDMPC2Agent(configuration: c, seed: 8), b = try TDMPC2Agent(configuration: c, seed: 8)
+        // Make Q depend on the action (zero-initialised output layers would hide it), then give b another prior.
+        for _ in 0..<3 { a.update(batch); b.update(batch) }
+        var g = SeededGenerator(seed: 99)
+        for (_, p) in b.model.policy.namedParameters() { p.value = p.value + Tensor.randomNormal(p.value.shape, using: &g) }
+        let noise = a.drawNoise(horizon: c.horizon, batch: c.batchSize)
+        let ma = a.update(batch, noise: noise), mb = b.update(batch, noise: noise)
+        if discrete {
+            #expect(ma.valueLoss == mb.valueLoss && ma.consistencyLoss == mb.consistencyLoss, "\(ma.valueLoss) vs \(mb.valueLoss)")
+        } else {
+            #expect(ma.valueLoss != mb.valueLoss, "the continuous TD target should use the prior's action")
+        }
+    }
+
     /// For every preset and every loss, whether that loss alone sends gradient into the encoder.
     /// Each loss is isolated by zeroing the other coefficients; two updates make zero-initialised
     /// output layers non-zero first.
