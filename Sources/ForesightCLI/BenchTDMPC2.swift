@@ -46,15 +46,18 @@ struct BenchTDMPC2: ParsableCommand {
                                   stateValues: .zeros([h + 1, b, 1]))
         let observation = Tensor.randomNormal([24], using: &g)
         let load = LoadMonitor()
-        let skip = Figure(time: TimingSummary(median: 0, min: 0, max: 0, samples: 0), cpuMilliseconds: 0, otherCores: 0)
+        let skip = Figure(time: TimingSummary(median: 0, min: 0, max: 0, samples: 0), cpuMilliseconds: 0, otherCores: 0, flop: 0)
 
         /// Times `body` after waiting (up to `--wait-quiet` seconds) for other processes to go quiet.
         func figure(_ iterations: Int, _ body: () -> Void) -> Figure {
             load.waitForQuiet(maxSeconds: waitQuiet)
             var cpu = CPUTimer()
             let start = load.sample()
+            let multiplyAdds = BLAS.multiplyAddsExecuted
             let time = TimingSummary.measure(warmup: warmup, iterations: iterations) { cpu.run(body) }
-            return Figure(time: time, cpuMilliseconds: cpu.median(last: iterations), otherCores: load.otherCores(since: start))
+            // The FLOPs this call actually executed: every GEMM/GEMV's multiply-adds, counted as they run.
+            let flop = 2 * Double(BLAS.multiplyAddsExecuted - multiplyAdds) / Double(warmup + iterations)
+            return Figure(time: time, cpuMilliseconds: cpu.median(last: iterations), otherCores: load.otherCores(since: start), flop: flop)
         }
 
         load.waitForQuiet(maxSeconds: waitQuiet)
@@ -63,9 +66,12 @@ struct BenchTDMPC2: ParsableCommand {
         _ = agent.act(observation, isFirstStep: true, mode: .explore)
         let explore = only == "update" ? skip : figure(actIterations) { _ = agent.act(observation, isFirstStep: false, mode: .explore) }
         let evaluate = only == "update" ? skip : figure(actIterations) { _ = agent.act(observation, isFirstStep: false, mode: .evaluate) }
-        let flops = TDMPC2FlopCount(c)
+        let estimate = TDMPC2FlopCount(c)
         let reference = TDMPC2FlopCount.reference(c)
         let actMedian = (explore.time.median + evaluate.time.median) / 2
+        let actFlop = (explore.flop + evaluate.flop) / 2
+        /// FLOPs per millisecond -> GFLOP/s, 0 for a figure skipped by `--only` (JSON has no inf or NaN).
+        func rate(_ flop: Double, _ milliseconds: Double) -> Double { milliseconds > 0 ? flop / (milliseconds * 1e6) : 0 }
 
         if json {
             let object: [String: Any] = [
@@ -75,9 +81,10 @@ struct BenchTDMPC2: ParsableCommand {
                 "act_explore_max_ms": explore.time.max, "act_eval_ms": evaluate.time.median, "act_eval_min_ms": evaluate.time.min,
                 "act_eval_max_ms": evaluate.time.max,
                 "update_cpu_ms": update.cpuMilliseconds, "act_explore_cpu_ms": explore.cpuMilliseconds, "act_eval_cpu_ms": evaluate.cpuMilliseconds,
-                "update_gflop": flops.update / 1e9, "act_gflop": flops.act / 1e9,
+                "update_gflop": update.flop / 1e9, "act_gflop": actFlop / 1e9,
+                "update_gflop_estimate": estimate.update / 1e9, "act_gflop_estimate": estimate.act / 1e9,
                 "reference_update_gflop": reference.update / 1e9, "reference_act_gflop": reference.act / 1e9,
-                "update_gflops": flops.update / (update.time.median * 1e6), "act_gflops": flops.act / (actMedian * 1e6),
+                "update_gflops": rate(update.flop, update.time.median), "act_gflops": rate(actFlop, actMedian),
                 "sgemm_gflops": sgemm, "other_cores_update": update.otherCores,
                 "other_cores_act": (explore.otherCores + evaluate.otherCores) / 2,
             ]
@@ -89,14 +96,15 @@ struct BenchTDMPC2: ParsableCommand {
         print("note: debug build; benchmark with `swift build -c release` and `.build/release/foresight bench tdmpc2`")
         #endif
         print("TD-MPC2 \(modelSize)M (\(agent.model.parameterCount) parameters), obs 24, action 6, batch \(b), horizon \(h), \(threads) thread(s)")
-        print(String(format: "sgemm 512x512x512: %.1f GFLOP/s; FLOPs count the matmuls Foresight runs (reference: the PyTorch implementation's)", sgemm))
-        print("call            median ms    min ms    max ms    CPU ms      GFLOP  GFLOP/s  reference GFLOP  other cores")
-        for (name, f, flop, r) in [("update", update, flops.update, reference.update), ("act explore", explore, flops.act, reference.act),
-                                   ("act evaluate", evaluate, flops.act, reference.act)] {
+        print(String(format: "sgemm 512x512x512: %.1f GFLOP/s (this run); GFLOP: the multiply-adds of every GEMM/GEMV executed (x2),", sgemm))
+        print("counted as they run; GFLOP/s: that over the median time; estimate: the analytic count; reference: the PyTorch implementation's")
+        print("call            median ms    min ms    max ms    CPU ms      GFLOP  GFLOP/s  of sgemm  estimate  reference GFLOP  other cores")
+        for (name, f, e, r) in [("update", update, estimate.update, reference.update), ("act explore", explore, estimate.act, reference.act),
+                                ("act evaluate", evaluate, estimate.act, reference.act)] {
             let label = name.padding(toLength: 14, withPad: " ", startingAt: 0)
             let t = f.time
-            print(label + String(format: " %10.1f %9.1f %9.1f %9.1f %10.2f %8.1f %16.2f %12.2f", t.median, t.min, t.max, f.cpuMilliseconds,
-                                 flop / 1e9, t.gigaflops(flop), r / 1e9, f.otherCores))
+            print(label + String(format: " %10.1f %9.1f %9.1f %9.1f %10.2f %8.1f %8.0f%% %9.2f %16.2f %12.2f", t.median, t.min, t.max, f.cpuMilliseconds,
+                                 f.flop / 1e9, rate(f.flop, t.median), 100 * rate(f.flop, t.median) / sgemm, e / 1e9, r / 1e9, f.otherCores))
         }
     }
 
@@ -115,11 +123,14 @@ struct BenchTDMPC2: ParsableCommand {
     }
 }
 
-/// One timed call: wall-clock summary, median process CPU time, and the load of other processes.
+/// One timed call: wall-clock summary, median process CPU time, the load of other processes, and the
+/// FLOPs it executed.
 struct Figure {
     var time: TimingSummary
     var cpuMilliseconds: Double
     var otherCores: Double
+    /// FLOPs executed per call (2 x the counted GEMM/GEMV multiply-adds).
+    var flop: Double
 }
 
 // MARK: - CPU time

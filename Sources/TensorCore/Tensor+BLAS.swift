@@ -27,6 +27,7 @@ public enum BLAS {
             return
         }
         if m == 1 {
+            countMultiplyAdds(n * k)
             // One row: y[n] = op(B)^T-side product via sgemv (sgemm costs far more at batch 1).
             if !transB {
                 cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, b, Int32(n), a, transA ? 1 : 1, beta, c, 1)
@@ -72,6 +73,7 @@ public enum BLAS {
     @inline(__always)
     static func sgemm(_ a: UnsafePointer<Float>, lda: Int, transA: Bool, _ b: UnsafePointer<Float>, ldb: Int, transB: Bool,
                       _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, alpha: Float, beta: Float) {
+        countMultiplyAdds(m * n * k)
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

@@ -17,6 +17,9 @@ On a machine shared with other CPU-bound jobs, `--realtime` runs both sides unde
 sharing cores with them (the kernel still keeps 5% for everyone else). Caches and memory bandwidth
 stay shared, so quiet-machine figures remain the best ones.
 
+Foresight's GFLOP per call are the FLOPs it actually executed (every GEMM/GEMV's multiply-adds, counted as they
+run, x2); "update / sgemm" and "act / sgemm" compare that rate with the 512^3 sgemm rate measured in the same run.
+
 Example: scripts/bench/compare_tdmpc2.py --sizes 1,5 --threads 1,2
 Uses only the Python standard library itself; builds Foresight in release mode when the binary is missing.
 """
