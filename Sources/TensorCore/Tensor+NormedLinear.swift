@@ -68,11 +68,15 @@ extension Tensor {
         // they are in cache (one hand-off per member).
         let chunks = Parallel.partCount(rows: rowsPerMember, workPerRow: outDim * (inDim + 16))
         var normalized = [Float](uninitializedCount: recording ? total : chunks * outDim)
-        var rstd = [Float](repeating: 0, count: members * rowsPerMember)
+        // Mish' at the LayerNorm output, saved in the forward pass (its exp is shared with Mish).
+        var derivative = [Float](uninitializedCount: recording && activation == .mish ? total : 0)
+        var rstd = [Float](uninitializedCount: members * rowsPerMember)
         rstd.withUnsafeMutableBufferPointer { rsp in
         x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
         normWeight.withUnsafeBufferPointer { gp in normBias.withUnsafeBufferPointer { bt in
         out.withUnsafeMutableBufferPointer { op in normalized.withUnsafeMutableBufferPointer { nh in
+        derivative.withUnsafeMutableBufferPointer { dv in
+        let derivativeBase = dv.isEmpty ? nil : dv.baseAddress   // an empty array may still have an address
         withOptionalPointer(dropoutMask) { maskBase in
             for e in 0..<members {
                 let xe = xp.baseAddress! + (sharedInput ? 0 : e * rowsPerMember * inDim)
@@ -82,42 +86,33 @@ extension Tensor {
                 Parallel.forEachPart(chunks) { part in
                     let range = Parallel.range(of: part, parts: chunks, in: 0..<rowsPerMember)
                     guard !range.isEmpty else { return }
-                    let oPart = oe + range.lowerBound * outDim
-                    for r in 0..<range.count { (oPart + r * outDim).update(from: be, count: outDim) }
-                    BLAS.gemm(xe + range.lowerBound * inDim, transA: false, we, transB: true, oPart, m: range.count, n: outDim, k: inDim, beta: 1)
-                    if let maskBase {
-                        let me = maskBase + (e * rowsPerMember + range.lowerBound) * outDim
-                        for i in 0..<(range.count * outDim) { oPart[i] *= me[i] }
-                    }
+                    // The GEMM accumulates onto the bias (one write pass over the output either way:
+                    // OpenBLAS zero-fills it first when beta is 0).
+                    for r in range { (oe + r * outDim).update(from: be, count: outDim) }
+                    BLAS.gemm(xe + range.lowerBound * inDim, transA: false, we, transB: true, oe + range.lowerBound * outDim,
+                              m: range.count, n: outDim, k: inDim, beta: 1)
                     for r in range {
-                        let row = oe + r * outDim
-                        let h = recording ? nhBase + (e * rowsPerMember + r) * outDim : nhBase + part * outDim
-                        rsBase[e * rowsPerMember + r] = layerNormRow(row, gamma, beta, row, h, outDim, epsilon)
-                        applyActivation(activation, row, outDim)
+                        let idx = (e * rowsPerMember + r) * outDim
+                        let h = recording ? nhBase + idx : nhBase + part * outDim
+                        rsBase[e * rowsPerMember + r] = normedRowForward(oe + r * outDim, bias: nil, mask: maskBase.map { $0 + idx },
+                                                                         gamma: gamma, beta: beta, normalized: h,
+                                                                         derivative: derivativeBase.map { $0 + idx }, n: outDim,
+                                                                         epsilon: epsilon, activation: activation)
                     }
                 }
             }
-        } } } } } } } } }
+        } } } } } } } } } }
         let result = Tensor(shape: outShape, scalars: out)
         guard recording else { return result }
         return record(result, inputs: parts + [weight, bias, normWeight, normBias]) { g in
             normedLinearBackward(g, x: x, parts: parts, weight: weight, normWeight: normWeight, normBias: normBias, activation: activation,
-                                 dropoutMask: dropoutMask, normalized: normalized, rstd: rstd, output: result,
+                                 dropoutMask: dropoutMask, normalized: normalized, derivative: derivative, rstd: rstd, output: result,
                                  members: members, rows: rowsPerMember, inDim: inDim, outDim: outDim, sharedInput: sharedInput)
         }
     }
 
-    @inline(__always)
-    static func applyActivation(_ activation: NormedActivation, _ row: UnsafeMutablePointer<Float>, _ n: Int) {
-        switch activation {
-        case .mish: VectorMath.mishInPlace(row, n)
-        case .simNorm(let groupSize): softmaxKernel(row, row, outer: n / groupSize, n: groupSize, inner: 1)
-        case .identity: break
-        }
-    }
-
     static func normedLinearBackward(_ g: Tensor, x: Tensor, parts: [Tensor], weight: Tensor, normWeight: Tensor, normBias: Tensor,
-                                     activation: NormedActivation, dropoutMask: Tensor?, normalized: [Float], rstd: [Float],
+                                     activation: NormedActivation, dropoutMask: Tensor?, normalized: [Float], derivative: [Float], rstd: [Float],
                                      output: Tensor, members: Int, rows: Int, inDim: Int, outDim: Int, sharedInput: Bool) -> [Tensor?] {
         let total = members * rows * outDim
         let gy = UnsafeMutablePointer<Float>.allocate(capacity: total)     // gradient at the GEMM output (after bias)
@@ -134,13 +129,15 @@ extension Tensor {
         // (and has its own scratch), summed in part order afterwards, and computes the input
         // gradient of its rows.
         let chunks = Parallel.partCount(rows: rows, workPerRow: members * outDim * (inputWidth + 16))
-        let partial = UnsafeMutablePointer<Float>.allocate(capacity: chunks * (3 * members + 2) * outDim)
+        let partial = UnsafeMutablePointer<Float>.allocate(capacity: chunks * (3 * members + 1) * outDim)
         defer { partial.deallocate() }
-        partial.initialize(repeating: 0, count: chunks * (3 * members + 2) * outDim)
-        let partStride = (3 * members + 2) * outDim
+        partial.initialize(repeating: 0, count: chunks * (3 * members + 1) * outDim)
+        let partStride = (3 * members + 1) * outDim
         inputGradients.withUnsafeMutableBufferPointer { ip in
         g.withUnsafeBufferPointer { gp in normWeight.withUnsafeBufferPointer { gam in normBias.withUnsafeBufferPointer { bet in
-        normalized.withUnsafeBufferPointer { nh in output.withUnsafeBufferPointer { op in rstd.withUnsafeBufferPointer { rs in
+        normalized.withUnsafeBufferPointer { nh in derivative.withUnsafeBufferPointer { dv in
+        let derivativeBase = dv.isEmpty ? nil : dv.baseAddress
+        output.withUnsafeBufferPointer { op in rstd.withUnsafeBufferPointer { rs in
         weight.withUnsafeBufferPointer { wp in
         withOptionalPointer(dropoutMask) { maskBase in
         let inputPointers = gradientOffsets.map { $0.map { ip.baseAddress! + $0 } }
@@ -148,41 +145,15 @@ extension Tensor {
             let range = Parallel.range(of: part, parts: chunks, in: 0..<rows)
             guard !range.isEmpty else { return }
             let base = partial + part * partStride
-            let gz = base + 3 * members * outDim, z = gz + outDim
+            let gz = base + 3 * members * outDim
             for e in 0..<members {
-                let ga = gam.baseAddress! + e * outDim, be = bet.baseAddress! + e * outDim
+                let ga = gam.baseAddress! + e * outDim
                 let gg = base + e * outDim, gbt = base + (members + e) * outDim, gbi = base + (2 * members + e) * outDim
                 for r in range {
                     let idx = (e * rows + r) * outDim
-                    let h = nh.baseAddress! + idx, go = gp.baseAddress! + idx, gyr = gy + idx
-                    // 1. Through the activation.
-                    switch activation {
-                    case .mish:
-                        for j in 0..<outDim { z[j] = h[j] * ga[j] + be[j] }
-                        VectorMath.mishBackward(z, go, gz, outDim)
-                    case .simNorm(let groupSize):
-                        let s = op.baseAddress! + idx
-                        var start = 0
-                        while start < outDim {
-                            let dot = VectorMath.dot(go + start, s + start, groupSize)
-                            for j in start..<(start + groupSize) { gz[j] = s[j] * (go[j] - dot) }
-                            start += groupSize
-                        }
-                    case .identity:
-                        gz.update(from: go, count: outDim)
-                    }
-                    // 2. Through the LayerNorm.
-                    for j in 0..<outDim {
-                        gg[j] += gz[j] * h[j]
-                        gbt[j] += gz[j]
-                    }
-                    var (meanD, meanDH) = VectorMath.dots(gz, ga, h, outDim)
-                    meanD /= Float(outDim); meanDH /= Float(outDim)
-                    let scale = rs[e * rows + r]
-                    for j in 0..<outDim { gyr[j] = scale * (gz[j] * ga[j] - meanD - h[j] * meanDH) }
-                    // 3. Through the dropout mask, then the bias.
-                    if let maskBase { for j in 0..<outDim { gyr[j] *= maskBase[idx + j] } }
-                    for j in 0..<outDim { gbi[j] += gyr[j] }
+                    normedRowBackward(gp.baseAddress! + idx, normalized: nh.baseAddress! + idx, derivative: derivativeBase.map { $0 + idx },
+                                      output: op.baseAddress! + idx, gamma: ga, beta: bet.baseAddress! + e * outDim, rstd: rs[e * rows + r], mask: maskBase.map { $0 + idx },
+                                      gz: gz, gy: gy + idx, gradGamma: gg, gradBeta: gbt, gradBias: gbi, n: outDim, activation: activation)
                 }
                 // 4. The input gradient of these rows: gy W for each part's columns (summed over
                 // the members when they share the input).
@@ -198,7 +169,7 @@ extension Tensor {
         }
         }
         }
-        } } } } } } }
+        } } } } } } } }
         var gGamma = [Float](repeating: 0, count: members * outDim)
         var gBeta = [Float](repeating: 0, count: members * outDim)
         var gb = [Float](repeating: 0, count: members * outDim)

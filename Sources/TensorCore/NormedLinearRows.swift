@@ -1,0 +1,177 @@
+// Foresight — TensorCore
+// Copyright (c) 2026 the Foresight developers. MIT License.
+
+// MARK: - Row kernels of the fused normed-linear block
+//
+// One pass per row after the GEMM (forward) and two before the input-gradient GEMM (backward), on
+// explicit 8-lane vectors. The arithmetic per element, and the order of every sum, is that of the
+// separate kernels they replace (`VectorMath.sum`, `sumOfSquares`, `dots`, `mishLanes`,
+// `mishBackward`, `layerNormRow`), so results are bit-identical to running those one by one.
+
+extension Tensor {
+    /// Finishes one row of `act(LayerNorm(Dropout(x W^T + b)))` in place: `row` holds the GEMM output
+    /// (`x W^T`, with or without the bias).
+    /// - Parameters:
+    ///   - row: `[n]`, overwritten with the block's output.
+    ///   - bias: `[n]`, or nil when the GEMM output already includes it.
+    ///   - gamma, beta: `[n]`.
+    ///   - mask: `[n]` dropout multipliers, or nil.
+    ///   - normalized: `[n]`, receives x-hat (the backward pass needs it).
+    ///   - derivative: `[n]`, receives mish' at the LayerNorm output (Mish only; nil to skip).
+    /// - Returns: `1 / std` of the row.
+    @inline(__always)
+    static func normedRowForward(_ row: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, mask: UnsafePointer<Float>?,
+                                 gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, normalized: UnsafeMutablePointer<Float>,
+                                 derivative: UnsafeMutablePointer<Float>?, n: Int, epsilon: Float,
+                                 activation: NormedActivation) -> Float {
+        typealias V = VectorMath
+        let lanes = V.lanes
+        // 1. Bias and dropout mask, with the row sum (the order of `VectorMath.sum`).
+        var a0 = FloatLanes(), a1 = FloatLanes()
+        var j = 0
+        @inline(__always) func biased(_ j: Int) -> FloatLanes {
+            var v = V.load(row + j)
+            if let bias { v += V.load(bias + j) }
+            if let mask { return v * V.load(mask + j) }
+            return v
+        }
+        while j + 2 * lanes <= n {
+            let v0 = biased(j), v1 = biased(j + lanes)
+            V.store(v0, row + j); V.store(v1, row + j + lanes)
+            a0 += v0; a1 += v1; j += 2 * lanes
+        }
+        if j + lanes <= n { let v = biased(j); V.store(v, row + j); a0 += v; j += lanes }
+        var s = V.laneSum(a0 + a1)
+        while j < n {
+            var x = row[j]
+            if let bias { x += bias[j] }
+            if let mask { x *= mask[j] }
+            row[j] = x; s += x; j += 1
+        }
+        let mean = s / Float(n)
+        let r = 1 / (V.sumOfSquares(row, minus: mean, n) / Float(n) + epsilon).squareRoot()
+        // 2. Normalize, scale and shift, activate.
+        let (meanLanes, rLanes) = (FloatLanes(repeating: mean), FloatLanes(repeating: r))
+        j = 0
+        switch activation {
+        case .mish:
+            while j + lanes <= n {
+                let h = (V.load(row + j) - meanLanes) * rLanes
+                V.store(h, normalized + j)
+                let z = h * V.load(gamma + j) + V.load(beta + j)
+                var c = z
+                c.replace(with: 20, where: z .> 20)
+                c.replace(with: -87.3, where: z .< -87.3)
+                let w = V.expCoreLanes(c)
+                let m = w * (w + 2)
+                V.store(z * m / (m + 2), row + j)
+                if let derivative {
+                    let q = 1 / (m + 2)
+                    let f: FloatLanes = FloatLanes(repeating: 4) * z * w * (w + 1)
+                    V.store(q * (m + f * q), derivative + j)
+                }
+                j += lanes
+            }
+            while j < n {
+                let h = (row[j] - mean) * r
+                normalized[j] = h
+                let z = h * gamma[j] + beta[j]
+                row[j] = V.mish(z)
+                derivative?[j] = V.mishDerivative(z)
+                j += 1
+            }
+        case .simNorm, .identity:
+            while j + lanes <= n {
+                let h = (V.load(row + j) - meanLanes) * rLanes
+                V.store(h, normalized + j)
+                V.store(h * V.load(gamma + j) + V.load(beta + j), row + j)
+                j += lanes
+            }
+            while j < n {
+                let h = (row[j] - mean) * r
+                normalized[j] = h
+                row[j] = h * gamma[j] + beta[j]
+                j += 1
+            }
+            if case .simNorm(let groupSize) = activation { softmaxKernel(row, row, outer: n / groupSize, n: groupSize, inner: 1) }
+        }
+        return r
+    }
+
+    /// The backward pass of one row of the fused block, down to the gradient at the GEMM output.
+    /// - Parameters:
+    ///   - go: `[n]`, the gradient of the block's output.
+    ///   - normalized: `[n]`, x-hat saved by the forward pass.
+    ///   - derivative: `[n]`, mish' saved by the forward pass (Mish).
+    ///   - output: `[n]`, the block's output (SimNorm).
+    ///   - gz: `[n]` scratch (the gradient at the LayerNorm output).
+    ///   - gy: `[n]`, receives the gradient at the GEMM output.
+    ///   - gradGamma, gradBeta, gradBias: `[n]` accumulators.
+    @inline(__always)
+    static func normedRowBackward(_ go: UnsafePointer<Float>, normalized h: UnsafePointer<Float>, derivative: UnsafePointer<Float>?,
+                                  output: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>?, rstd: Float, mask: UnsafePointer<Float>?,
+                                  gz: UnsafeMutablePointer<Float>, gy: UnsafeMutablePointer<Float>,
+                                  gradGamma gg: UnsafeMutablePointer<Float>, gradBeta gbt: UnsafeMutablePointer<Float>,
+                                  gradBias gbi: UnsafeMutablePointer<Float>, n: Int, activation: NormedActivation) {
+        typealias V = VectorMath
+        let lanes = V.lanes
+        // 1. Through the activation (into gz).
+        var fused = false
+        switch activation {
+        case .mish:
+            if derivative != nil { fused = true } else {
+                for j in 0..<n { gz[j] = h[j] * gamma[j] + beta![j] }
+                VectorMath.mishBackward(gz, go, gz, n)
+            }
+        case .simNorm(let groupSize):
+            var start = 0
+            while start < n {
+                let dot = V.dot(go + start, output + start, groupSize)
+                for j in start..<(start + groupSize) { gz[j] = output[j] * (go[j] - dot) }
+                start += groupSize
+            }
+        case .identity:
+            gz.update(from: go, count: n)
+        }
+        // 2. gamma and beta gradients and the two row sums of the LayerNorm backward (the order of `VectorMath.dots`).
+        var s0 = FloatLanes(), s1 = FloatLanes()
+        var j = 0
+        while j + lanes <= n {
+            let g: FloatLanes
+            if fused { g = V.load(go + j) * V.load(derivative! + j); V.store(g, gz + j) } else { g = V.load(gz + j) }
+            let hv = V.load(h + j)
+            V.store(V.load(gg + j) + g * hv, gg + j)
+            V.store(V.load(gbt + j) + g, gbt + j)
+            let d = g * V.load(gamma + j)
+            s0 += d; s1 += d * hv
+            j += lanes
+        }
+        var meanD = V.laneSum(s0), meanDH = V.laneSum(s1)
+        while j < n {
+            if fused { gz[j] = go[j] * derivative![j] }
+            gg[j] += gz[j] * h[j]
+            gbt[j] += gz[j]
+            let d = gz[j] * gamma[j]
+            meanD += d; meanDH += d * h[j]
+            j += 1
+        }
+        meanD /= Float(n); meanDH /= Float(n)
+        // 3. Through the LayerNorm, the dropout mask and the bias.
+        let (scale, md, mdh) = (FloatLanes(repeating: rstd), FloatLanes(repeating: meanD), FloatLanes(repeating: meanDH))
+        j = 0
+        while j + lanes <= n {
+            var y = scale * (V.load(gz + j) * V.load(gamma + j) - md - V.load(h + j) * mdh)
+            if let mask { y *= V.load(mask + j) }
+            V.store(y, gy + j)
+            V.store(V.load(gbi + j) + y, gbi + j)
+            j += lanes
+        }
+        while j < n {
+            var y = rstd * (gz[j] * gamma[j] - meanD - h[j] * meanDH)
+            if let mask { y *= mask[j] }
+            gy[j] = y
+            gbi[j] += y
+            j += 1
+        }
+    }
+}
