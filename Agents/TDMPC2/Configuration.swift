@@ -45,8 +45,9 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// Parses `reward`, `q`, `reward+q` (the TD-MPC2 default), `none`, `random`, `current-reward`,
-    /// and the study's presets `joint-reward`, `reward-only`, `transition-only`.
+    /// Parses `reward`, `q`, `reward+q` (the TD-MPC2 default), `none`, `random`, `reward+q+random` (TD-MPC2's
+    /// heads plus the random-projection head), `current-reward`, and the study's presets `joint-reward`,
+    /// `reward-only`, `transition-only`.
     /// - Throws: ``ConfigurationError/invalidValue(key:value:expected:)`` for anything else.
     public init(parsing text: String) throws {
         self.init()
@@ -58,6 +59,8 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
             reward = false; value = false; termination = false
         case "random":
             reward = false; value = false; termination = false; randomProjection = true
+        case "reward+q+random":  // TD-MPC2's heads plus the random-projection head, which keeps the latents spread
+            randomProjection = true
         case "current-reward":
             reward = false; value = false; termination = false; currentReward = true
         case "joint-reward":  // P-JEPA: consistency + current reward, no stop-gradient
@@ -68,7 +71,7 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
             reward = false; value = false; termination = false; consistencyStopGradient = false
         default:
             throw ConfigurationError.invalidValue(key: "aux", value: text,
-                expected: "reward, q, reward+q, none, random, current-reward, joint-reward, reward-only or transition-only")
+                expected: "reward, q, reward+q, none, random, reward+q+random, current-reward, joint-reward, reward-only or transition-only")
         }
     }
 }

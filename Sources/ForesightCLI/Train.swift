@@ -17,7 +17,7 @@ struct Train: ParsableCommand {
         """)
 
     @Option(help: "Environment id (see `foresight envs`).") var env: String?
-    @Option(help: "Which heads shape the encoder: reward, q, reward+q, none, random, current-reward, joint-reward, reward-only, transition-only.")
+    @Option(help: "Which heads shape the encoder: reward, q, reward+q, none, random, reward+q+random, current-reward, joint-reward, reward-only, transition-only.")
     var aux: String?
     @Option(name: .customLong("model-size"), help: "TD-MPC2 model-size preset: 1, 5, 19, 48 or 317 (millions of parameters).") var modelSize: Int?
     @Option(help: "Environment steps to train for.") var steps: Int?

@@ -141,7 +141,7 @@ import _TestSupport
         c.latentDimensions = 100
         #expect(throws: ConfigurationError.self) { try c.validate() }
         #expect(throws: ConfigurationError.invalidValue(key: "aux", value: "rewards",
-            expected: "reward, q, reward+q, none, random, current-reward, joint-reward, reward-only or transition-only")) { try AuxiliaryRouting(parsing: "rewards") }
+            expected: "reward, q, reward+q, none, random, reward+q+random, current-reward, joint-reward, reward-only or transition-only")) { try AuxiliaryRouting(parsing: "rewards") }
         #expect(ModelSize.m5.dimensions.latent == 512 && ModelSize.m1.dimensions.qCount == 2)
     }
 

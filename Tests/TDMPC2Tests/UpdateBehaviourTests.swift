@@ -49,7 +49,7 @@ import _TestSupport
     /// For every preset and every loss, whether that loss alone sends gradient into the encoder.
     /// Each loss is isolated by zeroing the other coefficients; two updates make zero-initialised
     /// output layers non-zero first.
-    @Test(arguments: ["reward+q", "reward", "q", "none", "random", "current-reward", "joint-reward", "reward-only", "transition-only"])
+    @Test(arguments: ["reward+q", "reward", "q", "none", "random", "reward+q+random", "current-reward", "joint-reward", "reward-only", "transition-only"])
     func everyRoutingSendsGradientOnlyFromItsLosses(_ preset: String) throws {
         let routing = try AuxiliaryRouting(parsing: preset)
         let losses = ["consistency", "reward", "value", "termination", "currentReward", "random"]
