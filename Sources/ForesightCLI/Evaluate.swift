@@ -7,7 +7,7 @@ import ForesightKit
 
 /// `foresight evaluate`: evaluation episodes with a trained run's last checkpoint.
 struct Evaluate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Evaluate the last checkpoint of a training run (prints and writes evaluation.json).")
+    static let configuration = CommandConfiguration(abstract: "Evaluate the last checkpoint of a training run (prints and writes evaluation.json; on the counting tasks also control.json against the oracle).")
 
     @Option(name: .customLong("run-dir"), help: "The run directory written by `foresight train`.") var runDir: String
     @Option(help: "Evaluation episodes.") var episodes = 10
@@ -29,6 +29,20 @@ struct Evaluate: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(result).write(to: directory.appendingPathComponent("evaluation.json"), options: .atomic)
+            // The counting tasks have an oracle: compare success and steps to the target on the same start counts.
+            if CountingTask(rawValue: run.environment) != nil, run.environmentOptions.isEmpty {
+                let rounds = Swift.max(episodes, 9)
+                let scores = try ControlScores.measure(agent: setup.agent, environment: run.environment, episodes: rounds, seed: 7_000_000)
+                func steps(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "-" }
+                var line = String(format: "against the oracle over %d episodes (start counts 0-8): success %.2f (oracle %.2f), return %.2f (oracle %.2f), steps to target %@ (oracle %@)",
+                                  rounds, scores.successRate, scores.oracleSuccessRate, scores.meanReturn, scores.oracleMeanReturn,
+                                  steps(scores.meanStepsToTarget), steps(scores.oracleMeanStepsToTarget))
+                if let a = scores.meanStepsToTarget, let o = scores.oracleMeanStepsToTarget, o > 0 {
+                    line += String(format: ", %+.1f%%", 100 * (a / o - 1))
+                }
+                print(line)
+                try encoder.encode(scores).write(to: directory.appendingPathComponent("control.json"), options: .atomic)
+            }
         } catch let error as ValidationError { throw error } catch {
             throw ValidationError("\(error)")
         }

@@ -96,6 +96,28 @@ import Testing
                 "\(episodes.output)")
     }
 
+    @Test func evaluateOnACountingTaskComparesWithTheOracle() throws {
+        let dir = Self.temporaryDirectory()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("counting.json")
+        try Data("""
+        {"environment": "CountingHold-v0", "trainer": {"steps": 60, "seedSteps": 50, "pretrainingUpdates": 5, "evaluationInterval": 60,
+         "evaluationEpisodes": 1, "checkpointInterval": 60, "seed": 2},
+         "agent": {"batchSize": 4, "horizon": 1, "latentDimensions": 16, "mlpDimensions": 32, "encoderDimensions": 32, "pixelChannels": 4,
+                   "plannerSamples": 16, "plannerElites": 4, "plannerPolicyTrajectories": 2, "plannerIterations": 1}}
+        """.utf8).write(to: config)
+        let runDir = dir.appendingPathComponent("run")
+        let r = try Self.run(["train", "--config", config.path, "--run-dir", runDir.path, "--no-progress"])
+        #expect(r.status == 0, "\(r.error)")
+        let evaluation = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "2"])
+        #expect(evaluation.status == 0, "\(evaluation.error)")
+        // Nine episodes (one per start count) against the oracle, whose success rate on CountingHold-v0 is 1.
+        #expect(evaluation.output.contains("against the oracle over 9 episodes") && evaluation.output.contains("(oracle 1.00)"), "\(evaluation.output)")
+        let control = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: runDir.appendingPathComponent("control.json"))) as? [String: Any])
+        #expect(control["oracleSuccessRate"] as? Double == 1 && control["episodes"] as? Int == 9)
+    }
+
     @Test func runEpisodesPlaysRandomActionsAndRefusesBadInput() throws {
         try #require(FileManager.default.fileExists(atPath: Self.product("RunEpisodes").path), "build the RunEpisodes example first (swift build)")
         let random = try Self.run(["--env", "CartPole-v1", "--policy", "random", "--episodes", "3", "--seed", "2", "--verbose"], product: "RunEpisodes")
