@@ -92,7 +92,8 @@ public enum StudyError: Error, Equatable, CustomStringConvertible {
 // MARK: - Settings
 
 /// Every size and budget of a study run. ``standard`` fits one seed of all seven arms in about 15 minutes on one
-/// core of the 2-core machine (measured at 2,500 updates: 15.6 CPU minutes, 94% of it training; hence 2,000);
+/// core of the 2-core machine (measured at 2,500 updates: 15.6 CPU minutes, 94% of it training; hence 2,000, which
+/// measured 12.0 CPU minutes);
 /// ``quick`` runs in about a minute; ``tiny`` is for tests.
 public struct StudySettings: Codable, Equatable, Sendable {
     // Model
@@ -161,7 +162,7 @@ public struct StudySettings: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// The default study (one seed of all arms in about 12-13 CPU minutes).
+    /// The default study (one seed of all arms in about 12 CPU minutes).
     public static let standard = StudySettings()
 
     /// About a minute for all arms: smaller sets, fewer updates.
