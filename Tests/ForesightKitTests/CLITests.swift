@@ -59,20 +59,26 @@ import Testing
         #expect(badAux.status != 0 && badAux.error.contains("rewards"), "\(badAux.error)")
     }
 
+    /// Writes `json` as `config.json` in `dir`, trains it into `dir/run` and returns that run directory.
+    static func trainSmallRun(_ json: String, in dir: URL) throws -> (config: URL, runDirectory: URL) {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let config = dir.appendingPathComponent("config.json")
+        try Data(json.utf8).write(to: config)
+        let runDir = dir.appendingPathComponent("run")
+        let r = try run(["train", "--config", config.path, "--run-dir", runDir.path, "--no-progress"])
+        #expect(r.status == 0, "\(r.error)")
+        return (config, runDir)
+    }
+
     @Test func trainTwoHundredStepsThenEvaluateAndResume() throws {
         let dir = Self.temporaryDirectory()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let config = dir.appendingPathComponent("small.json")
-        try Data("""
+        let (config, runDir) = try Self.trainSmallRun("""
         {"environment": "Pendulum-v1", "trainer": {"steps": 200, "seedSteps": 100, "pretrainingUpdates": 20, "evaluationInterval": 200,
          "evaluationEpisodes": 1, "checkpointInterval": 200, "seed": 4},
          "agent": {"batchSize": 16, "latentDimensions": 32, "mlpDimensions": 64, "encoderDimensions": 64,
                    "plannerSamples": 32, "plannerElites": 4, "plannerPolicyTrajectories": 4, "plannerIterations": 2}}
-        """.utf8).write(to: config)
-        let runDir = dir.appendingPathComponent("run")
-        let r = try Self.run(["train", "--config", config.path, "--run-dir", runDir.path, "--no-progress"])
-        #expect(r.status == 0, "\(r.error)")
+        """, in: dir)
         let summaryData = try Data(contentsOf: runDir.appendingPathComponent("summary.json"))
         let summary = try #require(try JSONSerialization.jsonObject(with: summaryData) as? [String: Any])
         for key in ["environment", "seed", "steps", "finalEvaluationReturn", "bestEvaluationReturn", "wallClockSeconds", "stepsPerSecond"] {
@@ -98,18 +104,13 @@ import Testing
 
     @Test func evaluateOnACountingTaskComparesWithTheOracle() throws {
         let dir = Self.temporaryDirectory()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let config = dir.appendingPathComponent("counting.json")
-        try Data("""
+        let (_, runDir) = try Self.trainSmallRun("""
         {"environment": "CountingHold-v0", "trainer": {"steps": 60, "seedSteps": 50, "pretrainingUpdates": 5, "evaluationInterval": 60,
          "evaluationEpisodes": 1, "checkpointInterval": 60, "seed": 2},
          "agent": {"batchSize": 4, "horizon": 1, "latentDimensions": 16, "mlpDimensions": 32, "encoderDimensions": 32, "pixelChannels": 4,
                    "plannerSamples": 16, "plannerElites": 4, "plannerPolicyTrajectories": 2, "plannerIterations": 1}}
-        """.utf8).write(to: config)
-        let runDir = dir.appendingPathComponent("run")
-        let r = try Self.run(["train", "--config", config.path, "--run-dir", runDir.path, "--no-progress"])
-        #expect(r.status == 0, "\(r.error)")
+        """, in: dir)
         let evaluation = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "2"])
         #expect(evaluation.status == 0, "\(evaluation.error)")
         // Nine episodes (one per start count) against the oracle, whose success rate on CountingHold-v0 is 1.
