@@ -190,8 +190,7 @@ public struct MPPIPlanner: Sendable {
         let q: Tensor
         if let count = greedyActionCount {
             // Discrete actions: the best of the `count` actions, as the agent's greedy TD target.
-            q = (0..<count).map { model.value(z, Tensor.oneHotRows(n, index: $0, count: count), members: [first, second]) }
-                .dropFirst().reduce(model.value(z, Tensor.oneHotRows(n, index: 0, count: count), members: [first, second])) { $0.maximum($1) }
+            q = Tensor.bestOverOneHotActions(rows: n, count: count) { model.value(z, $0, members: [first, second]) }
         } else {
             let terminalAction = model.policyAction(z, noise: .randomNormal([n, a], using: &generator))
             q = model.value(z, terminalAction, members: [first, second])

@@ -103,13 +103,10 @@ public final class WorldModel: Module {
     /// vanishes and the prior stops improving, so Q would evaluate a frozen policy instead of the best one.
     public func greedyTargetValue(_ z: Tensor, actionCount n: Int, members: [Int]) -> Tensor {
         precondition(members.count == 2, "greedyTargetValue takes two members, got \(members)")
-        var best: Tensor? = nil
-        for k in 0..<n {
-            let q = configuration.regression.decode(qLogits(z, Tensor.oneHotRows(z.shape[0], index: k, count: n), members: members, target: true))
-            let value = q[row: 0].minimum(q[row: 1])
-            best = best.map { $0.maximum(value) } ?? value
+        return Tensor.bestOverOneHotActions(rows: z.shape[0], count: n) { action in
+            let q = configuration.regression.decode(qLogits(z, action, members: members, target: true))
+            return q[row: 0].minimum(q[row: 1])
         }
-        return best ?? Tensor.zeros([z.shape[0], 1])
     }
 
     /// The policy prior (`world_model.pi`), with the reference's order of operations.
@@ -173,6 +170,15 @@ public struct PolicySample {
 }
 
 extension Tensor {
+    /// The row-wise maximum of `value(a_k)` over the `count` one-hot actions `a_k` (`rows` copies each),
+    /// `[rows, 1]`: the greedy value shared by discrete TD targets and the categorical planner.
+    static func bestOverOneHotActions(rows: Int, count: Int, _ value: (Tensor) -> Tensor) -> Tensor {
+        precondition(count >= 1, "bestOverOneHotActions needs at least one action, got \(count)")
+        var best = value(oneHotRows(rows, index: 0, count: count))
+        for k in 1..<count { best = best.maximum(value(oneHotRows(rows, index: k, count: count))) }
+        return best
+    }
+
     /// `rows` copies of the one-hot vector of `index` among `count` classes, `[rows, count]`.
     static func oneHotRows(_ rows: Int, index: Int, count: Int) -> Tensor {
         precondition(index >= 0 && index < count, "one-hot index \(index) outside 0..<\(count)")

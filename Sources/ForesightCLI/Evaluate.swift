@@ -37,9 +37,7 @@ struct Evaluate: ParsableCommand {
                 var line = String(format: "against the oracle over %d episodes (start counts 0-8): success %.2f (oracle %.2f), return %.2f (oracle %.2f), steps to target %@ (oracle %@)",
                                   rounds, scores.successRate, scores.oracleSuccessRate, scores.meanReturn, scores.oracleMeanReturn,
                                   steps(scores.meanStepsToTarget), steps(scores.oracleMeanStepsToTarget))
-                if let a = scores.meanStepsToTarget, let o = scores.oracleMeanStepsToTarget, o > 0 {
-                    line += String(format: ", %+.1f%%", 100 * (a / o - 1))
-                }
+                if let excess = scores.stepsToTargetExcess { line += String(format: ", %+.1f%%", 100 * excess) }
                 print(line)
                 try encoder.encode(scores).write(to: directory.appendingPathComponent("control.json"), options: .atomic)
             }

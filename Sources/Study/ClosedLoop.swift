@@ -24,6 +24,13 @@ public struct ControlScores: Codable, Equatable, Sendable {
     public var oracleSuccessRate: Double
     public var oracleMeanReturn: Double
     public var oracleMeanStepsToTarget: Double?
+
+    /// How much longer the agent takes to reach the target than the oracle, as a fraction (0.05 is 5 % more
+    /// steps); nil when either never reaches it.
+    public var stepsToTargetExcess: Double? {
+        guard let a = meanStepsToTarget, let o = oracleMeanStepsToTarget, o > 0 else { return nil }
+        return a / o - 1
+    }
 }
 
 extension ControlScores {

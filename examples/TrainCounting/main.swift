@@ -61,8 +61,8 @@ do {
     print(String(format: "  agent  : success rate %.2f, mean return %.2f, steps to 4 objects %@", agentScores.successRate, agentScores.meanReturn, steps(agentScores.meanStepsToTarget)))
     print(String(format: "  random : success rate %.2f, mean return %.2f", Double(randomSuccesses) / Double(episodes), randomReturn / Double(episodes)))
     print(String(format: "  oracle : success rate %.2f, mean return %.2f, steps to 4 objects %@", agentScores.oracleSuccessRate, agentScores.oracleMeanReturn, steps(agentScores.oracleMeanStepsToTarget)))
-    if let a = agentScores.meanStepsToTarget, let o = agentScores.oracleMeanStepsToTarget, o > 0 {
-        print(String(format: "  steps to target: %.1f%% above the optimum", 100 * (a / o - 1)))
+    if let excess = agentScores.stepsToTargetExcess {
+        print(String(format: "  steps to target: %.1f%% above the optimum", 100 * excess))
     }
 
     // Representation: do latents group by object count? Nearest-centroid accuracy on held-out images.
