@@ -6,45 +6,72 @@ import Foundation
 // MARK: - Fused soft cross-entropy and two-hot decoding
 
 extension Tensor {
-    /// `-sum_k t_k log_softmax(x)_k` per row, as one tape node (the same arithmetic, in the same
-    /// order, as `-(x.logSoftmax() * t).sum(alongAxes: [-1])`).
+    /// `-sum_k t_k log_softmax(x)_k` per row for two-hot targets `t`, as one tape node: the same value as
+    /// `-(x.logSoftmax() * t).sum(alongAxes: [-1])` with the log-sum-exp over vectorized exps, and only
+    /// the two bins of `t` read (the zeros add nothing).
     /// - Parameters:
     ///   - logits: `[..., K]`.
-    ///   - targets: `[..., K]`, untracked (two-hot rows).
+    ///   - positions: one per row: `t` is `1 - upper` at bin `lower` and `upper` at `(lower + 1) % K`
+    ///     (nil: a NaN row).
     /// - Returns: `[..., 1]`.
-    static func softCrossEntropyRows(_ logits: Tensor, _ targets: Tensor) -> Tensor {
+    static func softCrossEntropyRows(_ logits: Tensor, twoHot positions: [(lower: Int, upper: Float)?]) -> Tensor {
         let k = logits.shape[logits.rank - 1], rows = logits.count / Swift.max(k, 1)
-        precondition(targets.shape == logits.shape, "softCrossEntropy: targets \(targets.shape) must match logits \(logits.shape)")
+        precondition(positions.count == rows, "softCrossEntropy: \(positions.count) targets for \(rows) rows")
         var out = [Float](uninitializedCount: rows)
         var lse = [Float](uninitializedCount: rows)
-        logits.withUnsafeBufferPointer { x in targets.withUnsafeBufferPointer { t in
+        logits.withUnsafeBufferPointer { x in
             for r in 0..<rows {
-                let xr = x.baseAddress! + r * k, tr = t.baseAddress! + r * k
-                var m = -Float.infinity
-                for j in 0..<k { m = Swift.max(m, xr[j]) }
-                var s: Float = 0
-                for j in 0..<k { s += Foundation.exp(xr[j] - m) }
-                let l = m + Foundation.log(s)
-                var acc: Float = 0
-                for j in 0..<k { acc += (xr[j] - l) * tr[j] }
-                out[r] = -acc
+                let xr = x.baseAddress! + r * k
+                guard let (i, f) = positions[r] else { out[r] = .nan; lse[r] = .nan; continue }
+                let l = logSumExp(xr, k)
+                let i2 = (i + 1) % k
+                let (a, b) = ((xr[i] - l) * (1 - f), (xr[i2] - l) * f)
+                out[r] = -(i2 > i ? a + b : b + a)
                 lse[r] = l
             }
-        } }
+        }
         let result = Tensor(shape: Array(logits.shape.dropLast()) + [1], scalars: out)
         return record(result, inputs: [logits]) { g in
-            // d/dx_j = g (softmax_j sum(t) - t_j)
+            // d/dx_j = -g t_j - softmax_j sum_i(-g t_i), softmax_j = exp(x_j - lse)
             var dx = [Float](uninitializedCount: logits.count)
-            logits.withUnsafeBufferPointer { x in targets.withUnsafeBufferPointer { t in g.withUnsafeBufferPointer { gp in
+            logits.withUnsafeBufferPointer { x in g.withUnsafeBufferPointer { gp in dx.withUnsafeMutableBufferPointer { d in
                 for r in 0..<rows {
-                    let xr = x.baseAddress! + r * k, tr = t.baseAddress! + r * k
-                    var total: Float = 0
-                    for j in 0..<k { total += -gp[r] * tr[j] }
-                    for j in 0..<k { dx[r * k + j] = -gp[r] * tr[j] - Foundation.exp(xr[j] - lse[r]) * total }
+                    let xr = x.baseAddress! + r * k, dr = d.baseAddress! + r * k
+                    guard let (i, f) = positions[r] else { dr.update(repeating: .nan, count: k); continue }
+                    let i2 = (i + 1) % k
+                    let (ta, tb) = (-gp[r] * (1 - f), -gp[r] * f)
+                    let total = i2 > i ? ta + tb : tb + ta
+                    softmaxTimes(xr, minus: lse[r], scale: -total, dr, k)
+                    dr[i] += ta
+                    dr[i2] += tb
                 }
             } } }
             return [Tensor(shape: logits.shape, scalars: dx)]
         }
+    }
+
+    /// `max + log(sum_j exp(x_j - max))` of one row, with vectorized exps.
+    @inline(__always)
+    static func logSumExp(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+        typealias V = VectorMath
+        let m = V.maximum(x, n)
+        let mv = FloatLanes(repeating: m)
+        var acc = FloatLanes()
+        var j = 0
+        while j + V.lanes <= n { acc += V.expLanes(V.load(x + j) - mv); j += V.lanes }
+        var s = V.laneSum(acc)
+        while j < n { s += V.exp(x[j] - m); j += 1 }
+        return m + Foundation.log(s)
+    }
+
+    /// `dst[j] = scale * exp(x[j] - shift)`.
+    @inline(__always)
+    static func softmaxTimes(_ x: UnsafePointer<Float>, minus shift: Float, scale: Float, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        typealias V = VectorMath
+        let (sv, cv) = (FloatLanes(repeating: shift), FloatLanes(repeating: scale))
+        var j = 0
+        while j + V.lanes <= n { V.store(V.expLanes(V.load(x + j) - sv) * cv, dst + j); j += V.lanes }
+        while j < n { dst[j] = V.exp(x[j] - shift) * scale; j += 1 }
     }
 
     /// `symexp(sum_k softmax(x)_k bins_k)` per row, as one tape node.

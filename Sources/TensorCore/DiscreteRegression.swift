@@ -50,29 +50,38 @@ public struct DiscreteRegression: Sendable, Equatable, Codable {
         precondition(x.shape.last == 1, "twoHot expects a trailing axis of 1, got \(x.shape)")
         let k = binCount, n = x.count
         var out = [Float](repeating: 0, count: n * k)
-        let size = binSize
         for i in 0..<n {
-            let v = x.scalars[i]
-            guard !v.isNaN else {
+            guard let (idx, off) = twoHotPosition(x.scalars[i]) else {
                 // A NaN target gives a NaN row, so losses become NaN and callers can detect it.
                 for j in 0..<k { out[i * k + j] = .nan }
                 continue
             }
-            let s = (v < 0 ? -1 : 1) * Foundation.log1p(Swift.abs(v))
-            let c = Swift.min(Swift.max(s, vmin), vmax)
-            let pos = (c - vmin) / size
-            let idx = Swift.min(Swift.max(Int(pos.rounded(.down)), 0), k - 1)
-            let off = pos - Float(idx)
             out[i * k + idx] = 1 - off
             out[i * k + (idx + 1) % k] += off
         }
         return Tensor(shape: Array(x.shape.dropLast()) + [k], scalars: out)
     }
 
+    /// Where a scalar's two-hot weights go: `1 - upper` on bin `lower`, `upper` on bin `(lower + 1) % K`;
+    /// nil for NaN.
+    @inline(__always)
+    func twoHotPosition(_ v: Float) -> (lower: Int, upper: Float)? {
+        guard !v.isNaN else { return nil }
+        let s = (v < 0 ? -1 : 1) * Foundation.log1p(Swift.abs(v))
+        let c = Swift.min(Swift.max(s, vmin), vmax)
+        let pos = (c - vmin) / binSize
+        let idx = Swift.min(Swift.max(Int(pos.rounded(.down)), 0), binCount - 1)
+        return (idx, pos - Float(idx))
+    }
+
     /// Soft cross-entropy of `logits` `[..., K]` against scalar targets `[..., 1]`; returns `[..., 1]`.
+    /// The two-hot targets are never materialized: each row reads its two bins.
     public func softCrossEntropy(_ logits: Tensor, _ target: Tensor) -> Tensor {
         precondition(logits.shape.last == binCount, "softCrossEntropy: logits \(logits.shape) must end in \(binCount)")
-        return Tensor.softCrossEntropyRows(logits, twoHot(target.detached()))
+        precondition(target.shape.last == 1 && target.count * binCount == logits.count,
+                     "softCrossEntropy: targets \(target.shape) must be logits \(logits.shape) with a last axis of 1")
+        let positions = target.scalars.map { twoHotPosition($0) }
+        return Tensor.softCrossEntropyRows(logits, twoHot: positions)
     }
 
     /// Decoded scalar predictions `[..., 1]` from logits `[..., K]` (differentiable).
