@@ -153,7 +153,7 @@ extension TDMPC2Agent {
         let routing = c.routing
         let needsAllLatents = !routing.consistencyStopGradient || routing.currentReward || routing.randomProjection
         var rolloutLatents: [Tensor] = []
-        var (modelLoss, modelGradients) = valueWithGradients(at: model.encoderParameters.map(\.parameter) + model.headParameters.map(\.parameter)) { () -> Tensor in
+        let (modelLoss, modelGradients) = valueWithGradients(at: model.encoderParameters.map(\.parameter) + model.headParameters.map(\.parameter)) { () -> Tensor in
             var z0: Tensor, targets: Tensor, allZ: Tensor? = nil
             if needsAllLatents {
                 let z = model.encode(allObservations, augmentationGenerator: &augmentation)
@@ -212,14 +212,15 @@ extension TDMPC2Agent {
             return total
         }
         metrics.totalLoss = modelLoss.scalar
-        let unclippedModelGradients = modelGradients
-        metrics.gradientNorm = modelGradients.clipGlobalNorm(to: c.gradientClipNorm)
-        modelOptimizer.update(modelGradients)
+        // The clip is folded into Adam (one pass over the gradients fewer); the gradients stay unclipped.
+        let modelClip = modelGradients.clippingFactor(maxNorm: c.gradientClipNorm)
+        metrics.gradientNorm = modelClip.norm
+        modelOptimizer.update(modelGradients, gradientScale: modelClip.factor)
 
         // 3. Policy update on detached latents, Q from online members as constants (dropout on).
         let latents = Tensor.concatenate(rolloutLatents.map { $0.detached() }, along: 0)         // [(H+1)B, L]
         let piWeights = Tensor(shape: [h + 1, 1], scalars: rhoWeights)
-        var (piLoss, piGradients) = valueWithGradients(at: model.policy.parameters) { () -> Tensor in
+        let (piLoss, piGradients) = valueWithGradients(at: model.policy.parameters) { () -> Tensor in
             let sample = model.pi(latents, noise: noise.policyNoise.reshaped(to: [(h + 1) * b, c.actionDimensions]))
             let q = c.regression.decode(model.qLogits(latents, sample.action, members: noise.policyPair)).mean(squeezingAxes: [0])  // [(H+1)B, 1]
             scale.update(Array(q.scalars.prefix(b)))
@@ -229,9 +230,10 @@ extension TDMPC2Agent {
         }
         model.isTraining = false
         metrics.policyLoss = piLoss.scalar
-        if keepsGradients { lastGradients = (unclippedModelGradients, piGradients) }
-        metrics.policyGradientNorm = piGradients.clipGlobalNorm(to: c.gradientClipNorm)
-        policyOptimizer.update(piGradients)
+        if keepsGradients { lastGradients = (modelGradients, piGradients) }
+        let policyClip = piGradients.clippingFactor(maxNorm: c.gradientClipNorm)
+        metrics.policyGradientNorm = policyClip.norm
+        policyOptimizer.update(piGradients, gradientScale: policyClip.factor)
         metrics.scale = scale.value
 
         // 4. Target Q EMA.

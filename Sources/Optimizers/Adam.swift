@@ -72,7 +72,10 @@ public final class Adam {
     public var parameters: [Parameter] { groups.flatMap { $0.parameters.map(\.parameter) } }
 
     /// Applies one update; parameters without a gradient are left unchanged (their moments too).
-    public func update(_ gradients: Gradients) {
+    /// - Parameter gradientScale: multiplies every gradient as it is read: pass the factor of
+    ///   ``Gradients/clippingFactor(maxNorm:)`` to clip without a separate pass (the same result as
+    ///   ``Gradients/clipGlobalNorm(to:)`` followed by `update(gradients)`).
+    public func update(_ gradients: Gradients, gradientScale: Float = 1) {
         step += 1
         let t = Double(step)
         let bc1 = 1 - Foundation.pow(Double(beta1), t)
@@ -91,7 +94,7 @@ public final class Adam {
                     g.withUnsafeBufferPointer { gp in
                         OptimizerKernels.adamStep(parameter: pv.baseAddress!, firstMoment: mp.baseAddress!, secondMoment: vp.baseAddress!,
                                                   gradient: gp.baseAddress!, count: pv.count, stepSize: stepSize, beta1: b1, beta2: b2,
-                                                  epsilon: eps, biasCorrection2Sqrt: c2)
+                                                  epsilon: eps, biasCorrection2Sqrt: c2, gradientScale: gradientScale)
                     }
                 } } }
                 p.value = value

@@ -139,14 +139,22 @@ public struct Gradients: @unchecked Sendable {
     /// - Returns: the norm before clipping.
     @discardableResult
     public mutating func clipGlobalNorm(to maxNorm: Float) -> Float {
-        let norm = globalNorm()
-        let factor = maxNorm / (norm + 1e-6)
+        let (norm, factor) = clippingFactor(maxNorm: maxNorm)
         if factor < 1 {
             for key in storage.keys {
                 storage[key]!.scaleInPlace(by: factor)
             }
         }
         return norm
+    }
+
+    /// The global L2 norm and the factor ``clipGlobalNorm(to:)`` would scale every gradient by
+    /// (`maxNorm / (norm + 1e-6)` when that is below 1, else 1), without scaling: an optimizer can
+    /// apply the factor as it reads each gradient (``Adam``'s `gradientScale`), saving a pass.
+    public func clippingFactor(maxNorm: Float) -> (norm: Float, factor: Float) {
+        let norm = globalNorm()
+        let factor = maxNorm / (norm + 1e-6)
+        return (norm, factor < 1 ? factor : 1)
     }
 }
 
