@@ -86,15 +86,14 @@ extension Tensor {
                 Parallel.forEachPart(chunks) { part in
                     let range = Parallel.range(of: part, parts: chunks, in: 0..<rowsPerMember)
                     guard !range.isEmpty else { return }
-                    // The GEMM accumulates onto the bias (one write pass over the output either way:
-                    // OpenBLAS zero-fills it first when beta is 0).
-                    for r in range { (oe + r * outDim).update(from: be, count: outDim) }
+                    // The bias is added in the row pass (the pass OpenBLAS makes over the output for beta 0
+                    // is cheaper than copying the bias into every row first).
                     BLAS.gemm(xe + range.lowerBound * inDim, transA: false, we, transB: true, oe + range.lowerBound * outDim,
-                              m: range.count, n: outDim, k: inDim, beta: 1)
+                              m: range.count, n: outDim, k: inDim, beta: 0)
                     for r in range {
                         let idx = (e * rowsPerMember + r) * outDim
                         let h = recording ? nhBase + idx : nhBase + part * outDim
-                        rsBase[e * rowsPerMember + r] = normedRowForward(oe + r * outDim, bias: nil, mask: maskBase.map { $0 + idx },
+                        rsBase[e * rowsPerMember + r] = normedRowForward(oe + r * outDim, bias: be, mask: maskBase.map { $0 + idx },
                                                                          gamma: gamma, beta: beta, normalized: h,
                                                                          derivative: derivativeBase.map { $0 + idx }, n: outDim,
                                                                          epsilon: epsilon, activation: activation)
