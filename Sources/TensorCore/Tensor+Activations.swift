@@ -77,20 +77,12 @@ extension Tensor {
         }
     }
 
-    /// An inverted-dropout mask: each element is `1 / (1 - rate)` with probability `1 - rate`, else 0.
-    /// Draws one `nextUniform()` per element, so the mask equals `Tensor.ones(shape).dropout(rate:using:)`.
+    /// An inverted-dropout mask: each element is `1 / (1 - rate)` with probability `1 - rate`, else 0,
+    /// independently. Equals `Tensor.ones(shape).dropout(rate:using:)` for the same generator state.
     public static func dropoutMask(_ shape: [Int], rate: Float, using generator: inout SeededGenerator) -> Tensor {
         precondition(rate >= 0 && rate < 1, "dropout rate must be in [0, 1), got \(rate)")
-        let n = shape.reduce(1, *)
         if rate == 0 { return Tensor.ones(shape) }
-        let keep = 1 / (1 - rate)
-        // nextUniform() = Float(next() >> 40) * 2^-24 >= rate  <=>  next() >> 40 >= ceil(rate * 2^24), exactly.
-        let threshold = UInt64((rate * 16_777_216).rounded(.up))
-        let mask = [Float](unsafeUninitializedCapacity: n) { buffer, count in
-            for i in 0..<n { buffer[i] = (generator.next() >> 40) >= threshold ? keep : 0 }
-            count = n
-        }
-        return Tensor(shape: shape, scalars: mask)
+        return Tensor(shape: shape, scalars: dropoutMultipliers(count: shape.reduce(1, *), rate: rate, using: &generator))
     }
 
     /// Inverted dropout: zeroes each element with probability `rate` and scales survivors by
@@ -98,9 +90,24 @@ extension Tensor {
     public func dropout(rate: Float, using generator: inout some RandomNumberGenerator) -> Tensor {
         precondition(rate >= 0 && rate < 1, "dropout rate must be in [0, 1), got \(rate)")
         if rate == 0 { return self }
-        let keep = 1 / (1 - rate)
-        var mask = [Float](repeating: 0, count: count)
-        for i in 0..<count { mask[i] = generator.nextUniform() >= rate ? keep : 0 }
-        return self * Tensor(shape: shape, scalars: mask)
+        return self * Tensor(shape: shape, scalars: Self.dropoutMultipliers(count: count, rate: rate, using: &generator))
+    }
+
+    /// `count` independent dropout multipliers (0 with probability `rate`, else `1 / (1 - rate)`), drawn
+    /// as the gaps between zeros: a gap `G` has `P(G >= g) = (1 - rate)^g` (geometric), which is the law
+    /// of the run of survivors before a zero in i.i.d. draws. One draw per zero (plus one), so at TD-MPC2's
+    /// rate of 0.01 about a hundredth of the draws of one per element.
+    static func dropoutMultipliers(count n: Int, rate: Float, using generator: inout some RandomNumberGenerator) -> [Float] {
+        var mask = [Float](repeating: 1 / (1 - rate), count: n)
+        let logSurvival = Foundation.log1p(-Double(rate))         // < 0
+        var last = -1                                              // index of the previous zero
+        while true {
+            let u = Double(generator.next() >> 11) * 0x1p-53       // uniform in [0, 1)
+            let gap = Foundation.log1p(-u) / logSurvival           // >= 0; floor(gap) is geometric
+            guard gap < Double(n - last - 1) else { break }        // the next zero would be past the end
+            last += Int(gap) + 1
+            mask[last] = 0
+        }
+        return mask
     }
 }
