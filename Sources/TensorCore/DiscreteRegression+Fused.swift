@@ -87,24 +87,28 @@ extension Tensor {
         logits.withUnsafeBufferPointer { x in bins.withUnsafeBufferPointer { b in probabilities.withUnsafeMutableBufferPointer { p in
             softmaxKernel(x.baseAddress!, p.baseAddress!, outer: rows, n: k, inner: 1)
             for r in 0..<rows {
-                let pr = p.baseAddress! + r * k
-                var v: Float = 0
-                for j in 0..<k { v += pr[j] * b[j] }
+                let v = VectorMath.dot(p.baseAddress! + r * k, b.baseAddress!, k)
                 means[r] = v
                 out[r] = (v < 0 ? -1 : 1) * Foundation.expm1(Swift.abs(v))
             }
         } } }
         let result = Tensor(shape: Array(logits.shape.dropLast()) + [1], scalars: out)
         return record(result, inputs: [logits]) { g in
-            // dy/dv = exp(|v|); dv/dx_j = p_j (b_j - sum_i p_i b_i)
+            // dy/dv = exp(|v|); dv/dx_j = p_j (b_j - sum_i p_i b_i), and sum_i p_i b_i is the row's mean v
+            typealias V = VectorMath
             var dx = [Float](uninitializedCount: logits.count)
             bins.withUnsafeBufferPointer { b in g.withUnsafeBufferPointer { gp in
+            probabilities.withUnsafeBufferPointer { pp in dx.withUnsafeMutableBufferPointer { d in
                 for r in 0..<rows {
                     let gv = gp[r] * Foundation.exp(Swift.abs(means[r]))
-                    var dot: Float = 0
-                    for j in 0..<k { dot += gv * b[j] * probabilities[r * k + j] }
-                    for j in 0..<k { dx[r * k + j] = probabilities[r * k + j] * (gv * b[j] - dot) }
+                    let dot = gv * means[r]
+                    let (pr, dr) = (pp.baseAddress! + r * k, d.baseAddress! + r * k)
+                    let (gl, dl) = (FloatLanes(repeating: gv), FloatLanes(repeating: dot))
+                    var j = 0
+                    while j + V.lanes <= k { V.store(V.load(pr + j) * (gl * V.load(b.baseAddress! + j) - dl), dr + j); j += V.lanes }
+                    while j < k { dr[j] = pr[j] * (gv * b[j] - dot); j += 1 }
                 }
+            } }
             } }
             return [Tensor(shape: logits.shape, scalars: dx)]
         }

@@ -112,16 +112,22 @@ extension Tensor {
             return
         }
         if inner == 1 {
+            // Max, exps and their sum in lane accumulators (a sequential float sum cannot vectorize).
+            typealias V = VectorMath
             for r in 0..<outer {
                 let xr = x + r * n, orow = o + r * n
-                var m = -Float.infinity
-                for k in 0..<n { m = Swift.max(m, xr[k]) }
-                for k in 0..<n { orow[k] = xr[k] - m }
-                VectorMath.expInPlace(orow, n)
-                var s: Float = 0
-                for k in 0..<n { s += orow[k] }
+                let m = V.maximum(xr, n)
+                let mv = FloatLanes(repeating: m)
+                var acc = FloatLanes()
+                var k = 0
+                while k + V.lanes <= n { let e = V.expLanes(V.load(xr + k) - mv); V.store(e, orow + k); acc += e; k += V.lanes }
+                var s = V.laneSum(acc)
+                while k < n { let e = V.exp(xr[k] - m); orow[k] = e; s += e; k += 1 }
                 let inv = 1 / s
-                for k in 0..<n { orow[k] *= inv }
+                let iv = FloatLanes(repeating: inv)
+                k = 0
+                while k + V.lanes <= n { V.store(V.load(orow + k) * iv, orow + k); k += V.lanes }
+                while k < n { orow[k] *= inv; k += 1 }
             }
             return
         }
