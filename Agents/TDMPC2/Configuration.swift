@@ -159,6 +159,12 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     public var gradientClipNorm: Float = 20
     /// Polyak rate of the target Q and of the running Q scale.
     public var tau: Float = 0.01
+    /// Transitions of real reward in each TD target before it bootstraps from the target Q (`n`-step
+    /// targets, cut at the episode's end; see `MultiStepTargets`). `nil` is TD-MPC2's one-step target.
+    /// With a constant reward the Q level rises about `n` times faster (time constant
+    /// `1/(tau (1 − γ^n))` updates instead of `1/(tau (1 − γ))`), at the price of the bias of returns
+    /// collected by older policies.
+    public var tdSteps: Int? = nil
     public var entropyCoefficient: Float = 1e-4
     public var logStdMin: Float = -10, logStdMax: Float = 2
     /// Episode length used by the discount heuristic `clip(1 - 5/length, 0.95, 0.995)`.
@@ -195,12 +201,15 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         var c = self
         c.pixelReadout = resolvedPixelReadout
         c.pixelOffset = resolvedPixelOffset
+        c.tdSteps = resolvedTDSteps
         c.routing.currentRewardZeroInitialized = routing.resolvedCurrentRewardZeroInitialized
         return c
     }
 
     /// The pixel readout in effect (`nil`: TD-MPC2's `.flatten`).
     public var resolvedPixelReadout: PixelReadout { pixelReadout ?? .flatten }
+    /// The TD-target steps in effect (`nil`: TD-MPC2's 1).
+    public var resolvedTDSteps: Int { tdSteps ?? 1 }
     /// The pixel offset in effect (`nil`: TD-MPC2's 0.5).
     public var resolvedPixelOffset: Float { pixelOffset ?? 0.5 }
 
@@ -227,6 +236,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         try check((pixelOffset ?? 0).isFinite, "pixelOffset", pixelOffset ?? 0, "a finite number")
         try check(rho > 0 && rho <= 1, "rho", rho, "in (0, 1]")
         try check(tau >= 0 && tau <= 1, "tau", tau, "in [0, 1]")
+        try check(resolvedTDSteps >= 1, "tdSteps", resolvedTDSteps, ">= 1")
         try check(episodeLength >= 1, "episodeLength", episodeLength, ">= 1")
         if let n = discreteActionCount {
             try check(n >= 2 && n == actionDimensions, "discreteActionCount", n, "at least 2 and equal to actionDimensions (\(actionDimensions))")

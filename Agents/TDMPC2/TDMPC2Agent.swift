@@ -133,16 +133,25 @@ extension TDMPC2Agent {
         let rhoWeights = (0...h).map { Float(Foundation.pow(Double(c.rho), Double($0))) }
         var metrics = UpdateMetrics()
 
-        // 1. TD targets (no gradient, target Q, min of a random pair).
+        // 1. TD targets (no gradient, target Q, min of a random pair); n-step targets bootstrap from s_{t+k}.
         let (nextZ, tdTarget) = withoutGradients { () -> (Tensor, Tensor) in
             let nextZ = model.encode(nextObservations, augmentationGenerator: &augmentation)
+            var bootstrapZ = nextZ
+            if let multiStep = batch.multiStep {
+                let observations = multiStep.bootstrapObservations
+                bootstrapZ = model.encode(observations.reshaped(to: [h * b] + Array(observations.shape.dropFirst(2))),
+                                          augmentationGenerator: &augmentation)
+            }
             let qMin: Tensor
             if let n = c.discreteActionCount {
-                qMin = model.greedyTargetValue(nextZ, actionCount: n, members: noise.tdPair)
+                qMin = model.greedyTargetValue(bootstrapZ, actionCount: n, members: noise.tdPair)
             } else {
-                let nextAction = model.pi(nextZ, noise: noise.tdNoise.reshaped(to: [h * b, c.actionDimensions])).action
-                let q = c.regression.decode(model.qLogits(nextZ, nextAction, members: noise.tdPair, target: true))   // [2, HB, 1]
+                let nextAction = model.pi(bootstrapZ, noise: noise.tdNoise.reshaped(to: [h * b, c.actionDimensions])).action
+                let q = c.regression.decode(model.qLogits(bootstrapZ, nextAction, members: noise.tdPair, target: true))   // [2, HB, 1]
                 qMin = q[row: 0].minimum(q[row: 1])
+            }
+            if let multiStep = batch.multiStep {
+                return (nextZ, multiStep.returns.reshaped(to: [h * b, 1]) + multiStep.bootstrapDiscounts.reshaped(to: [h * b, 1]) * qMin)
             }
             let discount = c.discount
             return (nextZ, rewards + discount * (1 - terminated) * qMin)

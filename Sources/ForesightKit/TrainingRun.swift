@@ -18,6 +18,9 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     /// Target-Q averaging rate (TD-MPC2: 0.01). Larger values propagate values faster through the
     /// one-step TD targets (about `1/tau` updates per backup), which long-horizon episodic tasks need.
     public var tau: Float?
+    /// Transitions of real reward per TD target (`n`-step targets; TD-MPC2: 1). With a constant reward the
+    /// Q level rises about `n` times faster, which long episodic tasks such as CartPole-v1 need.
+    public var tdSteps: Int?
     public var plannerIterations: Int?, plannerSamples: Int?, plannerElites: Int?, plannerPolicyTrajectories: Int?
     public var usesPlanner: Bool?
     /// Train a termination head and stop bootstrapping at terminal states (default: on, which is
@@ -43,6 +46,7 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = rho { c.rho = v }
         if let v = discount { c.discountOverride = v }
         if let v = tau { c.tau = v }
+        if let v = tdSteps { c.tdSteps = v }
         if let v = plannerIterations { c.planner.iterations = v }
         if let v = plannerSamples { c.planner.sampleCount = v }
         if let v = plannerElites { c.planner.eliteCount = v }

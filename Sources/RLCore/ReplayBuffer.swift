@@ -86,10 +86,30 @@ public struct SequenceBatch: Sendable {
     public var terminated: Tensor
     /// `[H + 1, B, 1]`: the episode's per-observation auxiliary values.
     public var stateValues: Tensor
+    /// Multi-step TD-target inputs, present when the batch was sampled with `tdSteps > 1`.
+    public var multiStep: MultiStepTargets?
 
-    public init(observations: Tensor, actions: Tensor, rewards: Tensor, terminated: Tensor, stateValues: Tensor) {
+    public init(observations: Tensor, actions: Tensor, rewards: Tensor, terminated: Tensor, stateValues: Tensor,
+                multiStep: MultiStepTargets? = nil) {
         self.observations = observations; self.actions = actions; self.rewards = rewards
-        self.terminated = terminated; self.stateValues = stateValues
+        self.terminated = terminated; self.stateValues = stateValues; self.multiStep = multiStep
+    }
+}
+
+/// What an `n`-step TD target `G_t + D_t Q(s_{t+k})` needs for each step `t` of a sampled window, with
+/// `k = min(n, T - t)` (the window is cut at the episode's end):
+/// `G_t = sum_{i<k} γ^i r_{t+i}` (stopping after a terminal transition) and `D_t = γ^k`, or 0 when the
+/// episode terminated within those `k` transitions. With `n = 1` this is TD-MPC2's one-step target.
+public struct MultiStepTargets: Sendable {
+    /// `[H, B, ...observationShape]`: `s_{t+k}`, the observation the target bootstraps from.
+    public var bootstrapObservations: Tensor
+    /// `[H, B, 1]`: the discounted reward sums `G_t`.
+    public var returns: Tensor
+    /// `[H, B, 1]`: the bootstrap discounts `D_t`.
+    public var bootstrapDiscounts: Tensor
+
+    public init(bootstrapObservations: Tensor, returns: Tensor, bootstrapDiscounts: Tensor) {
+        self.bootstrapObservations = bootstrapObservations; self.returns = returns; self.bootstrapDiscounts = bootstrapDiscounts
     }
 }
 
@@ -131,9 +151,14 @@ public struct EpisodeReplayBuffer: Sendable {
     }
 
     /// Samples `batchSize` windows of `horizon` transitions.
+    /// - Parameters:
+    ///   - tdSteps: with `n > 1`, the batch also carries ``MultiStepTargets`` for `n`-step TD targets
+    ///     discounted by `discount`; the random draws are the same for every `n`.
     /// - Throws: ``ReplayBufferError/noEpisodeLongEnough(horizon:longest:)`` when nothing can be sampled.
-    public func sample(batchSize: Int, horizon: Int, using generator: inout some RandomNumberGenerator) throws -> SequenceBatch {
-        precondition(batchSize > 0 && horizon > 0, "sample needs positive batch size and horizon, got \(batchSize), \(horizon)")
+    public func sample(batchSize: Int, horizon: Int, tdSteps: Int = 1, discount: Float = 1,
+                       using generator: inout some RandomNumberGenerator) throws -> SequenceBatch {
+        precondition(batchSize > 0 && horizon > 0 && tdSteps > 0,
+                     "sample needs positive batch size, horizon and TD steps, got \(batchSize), \(horizon), \(tdSteps)")
         let eligible = episodes.indices.filter { episodes[$0].length >= horizon }
         guard let first = eligible.first else {
             throw ReplayBufferError.noEpisodeLongEnough(horizon: horizon, longest: episodes.map(\.length).max() ?? 0)
@@ -145,9 +170,24 @@ public struct EpisodeReplayBuffer: Sendable {
         var rew = [Float](repeating: 0, count: horizon * batchSize)
         var term = [Float](repeating: 0, count: horizon * batchSize)
         var values = [Float](repeating: 0, count: (horizon + 1) * batchSize)
+        let multiStep = tdSteps > 1
+        var bootObs = [Float](repeating: 0, count: multiStep ? horizon * batchSize * obsSize : 0)
+        var returns = [Float](repeating: 0, count: multiStep ? horizon * batchSize : 0)
+        var bootDiscounts = [Float](repeating: 0, count: multiStep ? horizon * batchSize : 0)
         for b in 0..<batchSize {
             let e = episodes[eligible[Int(generator.next() % UInt64(eligible.count))]]
             let start = Int(generator.next() % UInt64(e.length - horizon + 1))
+            if multiStep {
+                for t in 0..<horizon {
+                    let (g, d, k) = Self.multiStepReturn(e, from: start + t, steps: tdSteps, discount: discount)
+                    returns[t * batchSize + b] = g
+                    bootDiscounts[t * batchSize + b] = d
+                    let src = (start + t + k) * obsSize, dst = (t * batchSize + b) * obsSize
+                    e.observations.withUnsafeBufferPointer { p in
+                        bootObs.withUnsafeMutableBufferPointer { o in (o.baseAddress! + dst).update(from: p.baseAddress! + src, count: obsSize) }
+                    }
+                }
+            }
             for t in 0...horizon {
                 let src = (start + t) * obsSize, dst = (t * batchSize + b) * obsSize
                 e.observations.withUnsafeBufferPointer { p in
@@ -164,6 +204,22 @@ public struct EpisodeReplayBuffer: Sendable {
                              actions: Tensor(shape: [horizon, batchSize, actionDims], scalars: act),
                              rewards: Tensor(shape: [horizon, batchSize, 1], scalars: rew),
                              terminated: Tensor(shape: [horizon, batchSize, 1], scalars: term),
-                             stateValues: Tensor(shape: [horizon + 1, batchSize, 1], scalars: values))
+                             stateValues: Tensor(shape: [horizon + 1, batchSize, 1], scalars: values),
+                             multiStep: multiStep ? MultiStepTargets(bootstrapObservations: Tensor(shape: [horizon, batchSize] + obsShape, scalars: bootObs),
+                                                                     returns: Tensor(shape: [horizon, batchSize, 1], scalars: returns),
+                                                                     bootstrapDiscounts: Tensor(shape: [horizon, batchSize, 1], scalars: bootDiscounts)) : nil)
+    }
+
+    /// `(G, D, k)` of the `n`-step target from transition `t` of `e` (see ``MultiStepTargets``).
+    static func multiStepReturn(_ e: Episode, from t: Int, steps n: Int, discount: Float) -> (Float, Float, Int) {
+        var g: Float = 0, d: Float = 1, k = 0
+        while k < n && t + k < e.length {
+            g += d * e.rewards.scalars[t + k]
+            let ended = e.terminated.scalars[t + k] != 0
+            k += 1
+            if ended { return (g, 0, k) }
+            d *= discount
+        }
+        return (g, d, k)
     }
 }

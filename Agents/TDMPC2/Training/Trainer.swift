@@ -183,7 +183,8 @@ public final class Trainer {
             onEvent(.pretraining(updates: count))
         }
         for _ in 0..<count {
-            guard let batch = try? buffer.sample(batchSize: agent.configuration.batchSize, horizon: agent.configuration.horizon,
+            let c = agent.configuration
+            guard let batch = try? buffer.sample(batchSize: c.batchSize, horizon: c.horizon, tdSteps: c.resolvedTDSteps, discount: c.discount,
                                                  using: &state.generator) else { return }
             let metrics = agent.update(batch)
             state.updates += 1
