@@ -39,6 +39,11 @@ struct Evaluate: ParsableCommand {
                                   steps(scores.meanStepsToTarget), steps(scores.oracleMeanStepsToTarget))
                 if let excess = scores.stepsToTargetExcess { line += String(format: ", %+.1f%%", 100 * excess) }
                 print(line)
+                for start in scores.byStartCount ?? [] {
+                    print(String(format: "  start count %d: success %.2f, steps to target %@ (oracle %@), final counts %@", start.startCount,
+                                 start.successRate, steps(start.meanStepsToTarget), steps(start.oracleMeanStepsToTarget),
+                                 start.finalCounts.map(String.init).joined(separator: " ")))
+                }
                 try encoder.encode(scores).write(to: directory.appendingPathComponent("control.json"), options: .atomic)
             }
         } catch let error as ValidationError { throw error } catch {

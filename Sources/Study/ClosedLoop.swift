@@ -24,6 +24,8 @@ public struct ControlScores: Codable, Equatable, Sendable {
     public var oracleSuccessRate: Double
     public var oracleMeanReturn: Double
     public var oracleMeanStepsToTarget: Double?
+    /// The same figures for each start count, with the count every episode ended at (where an agent gets stuck).
+    public var byStartCount: [StartCountScores]? = nil
 
     /// How much longer the agent takes to reach the target than the oracle, as a fraction (0.05 is 5 % more
     /// steps); nil when either never reaches it.
@@ -31,6 +33,17 @@ public struct ControlScores: Codable, Equatable, Sendable {
         guard let a = meanStepsToTarget, let o = oracleMeanStepsToTarget, o > 0 else { return nil }
         return a / o - 1
     }
+}
+
+/// ``ControlScores`` of the episodes that started from one count.
+public struct StartCountScores: Codable, Equatable, Sendable {
+    public var startCount: Int
+    public var episodes: Int
+    public var successRate: Double
+    public var meanStepsToTarget: Double?
+    public var oracleMeanStepsToTarget: Double?
+    /// The count each episode ended at, in episode order.
+    public var finalCounts: [Int]
 }
 
 extension ControlScores {
@@ -70,8 +83,14 @@ enum ClosedLoop {
                     reached.isEmpty ? nil : Double(reached.reduce(0, +)) / Double(reached.count))
         }
         let (s, r, t) = summary(outcomes), (os, or, ot) = summary(best)
+        let byStart = Set(outcomes.map(\.startCount)).sorted().map { start -> StartCountScores in
+            let mine = outcomes.filter { $0.startCount == start }, theirs = best.filter { $0.startCount == start }
+            let (s, _, t) = summary(mine), (_, _, ot) = summary(theirs)
+            return StartCountScores(startCount: start, episodes: mine.count, successRate: s, meanStepsToTarget: t,
+                                    oracleMeanStepsToTarget: ot, finalCounts: mine.map(\.finalCount))
+        }
         return ControlScores(episodes: episodes, successRate: s, meanReturn: r, meanStepsToTarget: t,
-                             oracleSuccessRate: os, oracleMeanReturn: or, oracleMeanStepsToTarget: ot)
+                             oracleSuccessRate: os, oracleMeanReturn: or, oracleMeanStepsToTarget: ot, byStartCount: byStart)
     }
 
     static func isSuccess(_ o: EpisodeOutcome, task: CountingTask) -> Bool {

@@ -117,6 +117,17 @@ import Testing
         #expect(evaluation.output.contains("against the oracle over 9 episodes") && evaluation.output.contains("(oracle 1.00)"), "\(evaluation.output)")
         let control = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: runDir.appendingPathComponent("control.json"))) as? [String: Any])
         #expect(control["oracleSuccessRate"] as? Double == 1 && control["episodes"] as? Int == 9)
+        // One row per start count: every episode ends at the count it reports, and success means ending at 4.
+        let rows = try #require(control["byStartCount"] as? [[String: Any]])
+        #expect(rows.map { $0["startCount"] as? Int } == (0...8).map { $0 })
+        for row in rows {
+            let finals = try #require(row["finalCounts"] as? [Int])
+            #expect(finals.count == 1 && row["episodes"] as? Int == 1)
+            #expect(row["successRate"] as? Double == (finals == [4] ? 1 : 0), "\(row)")
+            #expect(evaluation.output.contains("start count \(row["startCount"] as? Int ?? -1): success"))
+        }
+        let overall = rows.compactMap { $0["successRate"] as? Double }.reduce(0, +) / 9
+        #expect(Swift.abs(overall - (control["successRate"] as? Double ?? -1)) < 1e-9)
     }
 
     @Test func runEpisodesPlaysRandomActionsAndRefusesBadInput() throws {
