@@ -42,22 +42,12 @@ public enum InferenceKernels {
     public static func normalizeRows(rows: Int, _ data: UnsafeMutablePointer<Float>, stride: Int, dimensions d: Int,
                                      bias: UnsafePointer<Float>?, normWeight: UnsafePointer<Float>, normBias: UnsafePointer<Float>,
                                      activation: NormedActivation, epsilon: Float = 1e-5) {
+        // The forward row pass of the fused training block, without saving x-hat (the same bits).
         Parallel.forEachRange(rows, parts: Parallel.partCount(rows, itemSize: d)) { range, _ in
-        for r in range {
-            let x = data + r * stride
-            if let bias { for j in 0..<d { x[j] += bias[j] } }
-            let mean = VectorMath.sum(x, d) / Float(d)
-            let rstd = 1 / (VectorMath.sumOfSquares(x, minus: mean, d) / Float(d) + epsilon).squareRoot()
-            switch activation {
-            case .mish:
-                for j in 0..<d { x[j] = VectorMath.mish(VectorMath.fma((x[j] - mean) * rstd, normWeight[j], normBias[j])) }
-            case .simNorm(let groupSize):
-                for j in 0..<d { x[j] = (x[j] - mean) * rstd * normWeight[j] + normBias[j] }
-                Tensor.softmaxKernel(x, x, outer: d / groupSize, n: groupSize, inner: 1)
-            case .identity:
-                for j in 0..<d { x[j] = (x[j] - mean) * rstd * normWeight[j] + normBias[j] }
+            for r in range {
+                _ = Tensor.normedRowForward(data + r * stride, bias: bias, mask: nil, gamma: normWeight, beta: normBias, normalized: nil,
+                                            derivative: nil, n: d, epsilon: epsilon, activation: activation)
             }
-        }
         }
     }
 

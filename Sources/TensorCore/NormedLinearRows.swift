@@ -4,9 +4,11 @@
 // MARK: - Row kernels of the fused normed-linear block
 //
 // One pass per row after the GEMM (forward) and two before the input-gradient GEMM (backward), on
-// explicit 8-lane vectors. The arithmetic per element, and the order of every sum, is that of the
-// separate kernels they replace (`VectorMath.sum`, `sumOfSquares`, `dots`, `mishLanes`,
-// `mishBackward`, `layerNormRow`), so results are bit-identical to running those one by one.
+// explicit 8-lane vectors. The order of every sum is that of the separate kernels they replace
+// (`VectorMath.sum`, `sumOfSquares`, `dots`, `layerNormRow`). The forward's Mish output is
+// `mish(fma(h, gamma, beta))` exactly as `VectorMath.mish` computes it, so the training forward and
+// the inference kernels (which use this pass too) give the same bits; Mish' is computed from the same
+// exp with fewer operations than `VectorMath.mishDerivative` (equal to within an ulp or two).
 
 extension Tensor {
     /// Finishes one row of `act(LayerNorm(Dropout(x W^T + b)))` in place: `row` holds the GEMM output
@@ -16,12 +18,12 @@ extension Tensor {
     ///   - bias: `[n]`, or nil when the GEMM output already includes it.
     ///   - gamma, beta: `[n]`.
     ///   - mask: `[n]` dropout multipliers, or nil.
-    ///   - normalized: `[n]`, receives x-hat (the backward pass needs it).
+    ///   - normalized: `[n]`, receives x-hat (the backward pass needs it), or nil (inference).
     ///   - derivative: `[n]`, receives mish' at the LayerNorm output (Mish only; nil to skip).
     /// - Returns: `1 / std` of the row.
     @inline(__always)
     static func normedRowForward(_ row: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, mask: UnsafePointer<Float>?,
-                                 gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, normalized: UnsafeMutablePointer<Float>,
+                                 gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, normalized: UnsafeMutablePointer<Float>?,
                                  derivative: UnsafeMutablePointer<Float>?, n: Int, epsilon: Float,
                                  activation: NormedActivation) -> Float {
         typealias V = VectorMath
@@ -55,27 +57,30 @@ extension Tensor {
         j = 0
         switch activation {
         case .mish:
+            // mish(z) = z m / (m + 2), m = w (w + 2), w = e^z (as `VectorMath.mish`); with q = 1 / (m + 2),
+            // mish'(z) = q (m + 4 z w (w + 1) q) and w (w + 1) = m - w.
+            let (upper, lower, four) = (FloatLanes(repeating: 20), FloatLanes(repeating: -87.3), FloatLanes(repeating: 4))
             while j + lanes <= n {
                 let h = (V.load(row + j) - meanLanes) * rLanes
-                V.store(h, normalized + j)
-                let z = h * V.load(gamma + j) + V.load(beta + j)
+                if let normalized { V.store(h, normalized + j) }
+                let z = V.fma(h, V.load(gamma + j), V.load(beta + j))
                 var c = z
-                c.replace(with: 20, where: z .> 20)
-                c.replace(with: -87.3, where: z .< -87.3)
+                c.replace(with: upper, where: z .> upper)
+                c.replace(with: lower, where: c .< lower)
                 let w = V.expCoreLanes(c)
                 let m = w * (w + 2)
-                V.store(z * m / (m + 2), row + j)
+                let m2 = m + 2
+                V.store(z * m / m2, row + j)
                 if let derivative {
-                    let q = 1 / (m + 2)
-                    let f: FloatLanes = FloatLanes(repeating: 4) * z * w * (w + 1)
-                    V.store(q * (m + f * q), derivative + j)
+                    let q = 1 / m2
+                    V.store(q * V.fma(z * (m - w) * q, four, m), derivative + j)
                 }
                 j += lanes
             }
             while j < n {
                 let h = (row[j] - mean) * r
-                normalized[j] = h
-                let z = h * gamma[j] + beta[j]
+                normalized?[j] = h
+                let z = V.fma(h, gamma[j], beta[j])
                 row[j] = V.mish(z)
                 derivative?[j] = V.mishDerivative(z)
                 j += 1
@@ -83,13 +88,13 @@ extension Tensor {
         case .simNorm, .identity:
             while j + lanes <= n {
                 let h = (V.load(row + j) - meanLanes) * rLanes
-                V.store(h, normalized + j)
+                if let normalized { V.store(h, normalized + j) }
                 V.store(h * V.load(gamma + j) + V.load(beta + j), row + j)
                 j += lanes
             }
             while j < n {
                 let h = (row[j] - mean) * r
-                normalized[j] = h
+                normalized?[j] = h
                 row[j] = h * gamma[j] + beta[j]
                 j += 1
             }

@@ -67,7 +67,7 @@ extension Tensor {
         // Rows are split over threads; each part runs its GEMM rows and then normalizes them while
         // they are in cache (one hand-off per member).
         let chunks = Parallel.partCount(rows: rowsPerMember, workPerRow: outDim * (inDim + 16))
-        var normalized = [Float](uninitializedCount: recording ? total : chunks * outDim)
+        var normalized = [Float](uninitializedCount: recording ? total : 0)   // x-hat, saved for the backward pass
         // Mish' at the LayerNorm output, saved in the forward pass (its exp is shared with Mish).
         var derivative = [Float](uninitializedCount: recording && activation == .mish ? total : 0)
         var rstd = [Float](uninitializedCount: members * rowsPerMember)
@@ -82,7 +82,7 @@ extension Tensor {
                 let xe = xp.baseAddress! + (sharedInput ? 0 : e * rowsPerMember * inDim)
                 let oe = op.baseAddress! + e * rowsPerMember * outDim
                 let (be, we) = (bp.baseAddress! + e * outDim, wp.baseAddress! + e * outDim * inDim)
-                let (nhBase, rsBase, gamma, beta) = (nh.baseAddress!, rsp.baseAddress!, gp.baseAddress! + e * outDim, bt.baseAddress! + e * outDim)
+                let (nhBase, rsBase, gamma, beta) = (nh.baseAddress, rsp.baseAddress!, gp.baseAddress! + e * outDim, bt.baseAddress! + e * outDim)
                 Parallel.forEachPart(chunks) { part in
                     let range = Parallel.range(of: part, parts: chunks, in: 0..<rowsPerMember)
                     guard !range.isEmpty else { return }
@@ -92,7 +92,7 @@ extension Tensor {
                               m: range.count, n: outDim, k: inDim, beta: 0)
                     for r in range {
                         let idx = (e * rowsPerMember + r) * outDim
-                        let h = recording ? nhBase + idx : nhBase + part * outDim
+                        let h = recording ? nhBase! + idx : nil
                         rsBase[e * rowsPerMember + r] = normedRowForward(oe + r * outDim, bias: be, mask: maskBase.map { $0 + idx },
                                                                          gamma: gamma, beta: beta, normalized: h,
                                                                          derivative: derivativeBase.map { $0 + idx }, n: outDim,

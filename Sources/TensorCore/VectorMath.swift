@@ -53,7 +53,7 @@ enum VectorMath {
     static func expCore(_ x: Float) -> Float {
         let shifted = fma(x, 1.442_695_040_888_963_4, 12_582_912.0)
         let k = shifted - 12_582_912.0
-        let r = fma(-k, 1.428_606_765_330_187e-06, fma(-k, 0.693_145_751_953_125, x))
+        let r = fma(k, -1.428_606_765_330_187e-06, fma(k, -0.693_145_751_953_125, x))   // (-k) c == k (-c): no negation
         var p: Float = 1.0 / 720
         p = fma(p, r, 1.0 / 120)
         p = fma(p, r, 1.0 / 24)
@@ -81,7 +81,7 @@ enum VectorMath {
     static func expCoreLanes(_ x: FloatLanes) -> FloatLanes {
         let shifted = fma(x, FloatLanes(repeating: 1.442_695_040_888_963_4), FloatLanes(repeating: 12_582_912.0))
         let k = shifted - 12_582_912.0
-        let r = fma(-k, FloatLanes(repeating: 1.428_606_765_330_187e-06), fma(-k, FloatLanes(repeating: 0.693_145_751_953_125), x))
+        let r = fma(k, FloatLanes(repeating: -1.428_606_765_330_187e-06), fma(k, FloatLanes(repeating: -0.693_145_751_953_125), x))
         var p = FloatLanes(repeating: 1.0 / 720)
         p = fma(p, r, FloatLanes(repeating: 1.0 / 120))
         p = fma(p, r, FloatLanes(repeating: 1.0 / 24))
@@ -120,7 +120,7 @@ enum VectorMath {
     static func mishLanes(_ x: FloatLanes) -> FloatLanes {
         var c = x
         c.replace(with: 20, where: x .> 20)
-        c.replace(with: -87.3, where: x .< -87.3)
+        c.replace(with: -87.3, where: c .< -87.3)   // the same clamp as a min and a max
         let w = expCoreLanes(c)
         let n = w * (w + 2)
         return x * n / (n + 2)
