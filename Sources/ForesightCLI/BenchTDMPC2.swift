@@ -61,11 +61,16 @@ struct BenchTDMPC2: ParsableCommand {
         }
 
         load.waitForQuiet(maxSeconds: waitQuiet)
-        let sgemm = Self.sgemmRate(iterations: 20)
+        // The sgemm reference rate is measured before, between and after the figures (a median of 20 calls
+        // each) and the median of the three is reported, so one disturbed measurement does not move it.
+        var sgemmRates = [Self.sgemmRate(iterations: 20)]
         let update = only == "act" ? skip : figure(updateIterations) { agent.update(batch) }
+        sgemmRates.append(Self.sgemmRate(iterations: 20))
         _ = agent.act(observation, isFirstStep: true, mode: .explore)
         let explore = only == "update" ? skip : figure(actIterations) { _ = agent.act(observation, isFirstStep: false, mode: .explore) }
         let evaluate = only == "update" ? skip : figure(actIterations) { _ = agent.act(observation, isFirstStep: false, mode: .evaluate) }
+        sgemmRates.append(Self.sgemmRate(iterations: 20))
+        let sgemm = sgemmRates.sorted()[1]
         let estimate = TDMPC2FlopCount(c)
         let reference = TDMPC2FlopCount.reference(c)
         let actMedian = (explore.time.median + evaluate.time.median) / 2
@@ -85,7 +90,7 @@ struct BenchTDMPC2: ParsableCommand {
                 "update_gflop_estimate": estimate.update / 1e9, "act_gflop_estimate": estimate.act / 1e9,
                 "reference_update_gflop": reference.update / 1e9, "reference_act_gflop": reference.act / 1e9,
                 "update_gflops": rate(update.flop, update.time.median), "act_gflops": rate(actFlop, actMedian),
-                "sgemm_gflops": sgemm, "other_cores_update": update.otherCores,
+                "sgemm_gflops": sgemm, "sgemm_gflops_measurements": sgemmRates, "other_cores_update": update.otherCores,
                 "other_cores_act": (explore.otherCores + evaluate.otherCores) / 2,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -96,7 +101,9 @@ struct BenchTDMPC2: ParsableCommand {
         print("note: debug build; benchmark with `swift build -c release` and `.build/release/foresight bench tdmpc2`")
         #endif
         print("TD-MPC2 \(modelSize)M (\(agent.model.parameterCount) parameters), obs 24, action 6, batch \(b), horizon \(h), \(threads) thread(s)")
-        print(String(format: "sgemm 512x512x512: %.1f GFLOP/s (this run); GFLOP: the multiply-adds of every GEMM/GEMV executed (x2),", sgemm))
+        print(String(format: "sgemm 512x512x512: %.1f GFLOP/s (this run: median of 3 measurements, before, between and after the figures, of %@)",
+                     sgemm, sgemmRates.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
+        print("GFLOP: the multiply-adds of every GEMM/GEMV executed (x2),")
         print("counted as they run; GFLOP/s: that over the median time; estimate: the analytic count; reference: the PyTorch implementation's")
         print("call            median ms    min ms    max ms    CPU ms      GFLOP  GFLOP/s  of sgemm  estimate  reference GFLOP  other cores")
         for (name, f, e, r) in [("update", update, estimate.update, reference.update), ("act explore", explore, estimate.act, reference.act),

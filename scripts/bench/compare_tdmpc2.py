@@ -18,7 +18,8 @@ sharing cores with them (the kernel still keeps 5% for everyone else). Caches an
 stay shared, so quiet-machine figures remain the best ones.
 
 Foresight's GFLOP per call are the FLOPs it actually executed (every GEMM/GEMV's multiply-adds, counted as they
-run, x2); "update / sgemm" and "act / sgemm" compare that rate with the 512^3 sgemm rate measured in the same run.
+run, x2); "update / sgemm" and "act / sgemm" compare that rate with the 512^3 sgemm rate measured in the same run (the
+median of three measurements of 20 calls each: before, between and after Foresight's figures).
 
 Example: scripts/bench/compare_tdmpc2.py --sizes 1,5 --threads 1,2
 Uses only the Python standard library itself; builds Foresight in release mode when the binary is missing.
