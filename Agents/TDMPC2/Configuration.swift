@@ -241,6 +241,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         if let n = discreteActionCount {
             try check(n >= 2 && n == actionDimensions, "discreteActionCount", n, "at least 2 and equal to actionDimensions (\(actionDimensions))")
             try check(gumbelTemperature > 0, "gumbelTemperature", gumbelTemperature, "> 0")
+            try check(planner.minStd <= 1, "planner.minStd", planner.minStd, "at most 1 for discrete actions (the uniform mixing weight)")
         }
         try planner.validate(actionDimensions: actionDimensions)
     }

@@ -22,6 +22,9 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     /// Q level rises about `n` times faster, which long episodic tasks such as CartPole-v1 need.
     public var tdSteps: Int?
     public var plannerIterations: Int?, plannerSamples: Int?, plannerElites: Int?, plannerPolicyTrajectories: Int?
+    /// The planner's exploration floor: the smallest sampling std for continuous actions (TD-MPC2: 0.05), the weight
+    /// of the uniform distribution mixed into every categorical refit for discrete ones (at most 1).
+    public var plannerMinStd: Float?
     public var usesPlanner: Bool?
     /// Train a termination head and stop bootstrapping at terminal states (default: on, which is
     /// correct for every task; a task that never terminates learns to predict 0).
@@ -51,6 +54,7 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = plannerSamples { c.planner.sampleCount = v }
         if let v = plannerElites { c.planner.eliteCount = v }
         if let v = plannerPolicyTrajectories { c.planner.policyTrajectoryCount = v }
+        if let v = plannerMinStd { c.planner.minStd = v }
         if let v = usesPlanner { c.usesPlanner = v }
         c.isEpisodic = episodic ?? true
     }

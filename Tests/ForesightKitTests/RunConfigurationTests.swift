@@ -26,4 +26,21 @@ struct RunConfigurationTests {
             #expect("\(error)".contains("tau") && "\(error)".contains("1.5"), "\(error)")
         }
     }
+
+    @Test func multiStepTargetsAndPlannerFloorOverridesReachTheAgent() throws {
+        let small = #""mlpDimensions": 32, "latentDimensions": 16, "encoderDimensions": 32"#
+        let base = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"# + small + "}}")
+        #expect(base.agent.configuration.resolvedTDSteps == 1 && base.agent.configuration.planner.minStd == 0.05)
+        let set = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"tdSteps": 10, "plannerMinStd": 0.3, "# + small + "}}")
+        #expect(set.agent.configuration.resolvedTDSteps == 10 && set.agent.configuration.planner.minStd == 0.3)
+        // A discrete planner's floor is a mixing weight: above 1 is refused by name, as is a TD step count of 0.
+        for (json, key, value) in [(#"{"plannerMinStd": 1.5}"#, "minStd", "1.5"), (#"{"tdSteps": 0}"#, "tdSteps", "0")] {
+            do {
+                _ = try Self.setup(#"{"environment": "CartPole-v1", "agent": "# + json + "}")
+                Issue.record("\(json) was accepted")
+            } catch {
+                #expect("\(error)".contains(key) && "\(error)".contains(value), "\(error)")
+            }
+        }
+    }
 }
