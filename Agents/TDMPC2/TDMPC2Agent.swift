@@ -136,11 +136,14 @@ extension TDMPC2Agent {
         // 1. TD targets (no gradient, target Q, min of a random pair); n-step targets bootstrap from s_{t+k}.
         let (nextZ, tdTarget) = withoutGradients { () -> (Tensor, Tensor) in
             let nextZ = model.encode(nextObservations, augmentationGenerator: &augmentation)
-            var bootstrapZ = nextZ
+            // One-step targets: G = r, D = γ (1 − terminated), bootstrap from s_{t+1}.
+            var (bootstrapZ, returns, bootstrapDiscounts) = (nextZ, rewards, c.discount * (1 - terminated))
             if let multiStep = batch.multiStep {
                 let observations = multiStep.bootstrapObservations
                 bootstrapZ = model.encode(observations.reshaped(to: [h * b] + Array(observations.shape.dropFirst(2))),
                                           augmentationGenerator: &augmentation)
+                returns = multiStep.returns.reshaped(to: [h * b, 1])
+                bootstrapDiscounts = multiStep.bootstrapDiscounts.reshaped(to: [h * b, 1])
             }
             let qMin: Tensor
             if let n = c.discreteActionCount {
@@ -150,11 +153,7 @@ extension TDMPC2Agent {
                 let q = c.regression.decode(model.qLogits(bootstrapZ, nextAction, members: noise.tdPair, target: true))   // [2, HB, 1]
                 qMin = q[row: 0].minimum(q[row: 1])
             }
-            if let multiStep = batch.multiStep {
-                return (nextZ, multiStep.returns.reshaped(to: [h * b, 1]) + multiStep.bootstrapDiscounts.reshaped(to: [h * b, 1]) * qMin)
-            }
-            let discount = c.discount
-            return (nextZ, rewards + discount * (1 - terminated) * qMin)
+            return (nextZ, returns + bootstrapDiscounts * qMin)
         }
 
         // 2. World-model losses with gradients through the H-step latent rollout.

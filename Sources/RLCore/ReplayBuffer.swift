@@ -182,17 +182,11 @@ public struct EpisodeReplayBuffer: Sendable {
                     let (g, d, k) = Self.multiStepReturn(e, from: start + t, steps: tdSteps, discount: discount)
                     returns[t * batchSize + b] = g
                     bootDiscounts[t * batchSize + b] = d
-                    let src = (start + t + k) * obsSize, dst = (t * batchSize + b) * obsSize
-                    e.observations.withUnsafeBufferPointer { p in
-                        bootObs.withUnsafeMutableBufferPointer { o in (o.baseAddress! + dst).update(from: p.baseAddress! + src, count: obsSize) }
-                    }
+                    Self.copyObservation(start + t + k, of: e, into: &bootObs, at: t * batchSize + b, size: obsSize)
                 }
             }
             for t in 0...horizon {
-                let src = (start + t) * obsSize, dst = (t * batchSize + b) * obsSize
-                e.observations.withUnsafeBufferPointer { p in
-                    obs.withUnsafeMutableBufferPointer { o in (o.baseAddress! + dst).update(from: p.baseAddress! + src, count: obsSize) }
-                }
+                Self.copyObservation(start + t, of: e, into: &obs, at: t * batchSize + b, size: obsSize)
                 values[t * batchSize + b] = e.stateValues.scalars[start + t]
                 guard t < horizon else { continue }
                 for a in 0..<actionDims { act[(t * batchSize + b) * actionDims + a] = e.actions.scalars[(start + t) * actionDims + a] }
@@ -208,6 +202,13 @@ public struct EpisodeReplayBuffer: Sendable {
                              multiStep: multiStep ? MultiStepTargets(bootstrapObservations: Tensor(shape: [horizon, batchSize] + obsShape, scalars: bootObs),
                                                                      returns: Tensor(shape: [horizon, batchSize, 1], scalars: returns),
                                                                      bootstrapDiscounts: Tensor(shape: [horizon, batchSize, 1], scalars: bootDiscounts)) : nil)
+    }
+
+    /// Copies observation `index` of `e` into row `row` of `destination` (rows of `size` elements).
+    static func copyObservation(_ index: Int, of e: Episode, into destination: inout [Float], at row: Int, size: Int) {
+        e.observations.withUnsafeBufferPointer { p in
+            destination.withUnsafeMutableBufferPointer { o in (o.baseAddress! + row * size).update(from: p.baseAddress! + index * size, count: size) }
+        }
     }
 
     /// `(G, D, k)` of the `n`-step target from transition `t` of `e` (see ``MultiStepTargets``).
