@@ -9,8 +9,13 @@ import PackageDescription
 #if arch(x86_64)
 let nativeFlags: [SwiftSetting] = Context.environment["FORESIGHT_PORTABLE"] == "1" ? [] :
     [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release)), .define("FORESIGHT_FMA", .when(configuration: .release))]
+// `_TensorCoreAVX512` holds 16-lane versions of the hottest elementwise passes, built for AVX-512 and
+// called only after a run-time check of the CPU (TensorCore's `VectorMath.hasWideLanes`).
+let wideFlags: [SwiftSetting] = Context.environment["FORESIGHT_PORTABLE"] == "1" ? [] :
+    [.unsafeFlags(["-target-cpu", "skylake-avx512"], .when(configuration: .release))]
 #else
 let nativeFlags: [SwiftSetting] = []
+let wideFlags: [SwiftSetting] = []
 #endif
 
 let package = Package(
@@ -26,7 +31,8 @@ let package = Package(
         // Core
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        .target(name: "TensorCore", dependencies: ["COpenBLAS"], swiftSettings: nativeFlags),
+        .target(name: "_TensorCoreAVX512", swiftSettings: wideFlags),
+        .target(name: "TensorCore", dependencies: ["COpenBLAS", "_TensorCoreAVX512"], swiftSettings: nativeFlags),
         .target(name: "NN", dependencies: ["TensorCore"]),
         .target(name: "Optimizers", dependencies: ["TensorCore", "NN"]),
         .target(name: "Checkpoint", dependencies: ["TensorCore"]),

@@ -1,6 +1,8 @@
 // Foresight — TensorCore
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
+import _TensorCoreAVX512
+
 // MARK: - Row kernels of the fused normed-linear block
 //
 // One pass per row after the GEMM (forward) and two before the input-gradient GEMM (backward), on
@@ -20,12 +22,13 @@ extension Tensor {
     ///   - mask: `[n]` dropout multipliers, or nil.
     ///   - normalized: `[n]`, receives x-hat (the backward pass needs it), or nil (inference).
     ///   - derivative: `[n]`, receives mish' at the LayerNorm output (Mish only; nil to skip).
+    ///   - wide: run the Mish pass on 16 lanes (``VectorMath/hasWideLanes``; the same bits).
     /// - Returns: `1 / std` of the row.
     @inline(__always)
     static func normedRowForward(_ row: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, mask: UnsafePointer<Float>?,
                                  gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, normalized: UnsafeMutablePointer<Float>?,
                                  derivative: UnsafeMutablePointer<Float>?, n: Int, epsilon: Float,
-                                 activation: NormedActivation) -> Float {
+                                 activation: NormedActivation, wide: Bool = VectorMath.hasWideLanes) -> Float {
         typealias V = VectorMath
         let lanes = V.lanes
         // 1. Bias and dropout mask, with the row sum (the order of `VectorMath.sum`).
@@ -60,6 +63,12 @@ extension Tensor {
             // mish(z) = z m / (m + 2), m = w (w + 2), w = e^z (as `VectorMath.mish`); with q = 1 / (m + 2),
             // mish'(z) = q (m + 4 z w (w + 1) q) and w (w + 1) = m - w.
             let (upper, lower, four) = (FloatLanes(repeating: 20), FloatLanes(repeating: -87.3), FloatLanes(repeating: 4))
+            if wide && n >= 16 {
+                // The same operations 16 lanes wide (AVX-512), then the 8-lane and scalar tails below.
+                j = n & ~15
+                WideRowKernels.mishNormalize(row, count: j, mean: mean, rstd: r, gamma: gamma, beta: beta,
+                                             normalized: normalized, derivative: derivative)
+            }
             while j + lanes <= n {
                 let h = (V.load(row + j) - meanLanes) * rLanes
                 if let normalized { V.store(h, normalized + j) }

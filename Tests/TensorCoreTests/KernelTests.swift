@@ -165,4 +165,30 @@ import _TestSupport
             #expect(maxAbsDifference(grads[1].scalars, reference[1].scalars) <= 1e-6)
         }
     }
+
+    /// The 16-lane (AVX-512) Mish pass gives the same bits as the 8-lane loop, tails and clamps included.
+    @Test(.enabled(if: VectorMath.hasWideLanes), arguments: [16, 40, 384])
+    func wideMishPassMatchesEightLanes(_ n: Int) {
+        var g = SeededGenerator(seed: UInt64(n))
+        let x = Tensor.randomUniform([n], low: -4, high: 4, using: &g).scalars
+        let bias = Tensor.randomUniform([n], low: -1, high: 1, using: &g).scalars
+        // Large gains push some LayerNorm outputs past Mish's clamps (20 and -87.3).
+        let gamma = Tensor.randomUniform([n], low: -60, high: 60, using: &g).scalars
+        let beta = Tensor.randomUniform([n], low: -1, high: 1, using: &g).scalars
+        func run(wide: Bool) -> (out: [Float], normalized: [Float], derivative: [Float], rstd: Float) {
+            var out = x, normalized = [Float](repeating: 0, count: n), derivative = [Float](repeating: 0, count: n)
+            let rstd = out.withUnsafeMutableBufferPointer { o in normalized.withUnsafeMutableBufferPointer { h in
+                derivative.withUnsafeMutableBufferPointer { d in
+                    Tensor.normedRowForward(o.baseAddress!, bias: bias, mask: nil, gamma: gamma, beta: beta, normalized: h.baseAddress!,
+                                            derivative: d.baseAddress!, n: n, epsilon: 1e-5, activation: .mish, wide: wide)
+                } } }
+            return (out, normalized, derivative, rstd)
+        }
+        let (a, b) = (run(wide: true), run(wide: false))
+        #expect(a.out.map(\.bitPattern) == b.out.map(\.bitPattern))
+        #expect(a.normalized.map(\.bitPattern) == b.normalized.map(\.bitPattern))
+        #expect(a.derivative.map(\.bitPattern) == b.derivative.map(\.bitPattern))
+        #expect(a.rstd == b.rstd)
+        #expect(a.out.contains { $0 > 20 } && a.out.contains { $0 < -1e-6 })
+    }
 }
