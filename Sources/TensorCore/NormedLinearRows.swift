@@ -22,7 +22,7 @@ extension Tensor {
     ///   - mask: `[n]` dropout multipliers, or nil.
     ///   - normalized: `[n]`, receives x-hat (the backward pass needs it), or nil (inference).
     ///   - derivative: `[n]`, receives mish' at the LayerNorm output (Mish only; nil to skip).
-    ///   - wide: run the Mish pass on 16 lanes (``VectorMath/hasWideLanes``; the same bits).
+    ///   - wide: run the sums and the Mish pass on 16 lanes (``VectorMath/hasWideLanes``; the same bits).
     /// - Returns: `1 / std` of the row.
     @inline(__always)
     static func normedRowForward(_ row: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, mask: UnsafePointer<Float>?,
@@ -32,29 +32,37 @@ extension Tensor {
         typealias V = VectorMath
         let lanes = V.lanes
         // 1. Bias and dropout mask, with the row sum (the order of `VectorMath.sum`).
-        var a0 = FloatLanes(), a1 = FloatLanes()
+        let wide = wide && n >= 16
         var j = 0
-        @inline(__always) func biased(_ j: Int) -> FloatLanes {
-            var v = V.load(row + j)
-            if let bias { v += V.load(bias + j) }
-            if let mask { return v * V.load(mask + j) }
-            return v
-        }
-        while j + 2 * lanes <= n {
-            let v0 = biased(j), v1 = biased(j + lanes)
-            V.store(v0, row + j); V.store(v1, row + j + lanes)
-            a0 += v0; a1 += v1; j += 2 * lanes
-        }
-        if j + lanes <= n { let v = biased(j); V.store(v, row + j); a0 += v; j += lanes }
-        var s = V.laneSum(a0 + a1)
-        while j < n {
-            var x = row[j]
-            if let bias { x += bias[j] }
-            if let mask { x *= mask[j] }
-            row[j] = x; s += x; j += 1
+        let s: Float
+        if wide {
+            s = WideRowKernels.biasedRowSum(row, bias: bias, mask: mask, count: n)
+        } else {
+            var a0 = FloatLanes(), a1 = FloatLanes()
+            @inline(__always) func biased(_ j: Int) -> FloatLanes {
+                var v = V.load(row + j)
+                if let bias { v += V.load(bias + j) }
+                if let mask { return v * V.load(mask + j) }
+                return v
+            }
+            while j + 2 * lanes <= n {
+                let v0 = biased(j), v1 = biased(j + lanes)
+                V.store(v0, row + j); V.store(v1, row + j + lanes)
+                a0 += v0; a1 += v1; j += 2 * lanes
+            }
+            if j + lanes <= n { let v = biased(j); V.store(v, row + j); a0 += v; j += lanes }
+            var t = V.laneSum(a0 + a1)
+            while j < n {
+                var x = row[j]
+                if let bias { x += bias[j] }
+                if let mask { x *= mask[j] }
+                row[j] = x; t += x; j += 1
+            }
+            s = t
         }
         let mean = s / Float(n)
-        let r = 1 / (V.sumOfSquares(row, minus: mean, n) / Float(n) + epsilon).squareRoot()
+        let squares = wide ? WideRowKernels.sumOfSquares(row, minus: mean, count: n) : V.sumOfSquares(row, minus: mean, n)
+        let r = 1 / (squares / Float(n) + epsilon).squareRoot()
         // 2. Normalize, scale and shift, activate.
         let (meanLanes, rLanes) = (FloatLanes(repeating: mean), FloatLanes(repeating: r))
         j = 0
@@ -63,7 +71,7 @@ extension Tensor {
             // mish(z) = z m / (m + 2), m = w (w + 2), w = e^z (as `VectorMath.mish`); with q = 1 / (m + 2),
             // mish'(z) = q (m + 4 z w (w + 1) q) and w (w + 1) = m - w.
             let (upper, lower, four) = (FloatLanes(repeating: 20), FloatLanes(repeating: -87.3), FloatLanes(repeating: 4))
-            if wide && n >= 16 {
+            if wide {
                 // The same operations 16 lanes wide (AVX-512), then the 8-lane and scalar tails below.
                 j = n & ~15
                 WideRowKernels.mishNormalize(row, count: j, mean: mean, rstd: r, gamma: gamma, beta: beta,

@@ -45,6 +45,69 @@ public enum WideRowKernels {
         }
     }
 
+    /// Pass 1 of the row kernel: `row[j] = (row[j] + bias[j]) * mask[j]` (either optional) and the
+    /// row sum, in the order of TensorCore's 8-lane loop (two 8-lane accumulators, for elements `j` and
+    /// `j + 8` of each 16, are this loop's low and high halves).
+    @inline(never)
+    public static func biasedRowSum(_ row: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, mask: UnsafePointer<Float>?,
+                                    count n: Int) -> Float {
+        var pair = Lanes()
+        var j = 0
+        while j + 16 <= n {
+            var v = load(row + j)
+            if let bias { v += load(bias + j) }
+            if let mask { v *= load(mask + j) }
+            store(v, row + j)
+            pair += v
+            j += 16
+        }
+        var (a0, a1) = (pair.lowHalf, pair.highHalf)
+        if j + 8 <= n {
+            var v = load8(row + j)
+            if let bias { v += load8(bias + j) }
+            if let mask { v *= load8(mask + j) }
+            store8(v, row + j)
+            a0 += v
+            j += 8
+        }
+        var s = laneSum(a0 + a1)
+        while j < n {
+            var x = row[j]
+            if let bias { x += bias[j] }
+            if let mask { x *= mask[j] }
+            row[j] = x; s += x; j += 1
+        }
+        return s
+    }
+
+    /// `sum((x[j] - c)^2)` in the order of TensorCore's `VectorMath.sumOfSquares`.
+    @inline(never)
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, minus c: Float, count n: Int) -> Float {
+        let cv = Lanes(repeating: c)
+        var pair = Lanes()
+        var j = 0
+        while j + 16 <= n { let d = load(x + j) - cv; pair += d * d; j += 16 }
+        var (a0, a1) = (pair.lowHalf, pair.highHalf)
+        if j + 8 <= n { let d = load8(x + j) - SIMD8(repeating: c); a0 += d * d; j += 8 }
+        var s = laneSum(a0 + a1)
+        while j < n { let d = x[j] - c; s += d * d; j += 1 }
+        return s
+    }
+
+    /// The lanes summed first to last (as TensorCore's `VectorMath.laneSum`).
+    @inline(__always)
+    static func laneSum(_ v: SIMD8<Float>) -> Float {
+        var s: Float = 0
+        for i in 0..<8 { s += v[i] }
+        return s
+    }
+
+    @inline(__always)
+    static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+
+    @inline(__always)
+    static func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self) }
+
     /// `VectorMath.expCoreLanes` on 16 lanes: `2^k p(r)` for `x` in [-87.3, 88.7].
     @inline(__always)
     static func expCore(_ x: Lanes) -> Lanes {
