@@ -33,4 +33,11 @@ extension TDMPC2Agent {
             return (mode == .explore ? sample.action : sample.mean).reshaped(to: [configuration.actionDimensions])
         }
     }
+
+    /// Sets the planners' exploration floor (`planner.minStd`; the trainer's ``TrainerConfiguration/explorationDecay``
+    /// anneals it). The configured value stays in `configuration`.
+    public func setExplorationFloor(_ floor: Float) {
+        planner.configuration.minStd = floor
+        categoricalPlanner?.configuration.minStd = floor
+    }
 }

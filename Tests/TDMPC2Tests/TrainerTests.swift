@@ -51,10 +51,12 @@ struct Reach: Environment {
         return t
     }
 
-    static func makeTrainer(_ dir: URL, steps: Int, nanAfter: Int? = nil, discrete: Bool = false, targetReturn: Double? = nil) throws -> Trainer {
+    static func makeTrainer(_ dir: URL, steps: Int, nanAfter: Int? = nil, discrete: Bool = false, targetReturn: Double? = nil,
+                            explorationDecay: ExplorationDecay? = nil) throws -> Trainer {
         let agent = try TDMPC2Agent(configuration: agentConfiguration(discrete: discrete), seed: 11)
         var t = trainerConfiguration(steps: steps)
         t.targetReturn = targetReturn
+        t.explorationDecay = explorationDecay
         return try Trainer(configuration: t, agent: agent, environmentID: "Reach", episodeLength: 16,
                            runDirectory: dir) { OrderEnforcing(TimeLimit(Reach(nanAfter: nanAfter, discrete: discrete), maxEpisodeSteps: 16)) }
     }
@@ -122,6 +124,35 @@ struct Reach: Environment {
         defer { try? FileManager.default.removeItem(at: dir2) }
         let full = try Self.makeTrainer(dir2, steps: 128, targetReturn: 1).run()
         #expect(full.targetReachedStep == nil && full.steps == 128)
+    }
+
+    @Test func explorationFloorDecaysLinearlyAfterTheSeedSteps() throws {
+        var t = Self.trainerConfiguration(steps: 400)
+        #expect(t.explorationFloor(initial: 0.5, step: 300, seedSteps: 64) == 0.5)   // no schedule: fixed
+        t.explorationDecay = ExplorationDecay(final: 0.1, steps: 264)
+        #expect(t.explorationFloor(initial: 0.5, step: 10, seedSteps: 64) == 0.5)
+        #expect(t.explorationFloor(initial: 0.5, step: 64, seedSteps: 64) == 0.5)
+        #expect(abs(t.explorationFloor(initial: 0.5, step: 164, seedSteps: 64) - 0.3) < 1e-6)
+        #expect(t.explorationFloor(initial: 0.5, step: 264, seedSteps: 64) == 0.1)
+        #expect(t.explorationFloor(initial: 0.5, step: 1000, seedSteps: 64) == 0.1)
+        // Decoded from a run file; bad values are refused by name.
+        let decoded = try JSONDecoder().decode(TrainerConfiguration.self, from: Data(#"{"explorationDecay": {"final": 0.05, "steps": 5000}}"#.utf8))
+        #expect(decoded.explorationDecay == ExplorationDecay(final: 0.05, steps: 5000))
+        t.explorationDecay = ExplorationDecay(final: 0, steps: 100)
+        #expect(throws: TrainerError.invalidConfiguration("explorationDecay.final must be a positive number, got 0.0")) { try t.validate() }
+    }
+
+    @Test func trainerAnnealsThePlannersFloorAndRefusesAFloorAboveOneForDiscreteActions() throws {
+        let dir = Self.temporaryDirectory("decay")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trainer = try Self.makeTrainer(dir, steps: 96, discrete: true, explorationDecay: ExplorationDecay(final: 0.4, steps: 80))
+        #expect(trainer.agent.categoricalPlanner?.configuration.minStd == trainer.agent.configuration.planner.minStd)
+        try trainer.run()
+        #expect(trainer.agent.categoricalPlanner?.configuration.minStd == 0.4)
+        #expect(trainer.agent.configuration.planner.minStd == 0.05)
+        let dir2 = Self.temporaryDirectory("decay2")
+        defer { try? FileManager.default.removeItem(at: dir2) }
+        #expect(throws: TrainerError.self) { try Self.makeTrainer(dir2, steps: 96, discrete: true, explorationDecay: ExplorationDecay(final: 1.5, steps: 80)) }
     }
 
     @Test func resumedRunEqualsUninterruptedRun() throws {

@@ -96,6 +96,12 @@ public final class Trainer {
         guard adapter.agentDimensions == agent.configuration.actionDimensions else {
             throw TrainerError.invalidConfiguration("the agent acts in \(agent.configuration.actionDimensions) dimensions, the environment needs \(adapter.agentDimensions)")
         }
+        if let d = configuration.explorationDecay {
+            let limit = agent.configuration.discreteActionCount != nil ? 1 : agent.configuration.planner.maxStd
+            guard d.final <= limit else {
+                throw TrainerError.invalidConfiguration("explorationDecay.final must be at most \(limit) (\(agent.configuration.discreteActionCount != nil ? "the uniform mixing weight of discrete actions" : "planner.maxStd")), got \(d.final)")
+            }
+        }
         buffer = EpisodeReplayBuffer(capacity: configuration.bufferCapacity)
         state = TrainerState(generator: SeededGenerator(seed: configuration.seed ^ 0x5EED_7A11))
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
@@ -133,6 +139,10 @@ public final class Trainer {
             var recorder = EpisodeRecorder(firstObservation: observation, actionDimensions: adapter.agentDimensions, stateValue: stateValue(info))
             var episodeReturn = 0.0, success: Bool? = nil, done = false
             while !done && state.step < configuration.steps {
+                if configuration.explorationDecay != nil && state.step >= seedSteps {
+                    agent.setExplorationFloor(configuration.explorationFloor(initial: agent.configuration.planner.minStd,
+                                                                             step: state.step, seedSteps: seedSteps))
+                }
                 let action = state.step < seedSteps
                     ? adapter.randomAction(using: &state.generator)
                     : agent.act(observation, isFirstStep: recorder.length == 0, mode: .explore)

@@ -31,12 +31,17 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
     /// Stop once an evaluation's mean return reaches this (nil: always run all `steps`). The summary then
     /// records the step at which it was reached; a resumed run that already reached it does not continue.
     public var targetReturn: Double? = nil
+    /// Anneals the planner's exploration floor (the agent's `planner.minStd`: the sampling std floor for
+    /// continuous actions, the uniform mixing weight for discrete ones) linearly from its configured value when the
+    /// seed steps end to `final` at environment step `steps`, like DQN's epsilon schedule (Mnih et al. 2015).
+    /// `nil` keeps the floor fixed (TD-MPC2).
+    public var explorationDecay: ExplorationDecay? = nil
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case steps, seedSteps, pretrainingUpdates, updatesPerStep, evaluationInterval, evaluationEpisodes, checkpointInterval
-        case updateLogInterval, seed, bufferCapacity, stateValueKey, targetReturn
+        case updateLogInterval, seed, bufferCapacity, stateValueKey, targetReturn, explorationDecay
     }
 
     /// Decodes settings in which any key may be left out (its default applies).
@@ -55,6 +60,7 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
         bufferCapacity = try c.decodeIfPresent(Int.self, forKey: .bufferCapacity) ?? d.bufferCapacity
         stateValueKey = try c.decodeIfPresent(String.self, forKey: .stateValueKey) ?? d.stateValueKey
         targetReturn = try c.decodeIfPresent(Double.self, forKey: .targetReturn)
+        explorationDecay = try c.decodeIfPresent(ExplorationDecay.self, forKey: .explorationDecay)
     }
 
     /// The seed steps used for a task whose episodes last `episodeLength` steps.
@@ -75,7 +81,30 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
         try check(updateLogInterval >= 1, "updateLogInterval must be >= 1, got \(updateLogInterval)")
         try check(bufferCapacity >= 1, "bufferCapacity must be >= 1, got \(bufferCapacity)")
         try check(targetReturn?.isFinite ?? true, "targetReturn must be a finite number, got \(targetReturn ?? 0)")
+        if let d = explorationDecay {
+            try check(d.final > 0 && d.final.isFinite, "explorationDecay.final must be a positive number, got \(d.final)")
+            try check(d.steps >= 1, "explorationDecay.steps must be >= 1, got \(d.steps)")
+        }
     }
+
+    /// The exploration floor at environment step `step`: `initial` until the seed steps end, then linear to
+    /// `explorationDecay.final` at `explorationDecay.steps`, constant after.
+    public func explorationFloor(initial: Float, step: Int, seedSteps: Int) -> Float {
+        guard let d = explorationDecay else { return initial }
+        guard step < d.steps else { return d.final }
+        let progress = Float(Swift.max(step - seedSteps, 0)) / Float(d.steps - seedSteps)
+        return initial + (d.final - initial) * progress
+    }
+}
+
+/// A linear schedule of the planner's exploration floor (see ``TrainerConfiguration/explorationDecay``).
+public struct ExplorationDecay: Codable, Equatable, Sendable {
+    /// The floor reached at `steps` and kept after.
+    public var final: Float
+    /// The environment step at which the floor reaches `final`.
+    public var steps: Int
+
+    public init(final: Float, steps: Int) { self.final = final; self.steps = steps }
 }
 
 /// Errors from training.
