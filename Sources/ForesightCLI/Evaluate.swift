@@ -44,6 +44,11 @@ struct Evaluate: ParsableCommand {
                                  start.successRate, steps(start.meanStepsToTarget), steps(start.oracleMeanStepsToTarget),
                                  start.finalCounts.map(String.init).joined(separator: " ")))
                 }
+                if let failures = scores.failures, !failures.isEmpty {
+                    print("  failures (start -> final, shape, brightness):"
+                          + failures.map { String(format: " %d->%d %@ %.2f", $0.startCount, $0.finalCount, $0.shape ?? "-", $0.brightness ?? .nan) }.joined(separator: ","))
+                    if let b = scores.successMeanBrightness { print(String(format: "  successful episodes' mean brightness %.2f", b)) }
+                }
                 try encoder.encode(scores).write(to: directory.appendingPathComponent("control.json"), options: .atomic)
             }
         } catch let error as ValidationError { throw error } catch {

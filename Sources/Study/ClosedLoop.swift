@@ -26,6 +26,11 @@ public struct ControlScores: Codable, Equatable, Sendable {
     public var oracleMeanStepsToTarget: Double?
     /// The same figures for each start count, with the count every episode ended at (where an agent gets stuck).
     public var byStartCount: [StartCountScores]? = nil
+    /// Every failed episode with its nuisance factors (shape, colour brightness): failures that share a factor point
+    /// at scenes the encoder does not count well.
+    public var failures: [FailedEpisode]? = nil
+    /// The mean colour brightness (`[0, 1]`) of the successful episodes, to compare with the failures'.
+    public var successMeanBrightness: Double? = nil
 
     /// How much longer the agent takes to reach the target than the oracle, as a fraction (0.05 is 5 % more
     /// steps); nil when either never reaches it.
@@ -44,6 +49,15 @@ public struct StartCountScores: Codable, Equatable, Sendable {
     public var oracleMeanStepsToTarget: Double?
     /// The count each episode ended at, in episode order.
     public var finalCounts: [Int]
+}
+
+/// One failed episode of ``ControlScores``.
+public struct FailedEpisode: Codable, Equatable, Sendable {
+    public var startCount: Int
+    public var finalCount: Int
+    public var shape: String?
+    /// The colour's mean channel in `[0, 1]`.
+    public var brightness: Double?
 }
 
 extension ControlScores {
@@ -89,8 +103,12 @@ enum ClosedLoop {
             return StartCountScores(startCount: start, episodes: mine.count, successRate: s, meanStepsToTarget: t,
                                     oracleMeanStepsToTarget: ot, finalCounts: mine.map(\.finalCount))
         }
+        let failed = outcomes.filter { !isSuccess($0, task: task) }
+        let succeeded = outcomes.compactMap { isSuccess($0, task: task) ? $0.brightness : nil }
         return ControlScores(episodes: episodes, successRate: s, meanReturn: r, meanStepsToTarget: t,
-                             oracleSuccessRate: os, oracleMeanReturn: or, oracleMeanStepsToTarget: ot, byStartCount: byStart)
+                             oracleSuccessRate: os, oracleMeanReturn: or, oracleMeanStepsToTarget: ot, byStartCount: byStart,
+                             failures: failed.map { FailedEpisode(startCount: $0.startCount, finalCount: $0.finalCount, shape: $0.shape, brightness: $0.brightness) },
+                             successMeanBrightness: succeeded.isEmpty ? nil : succeeded.reduce(0, +) / Double(succeeded.count))
     }
 
     static func isSuccess(_ o: EpisodeOutcome, task: CountingTask) -> Bool {

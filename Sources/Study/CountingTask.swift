@@ -34,6 +34,10 @@ public struct EpisodeOutcome: Sendable, Equatable {
     public var length: Int
     /// The first step after which the count equalled the target (nil if never).
     public var stepsToTarget: Int?
+    /// The episode's nuisance factors (fixed for an episode): the shape's name and the colour's mean channel in
+    /// `[0, 1]` (nil for an outcome computed without an environment, such as the oracle's).
+    public var shape: String? = nil
+    public var brightness: Double? = nil
 }
 
 /// A counting environment with continuous (tensor) actions, for collection and evaluation.
@@ -105,8 +109,12 @@ enum Rollout {
             observation = step.observation
             if step.isTerminated { break }
         }
+        let brightness = [CountingInfoKey.colorRed, CountingInfoKey.colorGreen, CountingInfoKey.colorBlue]
+            .compactMap { info[$0] }.reduce(0, +) / (3 * 255)
         return (recorder.episode(), EpisodeOutcome(startCount: start, finalCount: count, totalReward: total,
-                                                  length: recorder.length, stepsToTarget: reached))
+                                                  length: recorder.length, stepsToTarget: reached,
+                                                  shape: info[CountingInfoKey.shape].flatMap { CountingShape(rawValue: Int($0))?.description },
+                                                  brightness: brightness))
     }
 
     /// Episodes with actions uniform in `[-1, 1]^A` (the paper's data), into a replay buffer.

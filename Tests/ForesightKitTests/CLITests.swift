@@ -128,6 +128,18 @@ import Testing
         }
         let overall = rows.compactMap { $0["successRate"] as? Double }.reduce(0, +) / 9
         #expect(Swift.abs(overall - (control["successRate"] as? Double ?? -1)) < 1e-9)
+        // Every failed episode is listed with its scene's shape and colour brightness (the counting colours span
+        // channels 30-225, so a brightness in [0.11, 0.89]).
+        let failures = try #require(control["failures"] as? [[String: Any]])
+        let failedRows = rows.filter { ($0["finalCounts"] as? [Int]) != [4] }
+        #expect(failures.map { $0["startCount"] as? Int } == failedRows.map { $0["startCount"] as? Int })
+        #expect(failures.map { $0["finalCount"] as? Int } == failedRows.map { ($0["finalCounts"] as? [Int])?.first })
+        for f in failures {
+            #expect(["circle", "square", "triangle", "line"].contains(f["shape"] as? String ?? "?"), "\(f)")
+            let b = try #require(f["brightness"] as? Double)
+            #expect(b > 0.11 && b < 0.89, "\(f)")
+        }
+        #expect(failures.isEmpty || evaluation.output.contains("failures (start -> final, shape, brightness)"))
     }
 
     @Test func runEpisodesPlaysRandomActionsAndRefusesBadInput() throws {
