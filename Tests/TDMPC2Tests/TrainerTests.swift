@@ -150,6 +150,10 @@ struct Reach: Environment {
         try trainer.run()
         #expect(trainer.agent.categoricalPlanner?.configuration.minStd == 0.4)
         #expect(trainer.agent.configuration.planner.minStd == 0.05)
+        // A trainer that resumes the run (as `foresight evaluate` does) plans with the floor the run reached.
+        let resumed = try Self.makeTrainer(dir, steps: 96, discrete: true, explorationDecay: ExplorationDecay(final: 0.4, steps: 80))
+        try resumed.resume()
+        #expect(resumed.agent.categoricalPlanner?.configuration.minStd == 0.4)
         let dir2 = Self.temporaryDirectory("decay2")
         defer { try? FileManager.default.removeItem(at: dir2) }
         #expect(throws: TrainerError.self) { try Self.makeTrainer(dir2, steps: 96, discrete: true, explorationDecay: ExplorationDecay(final: 1.5, steps: 80)) }

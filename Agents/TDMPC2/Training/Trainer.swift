@@ -97,9 +97,10 @@ public final class Trainer {
             throw TrainerError.invalidConfiguration("the agent acts in \(agent.configuration.actionDimensions) dimensions, the environment needs \(adapter.agentDimensions)")
         }
         if let d = configuration.explorationDecay {
-            let limit = agent.configuration.discreteActionCount != nil ? 1 : agent.configuration.planner.maxStd
+            let (limit, what) = agent.configuration.discreteActionCount != nil
+                ? (Float(1), "the uniform mixing weight of discrete actions") : (agent.configuration.planner.maxStd, "planner.maxStd")
             guard d.final <= limit else {
-                throw TrainerError.invalidConfiguration("explorationDecay.final must be at most \(limit) (\(agent.configuration.discreteActionCount != nil ? "the uniform mixing weight of discrete actions" : "planner.maxStd")), got \(d.final)")
+                throw TrainerError.invalidConfiguration("explorationDecay.final must be at most \(limit) (\(what)), got \(d.final)")
             }
         }
         buffer = EpisodeReplayBuffer(capacity: configuration.bufferCapacity)
@@ -121,6 +122,13 @@ public final class Trainer {
         return g.next()
     }
 
+    /// Sets the planners' exploration floor for the current step (``TrainerConfiguration/explorationDecay``); also
+    /// after `resume()`, so that evaluating a resumed run uses the floor the run had reached.
+    func applyExplorationSchedule() {
+        guard configuration.explorationDecay != nil else { return }
+        agent.setExplorationFloor(configuration.explorationFloor(initial: agent.configuration.planner.minStd, step: state.step, seedSteps: seedSteps))
+    }
+
     /// The auxiliary value of an observation from its info (0 when absent).
     func stateValue(_ info: [String: Double]) -> Float { Float(info[configuration.stateValueKey] ?? 0) }
 
@@ -139,10 +147,7 @@ public final class Trainer {
             var recorder = EpisodeRecorder(firstObservation: observation, actionDimensions: adapter.agentDimensions, stateValue: stateValue(info))
             var episodeReturn = 0.0, success: Bool? = nil, done = false
             while !done && state.step < configuration.steps {
-                if configuration.explorationDecay != nil && state.step >= seedSteps {
-                    agent.setExplorationFloor(configuration.explorationFloor(initial: agent.configuration.planner.minStd,
-                                                                             step: state.step, seedSteps: seedSteps))
-                }
+                applyExplorationSchedule()
                 let action = state.step < seedSteps
                     ? adapter.randomAction(using: &state.generator)
                     : agent.act(observation, isFirstStep: recorder.length == 0, mode: .explore)
