@@ -103,12 +103,13 @@ enum ClosedLoop {
             return StartCountScores(startCount: start, episodes: mine.count, successRate: s, meanStepsToTarget: t,
                                     oracleMeanStepsToTarget: ot, finalCounts: mine.map(\.finalCount))
         }
-        let failed = outcomes.filter { !isSuccess($0, task: task) }
-        let succeeded = outcomes.compactMap { isSuccess($0, task: task) ? $0.brightness : nil }
+        let succeeded = outcomes.map { isSuccess($0, task: task) }
+        let failed = zip(outcomes, succeeded).filter { !$0.1 }.map(\.0)
+        let successBrightness = zip(outcomes, succeeded).compactMap { $0.1 ? $0.0.brightness : nil }
         return ControlScores(episodes: episodes, successRate: s, meanReturn: r, meanStepsToTarget: t,
                              oracleSuccessRate: os, oracleMeanReturn: or, oracleMeanStepsToTarget: ot, byStartCount: byStart,
                              failures: failed.map { FailedEpisode(startCount: $0.startCount, finalCount: $0.finalCount, shape: $0.shape, brightness: $0.brightness) },
-                             successMeanBrightness: succeeded.isEmpty ? nil : succeeded.reduce(0, +) / Double(succeeded.count))
+                             successMeanBrightness: successBrightness.isEmpty ? nil : successBrightness.reduce(0, +) / Double(successBrightness.count))
     }
 
     static func isSuccess(_ o: EpisodeOutcome, task: CountingTask) -> Bool {

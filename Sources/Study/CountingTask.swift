@@ -109,8 +109,8 @@ enum Rollout {
             observation = step.observation
             if step.isTerminated { break }
         }
-        let brightness = [CountingInfoKey.colorRed, CountingInfoKey.colorGreen, CountingInfoKey.colorBlue]
-            .compactMap { info[$0] }.reduce(0, +) / (3 * 255)
+        let channels = [CountingInfoKey.colorRed, CountingInfoKey.colorGreen, CountingInfoKey.colorBlue].compactMap { info[$0] }
+        let brightness = channels.count == 3 ? channels.reduce(0, +) / (3 * 255) : nil
         return (recorder.episode(), EpisodeOutcome(startCount: start, finalCount: count, totalReward: total,
                                                   length: recorder.length, stepsToTarget: reached,
                                                   shape: info[CountingInfoKey.shape].flatMap { CountingShape(rawValue: Int($0))?.description },
