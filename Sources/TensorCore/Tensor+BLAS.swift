@@ -3,6 +3,7 @@
 
 import COpenBLAS
 import Foundation
+import _TensorCoreAVX512
 
 // MARK: - BLAS entry points
 
@@ -74,9 +75,36 @@ public enum BLAS {
     static func sgemm(_ a: UnsafePointer<Float>, lda: Int, transA: Bool, _ b: UnsafePointer<Float>, ldb: Int, transB: Bool,
                       _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, alpha: Float, beta: Float) {
         countMultiplyAdds(m * n * k)
+        if VectorMath.hasWideLanes && m >= wideMinimumRows {
+            WideGEMM.gemm(a, lda: lda, transA: transA, b, ldb: ldb, transB: transB, c, ldc: ldc, m: m, n: n, k: k,
+                          alpha: alpha, beta: beta, scratch: wideScratch())
+            return
+        }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
+
+    /// Rows from which a GEMM runs on the 16-lane kernel (`WideGEMM`) on AVX-512 machines: its
+    /// register block is 8 rows, so fewer rows would compute padding.
+    static let wideMinimumRows = 8
+
+    /// The calling thread's scratch for `WideGEMM` (one panel; allocated on a thread's first GEMM,
+    /// freed when the thread ends), so that no GEMM allocates.
+    static func wideScratch() -> UnsafeMutablePointer<Float> {
+        if let p = pthread_getspecific(wideScratchKey) { return p.assumingMemoryBound(to: Float.self) }
+        var raw: UnsafeMutableRawPointer? = nil
+        guard posix_memalign(&raw, 64, WideGEMM.scratchCount * MemoryLayout<Float>.stride) == 0, let raw else {
+            preconditionFailure("WideGEMM: out of memory for a \(WideGEMM.scratchCount)-float scratch panel")
+        }
+        pthread_setspecific(wideScratchKey, raw)
+        return raw.assumingMemoryBound(to: Float.self)
+    }
+
+    private static let wideScratchKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { free($0) }
+        return key
+    }()
 
     /// Multiply-adds below which a GEMM is not split (a hand-off to a spinning worker costs a few
     /// microseconds, about 0.1-0.2 M multiply-adds; smaller GEMMs also pack poorly when halved).
