@@ -14,6 +14,9 @@ struct LayerView {
     var inputDimensions: Int, outputDimensions: Int
     /// nil for a plain linear output layer.
     var activation: NormedActivation?
+    /// `[I, O]`, the weight transposed for this plan (so that GEMMs read it without a transposing
+    /// copy), or nil to use `weight`.
+    var transposedWeight: UnsafePointer<Float>? = nil
 }
 
 /// Where a layer's parameters sit in a flat tensor list (resolved to pointers later).
@@ -86,11 +89,15 @@ final class PlanningBuffers {
     let noise: UnsafeMutablePointer<Float>
     /// Shared first-layer terms and transposed action columns of the reward and dynamics heads.
     let shared: UnsafeMutablePointer<Float>
+    /// The transposed weights of the layers the rollout runs by GEMM (`transposedCount` floats).
+    let transposed: UnsafeMutablePointer<Float>
+    let transposedCount: Int
     private let all: [UnsafeMutablePointer<Float>]
 
-    init(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int) {
+    init(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int, transposedCount: Int) {
         self.rows = rows; self.latentActionWidth = latentActionWidth; self.width = width
         self.sharedCount = sharedCount; self.binCount = binCount; self.actionDimensions = actionDimensions
+        self.transposedCount = transposedCount
         func make(_ n: Int) -> UnsafeMutablePointer<Float> {
             let p = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(n, 1))
             p.initialize(repeating: 0, count: Swift.max(n, 1))
@@ -101,14 +108,16 @@ final class PlanningBuffers {
         rowValues = make(6 * rows)
         noise = make(rows * actionDimensions)
         shared = make(sharedCount)
-        all = [latentAction, preactivation, hidden0, hidden1, headOutput, rowValues, noise, shared]
+        transposed = make(transposedCount)
+        all = [latentAction, preactivation, hidden0, hidden1, headOutput, rowValues, noise, shared, transposed]
     }
 
     deinit { for p in all { p.deallocate() } }
 
-    func fits(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int) -> Bool {
+    func fits(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int,
+              transposedCount: Int) -> Bool {
         self.rows == rows && self.latentActionWidth == latentActionWidth && self.width == width && self.sharedCount == sharedCount
-            && self.binCount == binCount && self.actionDimensions == actionDimensions
+            && self.binCount == binCount && self.actionDimensions == actionDimensions && self.transposedCount == transposedCount
     }
 }
 
@@ -118,22 +127,24 @@ final class PlanningBufferPool: @unchecked Sendable {
     private let lock = NSLock()
     private var free: [PlanningBuffers] = []
 
-    func take(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int) -> PlanningBuffers {
+    func take(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int,
+              transposedCount: Int) -> PlanningBuffers {
         lock.lock()
         defer { lock.unlock() }
         if let i = free.firstIndex(where: { $0.fits(rows: rows, latentActionWidth: latentActionWidth, width: width, sharedCount: sharedCount,
-                                                    binCount: binCount, actionDimensions: actionDimensions) }) {
+                                                    binCount: binCount, actionDimensions: actionDimensions, transposedCount: transposedCount) }) {
             return free.remove(at: i)
         }
         return PlanningBuffers(rows: rows, latentActionWidth: latentActionWidth, width: width, sharedCount: sharedCount,
-                               binCount: binCount, actionDimensions: actionDimensions)
+                               binCount: binCount, actionDimensions: actionDimensions, transposedCount: transposedCount)
     }
 
     func give(_ buffers: PlanningBuffers) {
         lock.lock()
         defer { lock.unlock() }
         free.removeAll { !$0.fits(rows: buffers.rows, latentActionWidth: buffers.latentActionWidth, width: buffers.width,
-                                  sharedCount: buffers.sharedCount, binCount: buffers.binCount, actionDimensions: buffers.actionDimensions) }
+                                  sharedCount: buffers.sharedCount, binCount: buffers.binCount, actionDimensions: buffers.actionDimensions,
+                                  transposedCount: buffers.transposedCount) }
         if free.count < 2 { free.append(buffers) }
     }
 }
@@ -166,13 +177,29 @@ extension WorldModel {
         let widths = [dyn, rew, pol, term ?? []].flatMap { $0.map(\.outputDimensions) } + qRecipes.flatMap { $0.map(\.outputDimensions) }
         let width = widths.max() ?? 1
         let sharedCount = (dyn[0].outputDimensions + rew[0].outputDimensions) * (1 + A)
+        // Every layer but the two first layers (whose latent share is computed once) runs by GEMM.
+        let gemmLayers = [Array(dyn.dropFirst()), Array(rew.dropFirst()), pol, term ?? []] + qRecipes
+        let transposedCount = gemmLayers.joined().reduce(0) { $0 + $1.inputDimensions * $1.outputDimensions }
         let buffers = planningBufferPool.take(rows: n, latentActionWidth: L + A, width: width, sharedCount: sharedCount,
-                                              binCount: c.regression.binCount, actionDimensions: A)
+                                              binCount: c.regression.binCount, actionDimensions: A, transposedCount: transposedCount)
         defer { planningBufferPool.give(buffers) }
         return InferenceKernels.withPointers(to: builder.tensors) { p in
+            // The weights transposed once per plan: each is read by `iterations x horizon` GEMMs.
+            var next = buffers.transposed
+            func resolve(_ recipes: [LayerRecipe], skippingFirst: Bool = false) -> [LayerView] {
+                recipes.enumerated().map { i, recipe in
+                    var view = recipe.resolve(p)
+                    guard !(skippingFirst && i == 0) else { return view }
+                    BLAS.transpose(view.weight, rows: view.outputDimensions, columns: view.inputDimensions, lds: view.inputDimensions,
+                                   into: next, ldt: view.outputDimensions)
+                    view.transposedWeight = UnsafePointer(next)
+                    next += view.inputDimensions * view.outputDimensions
+                    return view
+                }
+            }
             var rollout = PlanningRollout(
-                dynamics: dyn.map { $0.resolve(p) }, reward: rew.map { $0.resolve(p) }, policy: pol.map { $0.resolve(p) },
-                termination: term?.map { $0.resolve(p) }, qMembers: qRecipes.map { $0.map { $0.resolve(p) } },
+                dynamics: resolve(dyn, skippingFirst: true), reward: resolve(rew, skippingFirst: true), policy: resolve(pol),
+                termination: term.map { resolve($0) }, qMembers: qRecipes.map { resolve($0) },
                 latent: p[latentIndex], bins: p[bins], binCount: c.regression.binCount,
                 logStdMin: c.logStdMin, logStdMax: c.logStdMax, latentDimensions: L, actionDimensions: A,
                 horizon: horizon, sampleCount: n, cachedRows: cachedRows, discount: discount, buffers: buffers)

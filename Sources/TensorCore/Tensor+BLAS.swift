@@ -84,6 +84,17 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// `target[j * ldt + i] = source[i * lds + j]` for `i < rows`, `j < columns` (an out-of-place
+    /// transpose; 16 x 16 register blocks on AVX-512 machines).
+    public static func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int, lds: Int,
+                                 into target: UnsafeMutablePointer<Float>, ldt: Int) {
+        if VectorMath.hasWideLanes {
+            WideGEMM.transpose(source, rows: rows, columns: columns, lds: lds, into: target, ldt: ldt)
+        } else {
+            for i in 0..<rows { for j in 0..<columns { target[j * ldt + i] = source[i * lds + j] } }
+        }
+    }
+
     /// Rows from which a GEMM runs on the 16-lane kernel (`WideGEMM`) on AVX-512 machines: its
     /// register block is 8 rows, so fewer rows would compute padding.
     static let wideMinimumRows = 8

@@ -123,6 +123,24 @@ public enum WideGEMM {
         }
     }
 
+    /// `target[j * ldt + i] = source[i * lds + j]` for `i < rows`, `j < columns`: 16 x 16 blocks in
+    /// registers, the edges one element at a time.
+    public static func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int, lds: Int,
+                                 into target: UnsafeMutablePointer<Float>, ldt: Int) {
+        let (fullRows, fullColumns) = (rows & ~15, columns & ~15)
+        var i = 0
+        while i < fullRows {
+            var j = 0
+            while j < fullColumns {
+                transpose16(source + i * lds + j, ldb: lds, into: target + j * ldt + i, stride: ldt)
+                j += 16
+            }
+            for jj in fullColumns..<columns { for ii in i..<(i + 16) { target[jj * ldt + ii] = source[ii * lds + jj] } }
+            i += 16
+        }
+        for ii in fullRows..<rows { for j in 0..<columns { target[j * ldt + ii] = source[ii * lds + j] } }
+    }
+
     /// `target[p * stride + j] = source[j * ldb + p]` for `p, j` in `0..<16`: a 16 x 16 transpose by
     /// four rounds of pairwise unzipping (even and odd lanes of two rows).
     @inline(__always)
