@@ -71,6 +71,8 @@ struct BenchTDMPC2: ParsableCommand {
         let evaluate = only == "update" ? skip : figure(actIterations) { _ = agent.act(observation, isFirstStep: false, mode: .evaluate) }
         sgemmRates.append(Self.sgemmRate(iterations: 20))
         let sgemm = sgemmRates.sorted()[1]
+        // OpenBLAS's own sgemm on one thread (what `sgemm` was before the 16-lane GEMM replaced it on AVX-512).
+        let librarySgemm = Self.sgemmRate(iterations: 20, library: true)
         let estimate = TDMPC2FlopCount(c)
         let reference = TDMPC2FlopCount.reference(c)
         let actMedian = (explore.time.median + evaluate.time.median) / 2
@@ -90,7 +92,8 @@ struct BenchTDMPC2: ParsableCommand {
                 "update_gflop_estimate": estimate.update / 1e9, "act_gflop_estimate": estimate.act / 1e9,
                 "reference_update_gflop": reference.update / 1e9, "reference_act_gflop": reference.act / 1e9,
                 "update_gflops": rate(update.flop, update.time.median), "act_gflops": rate(actFlop, actMedian),
-                "sgemm_gflops": sgemm, "sgemm_gflops_measurements": sgemmRates, "other_cores_update": update.otherCores,
+                "sgemm_gflops": sgemm, "sgemm_gflops_measurements": sgemmRates, "openblas_sgemm_1t_gflops": librarySgemm,
+                "other_cores_update": update.otherCores,
                 "other_cores_act": (explore.otherCores + evaluate.otherCores) / 2,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -103,6 +106,7 @@ struct BenchTDMPC2: ParsableCommand {
         print("TD-MPC2 \(modelSize)M (\(agent.model.parameterCount) parameters), obs 24, action 6, batch \(b), horizon \(h), \(threads) thread(s)")
         print(String(format: "sgemm 512x512x512: %.1f GFLOP/s (this run: median of 3 measurements, before, between and after the figures, of %@)",
                      sgemm, sgemmRates.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
+        print(String(format: "(Foresight's GEMM, %d thread(s); OpenBLAS's own sgemm on one thread: %.1f GFLOP/s)", threads, librarySgemm))
         print("GFLOP: the multiply-adds of every GEMM/GEMV executed (x2),")
         print("counted as they run; GFLOP/s: that over the median time; estimate: the analytic count; reference: the PyTorch implementation's")
         print("call            median ms    min ms    max ms    CPU ms      GFLOP  GFLOP/s  of sgemm  estimate  reference GFLOP  other cores")
@@ -116,14 +120,20 @@ struct BenchTDMPC2: ParsableCommand {
     }
 
     /// GFLOP/s of a 512 x 512 x 512 sgemm (the MLP shape), median of `iterations`.
-    static func sgemmRate(iterations: Int) -> Double {
+    /// `library`: OpenBLAS's `sgemm` on the calling thread instead of `BLAS.gemm` (Foresight's GEMM, split
+    /// over the configured threads).
+    static func sgemmRate(iterations: Int, library: Bool = false) -> Double {
         var g = SeededGenerator(seed: 2)
         let n = 512
         let a = Tensor.randomNormal([n, n], using: &g), b = Tensor.randomNormal([n, n], using: &g)
         var out = [Float](repeating: 0, count: n * n)
         let s = TimingSummary.measure(warmup: 3, iterations: iterations) {
             a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in out.withUnsafeMutableBufferPointer { op in
-                BLAS.gemm(ap.baseAddress!, transA: false, bp.baseAddress!, transB: true, op.baseAddress!, m: n, n: n, k: n)
+                if library {
+                    BLAS.librarySgemm(ap.baseAddress!, transA: false, bp.baseAddress!, transB: true, op.baseAddress!, m: n, n: n, k: n)
+                } else {
+                    BLAS.gemm(ap.baseAddress!, transA: false, bp.baseAddress!, transB: true, op.baseAddress!, m: n, n: n, k: n)
+                }
             } } }
         }
         return s.gigaflops(2 * Double(n * n * n))

@@ -84,6 +84,14 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// `C = op(A) op(B)` by OpenBLAS's `sgemm` on the calling thread, never the 16-lane kernel or a
+    /// split: the library's rate, which benchmarks report next to Foresight's own GEMM.
+    public static func librarySgemm(_ a: UnsafePointer<Float>, transA: Bool, _ b: UnsafePointer<Float>, transB: Bool,
+                                    _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), 1, a, Int32(transA ? m : k), b, Int32(transB ? k : n), 0, c, Int32(n))
+    }
+
     /// `target[j * ldt + i] = source[i * lds + j]` for `i < rows`, `j < columns` (an out-of-place
     /// transpose; 16 x 16 register blocks on AVX-512 machines).
     public static func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int, lds: Int,

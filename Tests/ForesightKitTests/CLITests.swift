@@ -41,6 +41,23 @@ import Testing
         }
     }
 
+    /// `bench tdmpc2 --json`: one JSON object with the figures the comparison script reads, all positive, and
+    /// the executed FLOPs within 5 % of the analytic count.
+    @Test func benchTDMPC2PrintsOneJSONObject() throws {
+        let r = try Self.run(["bench", "tdmpc2", "--model-size", "1", "--update-iterations", "1", "--act-iterations", "1",
+                              "--warmup", "0", "--json"])
+        #expect(r.status == 0, "\(r.error)")
+        let line = try #require(r.output.split(separator: "\n").last { $0.hasPrefix("{") })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        for key in ["update_ms", "act_ms", "act_explore_ms", "act_eval_ms", "update_gflops", "act_gflops", "sgemm_gflops",
+                    "openblas_sgemm_1t_gflops", "update_gflop", "act_gflop"] {
+            let value = try #require(object[key] as? Double, "missing \(key)")
+            #expect(value > 0 && value.isFinite, "\(key) = \(value)")
+        }
+        let (executed, estimate) = (object["update_gflop"] as? Double ?? 0, object["update_gflop_estimate"] as? Double ?? 1)
+        #expect(Swift.abs(executed / estimate - 1) < 0.05, "update: executed \(executed) GFLOP, estimate \(estimate)")
+    }
+
     @Test func unknownEnvironmentSuggestsTheClosestId() throws {
         let r = try Self.run(["train", "--env", "CartPole-v2", "--run-dir", Self.temporaryDirectory().path])
         #expect(r.status != 0)
