@@ -193,16 +193,15 @@ struct PlanningRollout {
             let isLast = i == layers.count - 1
             let destination = isLast ? output : (x == UnsafePointer(s.hidden0) ? s.hidden1 : s.hidden0)
             let destinationStride = isLast ? outputStride : layer.outputDimensions
-            let (weight, weightStride) = layer.transposedWeight.map { ($0, layer.outputDimensions) } ?? (layer.weight, layer.inputDimensions)
-            let weightIsTransposed = layer.transposedWeight != nil
+            let (weight, weightIsPrepared) = layer.preparedWeight.map { ($0, true) } ?? (layer.weight, false)
             if let activation = layer.activation {
                 InferenceKernels.normedLinear(rows: rows, input: x, inputStride: stride, inputDimensions: layer.inputDimensions,
-                                              weight: weight, weightStride: weightStride, weightIsTransposed: weightIsTransposed, bias: layer.bias,
+                                              weight: weight, weightStride: layer.inputDimensions, weightIsPrepared: weightIsPrepared, bias: layer.bias,
                                               normWeight: layer.normWeight!, normBias: layer.normBias!, outputDimensions: layer.outputDimensions,
                                               activation: activation, output: destination, outputStride: destinationStride)
             } else {
                 InferenceKernels.linear(rows: rows, input: x, inputStride: stride, inputDimensions: layer.inputDimensions,
-                                        weight: weight, weightStride: weightStride, weightIsTransposed: weightIsTransposed, bias: layer.bias,
+                                        weight: weight, weightStride: layer.inputDimensions, weightIsPrepared: weightIsPrepared, bias: layer.bias,
                                         outputDimensions: layer.outputDimensions, output: destination, outputStride: destinationStride)
             }
             x = UnsafePointer(destination)

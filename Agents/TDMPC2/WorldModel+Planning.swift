@@ -14,9 +14,9 @@ struct LayerView {
     var inputDimensions: Int, outputDimensions: Int
     /// nil for a plain linear output layer.
     var activation: NormedActivation?
-    /// `[I, O]`, the weight transposed for this plan (so that GEMMs read it without a transposing
-    /// copy), or nil to use `weight`.
-    var transposedWeight: UnsafePointer<Float>? = nil
+    /// `Wᵀ` prepared for this plan by `BLAS.prepare` (packed for the 16-lane GEMM on AVX-512 machines,
+    /// transposed elsewhere), so that the plan's GEMMs do not copy the weight each time; nil: use `weight`.
+    var preparedWeight: UnsafePointer<Float>? = nil
 }
 
 /// Where a layer's parameters sit in a flat tensor list (resolved to pointers later).
@@ -89,15 +89,15 @@ final class PlanningBuffers {
     let noise: UnsafeMutablePointer<Float>
     /// Shared first-layer terms and transposed action columns of the reward and dynamics heads.
     let shared: UnsafeMutablePointer<Float>
-    /// The transposed weights of the layers the rollout runs by GEMM (`transposedCount` floats).
-    let transposed: UnsafeMutablePointer<Float>
-    let transposedCount: Int
+    /// The prepared weights of the layers the rollout runs by GEMM (`preparedCount` floats).
+    let prepared: UnsafeMutablePointer<Float>
+    let preparedCount: Int
     private let all: [UnsafeMutablePointer<Float>]
 
-    init(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int, transposedCount: Int) {
+    init(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int, preparedCount: Int) {
         self.rows = rows; self.latentActionWidth = latentActionWidth; self.width = width
         self.sharedCount = sharedCount; self.binCount = binCount; self.actionDimensions = actionDimensions
-        self.transposedCount = transposedCount
+        self.preparedCount = preparedCount
         func make(_ n: Int) -> UnsafeMutablePointer<Float> {
             let p = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(n, 1))
             p.initialize(repeating: 0, count: Swift.max(n, 1))
@@ -108,16 +108,16 @@ final class PlanningBuffers {
         rowValues = make(6 * rows)
         noise = make(rows * actionDimensions)
         shared = make(sharedCount)
-        transposed = make(transposedCount)
-        all = [latentAction, preactivation, hidden0, hidden1, headOutput, rowValues, noise, shared, transposed]
+        prepared = make(preparedCount)
+        all = [latentAction, preactivation, hidden0, hidden1, headOutput, rowValues, noise, shared, prepared]
     }
 
     deinit { for p in all { p.deallocate() } }
 
     func fits(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int,
-              transposedCount: Int) -> Bool {
+              preparedCount: Int) -> Bool {
         self.rows == rows && self.latentActionWidth == latentActionWidth && self.width == width && self.sharedCount == sharedCount
-            && self.binCount == binCount && self.actionDimensions == actionDimensions && self.transposedCount == transposedCount
+            && self.binCount == binCount && self.actionDimensions == actionDimensions && self.preparedCount == preparedCount
     }
 }
 
@@ -128,15 +128,15 @@ final class PlanningBufferPool: @unchecked Sendable {
     private var free: [PlanningBuffers] = []
 
     func take(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int,
-              transposedCount: Int) -> PlanningBuffers {
+              preparedCount: Int) -> PlanningBuffers {
         lock.lock()
         defer { lock.unlock() }
         if let i = free.firstIndex(where: { $0.fits(rows: rows, latentActionWidth: latentActionWidth, width: width, sharedCount: sharedCount,
-                                                    binCount: binCount, actionDimensions: actionDimensions, transposedCount: transposedCount) }) {
+                                                    binCount: binCount, actionDimensions: actionDimensions, preparedCount: preparedCount) }) {
             return free.remove(at: i)
         }
         return PlanningBuffers(rows: rows, latentActionWidth: latentActionWidth, width: width, sharedCount: sharedCount,
-                               binCount: binCount, actionDimensions: actionDimensions, transposedCount: transposedCount)
+                               binCount: binCount, actionDimensions: actionDimensions, preparedCount: preparedCount)
     }
 
     func give(_ buffers: PlanningBuffers) {
@@ -144,7 +144,7 @@ final class PlanningBufferPool: @unchecked Sendable {
         defer { lock.unlock() }
         free.removeAll { !$0.fits(rows: buffers.rows, latentActionWidth: buffers.latentActionWidth, width: buffers.width,
                                   sharedCount: buffers.sharedCount, binCount: buffers.binCount, actionDimensions: buffers.actionDimensions,
-                                  transposedCount: buffers.transposedCount) }
+                                  preparedCount: buffers.preparedCount) }
         if free.count < 2 { free.append(buffers) }
     }
 }
@@ -179,21 +179,21 @@ extension WorldModel {
         let sharedCount = (dyn[0].outputDimensions + rew[0].outputDimensions) * (1 + A)
         // Every layer but the two first layers (whose latent share is computed once) runs by GEMM.
         let gemmLayers = [Array(dyn.dropFirst()), Array(rew.dropFirst()), pol, term ?? []] + qRecipes
-        let transposedCount = gemmLayers.joined().reduce(0) { $0 + $1.inputDimensions * $1.outputDimensions }
+        let preparedCount = gemmLayers.joined().reduce(0) { $0 + BLAS.preparedCount(n: $1.outputDimensions, k: $1.inputDimensions) }
         let buffers = planningBufferPool.take(rows: n, latentActionWidth: L + A, width: width, sharedCount: sharedCount,
-                                              binCount: c.regression.binCount, actionDimensions: A, transposedCount: transposedCount)
+                                              binCount: c.regression.binCount, actionDimensions: A, preparedCount: preparedCount)
         defer { planningBufferPool.give(buffers) }
         return InferenceKernels.withPointers(to: builder.tensors) { p in
-            // The weights transposed once per plan: each is read by `iterations x horizon` GEMMs.
-            var next = buffers.transposed
+            // The weights prepared once per plan: each is read by `iterations x horizon` GEMMs.
+            var next = buffers.prepared
             func resolve(_ recipes: [LayerRecipe], skippingFirst: Bool = false) -> [LayerView] {
                 recipes.enumerated().map { i, recipe in
                     var view = recipe.resolve(p)
                     guard !(skippingFirst && i == 0) else { return view }
-                    BLAS.transpose(view.weight, rows: view.outputDimensions, columns: view.inputDimensions, lds: view.inputDimensions,
-                                   into: next, ldt: view.outputDimensions)
-                    view.transposedWeight = UnsafePointer(next)
-                    next += view.inputDimensions * view.outputDimensions
+                    let (n, k) = (view.outputDimensions, view.inputDimensions)
+                    BLAS.prepare(view.weight, n: n, k: k, into: next)
+                    view.preparedWeight = UnsafePointer(next)
+                    next += BLAS.preparedCount(n: n, k: k)
                     return view
                 }
             }

@@ -16,16 +16,21 @@ public enum InferenceKernels {
     /// - Parameters:
     ///   - input: `[rows, I]` with row stride `inputStride`.
     ///   - weight: `[O, I]` with row stride `weightStride` (`I` for a whole matrix; larger to use its
-    ///     leading columns only); `[I, O]` when `weightIsTransposed`.
+    ///     leading columns only); with `weightIsPrepared`, `Wᵀ` prepared by `BLAS.prepare` (the stride
+    ///     is then not read).
     ///   - bias: `[O]`, or nil.
     ///   - output: `[rows, O]` with row stride `outputStride`; must not overlap `input`.
     public static func linear(rows: Int, input: UnsafePointer<Float>, inputStride: Int, inputDimensions: Int,
-                              weight: UnsafePointer<Float>, weightStride: Int, weightIsTransposed: Bool = false,
+                              weight: UnsafePointer<Float>, weightStride: Int, weightIsPrepared: Bool = false,
                               bias: UnsafePointer<Float>?, outputDimensions: Int,
                               output: UnsafeMutablePointer<Float>, outputStride: Int) {
         guard rows > 0 else { return }
-        BLAS.gemm(input, lda: inputStride, transA: false, weight, ldb: weightStride, transB: !weightIsTransposed, output, ldc: outputStride,
-                  m: rows, n: outputDimensions, k: inputDimensions)
+        if weightIsPrepared {
+            BLAS.gemm(input, lda: inputStride, prepared: weight, output, ldc: outputStride, m: rows, n: outputDimensions, k: inputDimensions)
+        } else {
+            BLAS.gemm(input, lda: inputStride, transA: false, weight, ldb: weightStride, transB: true, output, ldc: outputStride,
+                      m: rows, n: outputDimensions, k: inputDimensions)
+        }
         if let bias {
             Parallel.forEachRange(rows, parts: Parallel.partCount(rows, itemSize: outputDimensions)) { range, _ in
                 for r in range {
@@ -53,15 +58,19 @@ public enum InferenceKernels {
     }
 
     /// One fused normed-linear block, `output = activation(LayerNorm(input W^T + bias))`: a GEMM,
-    /// then one in-cache pass per row. Strides as in ``linear(rows:input:inputStride:inputDimensions:weight:weightStride:weightIsTransposed:bias:outputDimensions:output:outputStride:)``.
+    /// then one in-cache pass per row. Strides as in ``linear(rows:input:inputStride:inputDimensions:weight:weightStride:weightIsPrepared:bias:outputDimensions:output:outputStride:)``.
     public static func normedLinear(rows: Int, input: UnsafePointer<Float>, inputStride: Int, inputDimensions: Int,
-                                    weight: UnsafePointer<Float>, weightStride: Int, weightIsTransposed: Bool = false,
+                                    weight: UnsafePointer<Float>, weightStride: Int, weightIsPrepared: Bool = false,
                                     bias: UnsafePointer<Float>, normWeight: UnsafePointer<Float>, normBias: UnsafePointer<Float>,
                                     outputDimensions: Int, activation: NormedActivation, epsilon: Float = 1e-5,
                                     output: UnsafeMutablePointer<Float>, outputStride: Int) {
         guard rows > 0 else { return }
-        BLAS.gemm(input, lda: inputStride, transA: false, weight, ldb: weightStride, transB: !weightIsTransposed, output, ldc: outputStride,
-                  m: rows, n: outputDimensions, k: inputDimensions)
+        if weightIsPrepared {
+            BLAS.gemm(input, lda: inputStride, prepared: weight, output, ldc: outputStride, m: rows, n: outputDimensions, k: inputDimensions)
+        } else {
+            BLAS.gemm(input, lda: inputStride, transA: false, weight, ldb: weightStride, transB: true, output, ldc: outputStride,
+                      m: rows, n: outputDimensions, k: inputDimensions)
+        }
         normalizeRows(rows: rows, output, stride: outputStride, dimensions: outputDimensions, bias: bias,
                       normWeight: normWeight, normBias: normBias, activation: activation, epsilon: epsilon)
     }

@@ -92,6 +92,45 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(transA ? m : k), b, Int32(transB ? k : n), 0, c, Int32(n))
     }
 
+    // MARK: Prepared operands
+
+    /// Floats of a prepared `[k, n]` operand (see ``prepare(_:n:k:into:)``).
+    public static func preparedCount(n: Int, k: Int) -> Int {
+        VectorMath.hasWideLanes ? WideGEMM.packedCount(n: n, k: k) : n * k
+    }
+
+    /// Prepares `Wᵀ` for many GEMMs that read it (a layer's weight during a plan): `weight` is `[n, k]`
+    /// (`[out, in]`), row-major and contiguous. On AVX-512 machines it is packed in the 16-lane kernel's
+    /// panel layout, so that no GEMM copies it again; elsewhere it is transposed to `[k, n]`.
+    public static func prepare(_ weight: UnsafePointer<Float>, n: Int, k: Int, into prepared: UnsafeMutablePointer<Float>) {
+        if VectorMath.hasWideLanes {
+            WideGEMM.pack(weight, ldb: k, transB: true, n: n, k: k, into: prepared)
+        } else {
+            transpose(weight, rows: n, columns: k, lds: k, into: prepared, ldt: n)
+        }
+    }
+
+    /// `C[m, n] = A[m, k] Wᵀ` (beta 0) with `Wᵀ` prepared by ``prepare(_:n:k:into:)``: the same bits as
+    /// ``gemm(_:lda:transA:_:ldb:transB:_:ldc:m:n:k:alpha:beta:)`` on `W` with `transB` from
+    /// ``wideMinimumRows`` rows (below, that one is OpenBLAS's and this one still the 16-lane kernel on
+    /// AVX-512 machines). Large GEMMs split their rows between threads, all reading the one prepared operand.
+    public static func gemm(_ a: UnsafePointer<Float>, lda: Int, prepared: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                            ldc: Int, m: Int, n: Int, k: Int) {
+        guard VectorMath.hasWideLanes else {
+            gemm(a, lda: lda, transA: false, prepared, ldb: n, transB: false, c, ldc: ldc, m: m, n: n, k: k)
+            return
+        }
+        if m == 0 || n == 0 { return }
+        countMultiplyAdds(m * n * k)
+        let parts = splitParts(m: m, n: n, k: k)
+        Parallel.forEachPart(parts) { part in
+            let lo = (part * m / parts) & ~15, hi = part == parts - 1 ? m : ((part + 1) * m / parts) & ~15
+            guard hi > lo else { return }
+            WideGEMM.gemm(a + lo * lda, lda: lda, transA: false, packedB: prepared, c + lo * ldc, ldc: ldc, m: hi - lo, n: n, k: k,
+                          alpha: 1, beta: 0, scratch: wideScratch())
+        }
+    }
+
     /// `target[j * ldt + i] = source[i * lds + j]` for `i < rows`, `j < columns` (an out-of-place
     /// transpose; 16 x 16 register blocks on AVX-512 machines).
     public static func transpose(_ source: UnsafePointer<Float>, rows: Int, columns: Int, lds: Int,

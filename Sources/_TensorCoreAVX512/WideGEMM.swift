@@ -37,39 +37,87 @@ public enum WideGEMM {
     public static func gemm(_ a: UnsafePointer<Float>, lda: Int, transA: Bool, _ b: UnsafePointer<Float>, ldb: Int, transB: Bool,
                             _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, alpha: Float, beta: Float,
                             scratch: UnsafeMutablePointer<Float>) {
-        guard m > 0, n > 0 else { return }
-        let panel = scratch, tile = scratch + panelDepth * panelColumns
-        // op(A)[i, p] = a[i * rowStride + p * depthStride]
-        let (rowStride, depthStride) = transA ? (1, lda) : (lda, 1)
+        run(a, lda: lda, transA: transA, c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta, tile: scratch + panelDepth * panelColumns) {
+            depth, columns, width, _ in
+            pack(b, ldb: ldb, transB: transB, depth: depth, columns: columns, width: width, into: scratch)
+            return UnsafePointer(scratch)
+        }
+    }
+
+    /// ``gemm(_:lda:transA:_:ldb:transB:_:ldc:m:n:k:alpha:beta:scratch:)`` with `B` already packed by
+    /// ``pack(_:ldb:transB:n:k:into:)`` (the same bits): for a `B` that many GEMMs read, such as a
+    /// weight during a plan.
+    public static func gemm(_ a: UnsafePointer<Float>, lda: Int, transA: Bool, packedB: UnsafePointer<Float>,
+                            _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int, alpha: Float, beta: Float,
+                            scratch: UnsafeMutablePointer<Float>) {
+        run(a, lda: lda, transA: transA, c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, beta: beta, tile: scratch + panelDepth * panelColumns) {
+            _, _, _, offset in packedB + offset
+        }
+    }
+
+    /// Floats of `op(B)` (`[k, n]`) packed by ``pack(_:ldb:transB:n:k:into:)``: every depth block holds
+    /// its 32-column panels and a last panel of 32 or 16 columns.
+    public static func packedCount(n: Int, k: Int) -> Int {
+        let rest = n % panelColumns
+        return k * ((n / panelColumns) * panelColumns + (rest == 0 ? 0 : rest > 16 ? 32 : 16))
+    }
+
+    /// Packs `op(B)` (`[k, n]`; `B` is `[n, k]` when `transB`) into ``packedCount(n:k:)`` floats, panel
+    /// after panel in the order the GEMM reads them.
+    public static func pack(_ b: UnsafePointer<Float>, ldb: Int, transB: Bool, n: Int, k: Int, into packed: UnsafeMutablePointer<Float>) {
+        forEachPanel(n: n, k: k) { depth, columns, width, offset in
+            pack(b, ldb: ldb, transB: transB, depth: depth, columns: columns, width: width, into: packed + offset)
+        }
+    }
+
+    /// Calls `body(depth, columns, width, offset)` for every panel of a `[k, n]` operand: depth blocks of
+    /// ``panelDepth`` (one empty block when `k == 0`), then panels of 32 columns (the last one 16 wide when
+    /// at most 16 remain); `offset` counts the floats of the panels before.
+    @inline(__always)
+    static func forEachPanel(n: Int, k: Int, _ body: (Range<Int>, Range<Int>, Int, Int) -> Void) {
+        var offset = 0
         var k0 = 0
         repeat {
             let depth = Swift.min(panelDepth, k - k0)
-            let blockBeta = k0 == 0 ? beta : 1
             var j0 = 0
             while j0 < n {
                 let columns = Swift.min(panelColumns, n - j0)
                 let width = columns > 16 ? 32 : 16
-                if depth > 0 {
-                    pack(b, ldb: ldb, transB: transB, depth: k0..<(k0 + depth), columns: j0..<(j0 + columns), width: width, into: panel)
-                }
-                var i0 = 0
-                while i0 < m {
-                    let rows = Swift.min(blockRows, m - i0)
-                    let aBlock = a + i0 * rowStride + k0 * depthStride
-                    let cBlock = c + i0 * ldc + j0
-                    if width == 32 {
-                        block32(aBlock, rowStride: rowStride, depthStride: depthStride, rows: rows, panel: panel, depth: depth,
-                                cBlock, ldc: ldc, columns: columns, alpha: alpha, beta: blockBeta, tile: tile)
-                    } else {
-                        block16(aBlock, rowStride: rowStride, depthStride: depthStride, rows: rows, panel: panel, depth: depth,
-                                cBlock, ldc: ldc, columns: columns, alpha: alpha, beta: blockBeta, tile: tile)
-                    }
-                    i0 += blockRows
-                }
+                body(k0..<(k0 + depth), j0..<(j0 + columns), width, offset)
+                offset += depth * width
                 j0 += width
             }
             k0 += depth
         } while k0 < k
+    }
+
+    /// The GEMM over the panels `panel(depth, columns, width, offset)` returns.
+    @inline(__always)
+    static func run(_ a: UnsafePointer<Float>, lda: Int, transA: Bool, _ c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, k: Int,
+                    alpha: Float, beta: Float, tile: UnsafeMutablePointer<Float>,
+                    panel: (Range<Int>, Range<Int>, Int, Int) -> UnsafePointer<Float>) {
+        guard m > 0, n > 0 else { return }
+        // op(A)[i, p] = a[i * rowStride + p * depthStride]
+        let (rowStride, depthStride) = transA ? (1, lda) : (lda, 1)
+        forEachPanel(n: n, k: k) { depthRange, columnRange, width, offset in
+            let (k0, depth, j0, columns) = (depthRange.lowerBound, depthRange.count, columnRange.lowerBound, columnRange.count)
+            let blockBeta = k0 == 0 ? beta : 1
+            let p = panel(depthRange, columnRange, width, offset)
+            var i0 = 0
+            while i0 < m {
+                let rows = Swift.min(blockRows, m - i0)
+                let aBlock = a + i0 * rowStride + k0 * depthStride
+                let cBlock = c + i0 * ldc + j0
+                if width == 32 {
+                    block32(aBlock, rowStride: rowStride, depthStride: depthStride, rows: rows, panel: p, depth: depth,
+                            cBlock, ldc: ldc, columns: columns, alpha: alpha, beta: blockBeta, tile: tile)
+                } else {
+                    block16(aBlock, rowStride: rowStride, depthStride: depthStride, rows: rows, panel: p, depth: depth,
+                            cBlock, ldc: ldc, columns: columns, alpha: alpha, beta: blockBeta, tile: tile)
+                }
+                i0 += blockRows
+            }
+        }
     }
 
     /// Copies `op(B)[depth, columns]` into `panel` as `[depth.count][width]`, zero beyond `columns`.

@@ -76,4 +76,38 @@ import _TestSupport
             }
         }
     }
+
+    /// A weight prepared once (`BLAS.prepare`: packed panels on AVX-512 machines, a transpose elsewhere)
+    /// gives the bits of the GEMM on the weight itself (from 8 rows, where that one runs on the 16-lane
+    /// kernel too), for partial row blocks and panels, depths past one panel, padded strides, and rows
+    /// split over two threads.
+    @Test(arguments: [(5, 12, 128), (40, 101, 512), (300, 134, 600), (512, 512, 128)])
+    func preparedWeightGivesTheSameBits(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        var g = SeededGenerator(seed: UInt64(7 * m + n))
+        let lda = k + 3, ldc = n + 5
+        let a = Tensor.randomUniform([m * lda], low: -1, high: 1, using: &g).scalars
+        let w = Tensor.randomUniform([n * k], low: -1, high: 1, using: &g).scalars
+        var prepared = [Float](repeating: .nan, count: BLAS.preparedCount(n: n, k: k))
+        w.withUnsafeBufferPointer { wp in prepared.withUnsafeMutableBufferPointer { pp in BLAS.prepare(wp.baseAddress!, n: n, k: k, into: pp.baseAddress!) } }
+        #expect(prepared.allSatisfy { !$0.isNaN }, "every prepared float is written")
+        for threads in [1, 2] {
+            BLAS.setThreadCount(threads)
+            var direct = [Float](repeating: 7, count: m * ldc), fromPrepared = direct
+            a.withUnsafeBufferPointer { ap in w.withUnsafeBufferPointer { wp in prepared.withUnsafeBufferPointer { pp in
+                direct.withUnsafeMutableBufferPointer { dp in fromPrepared.withUnsafeMutableBufferPointer { fp in
+                    BLAS.gemm(ap.baseAddress!, lda: lda, transA: false, wp.baseAddress!, ldb: k, transB: true, dp.baseAddress!, ldc: ldc, m: m, n: n, k: k)
+                    BLAS.gemm(ap.baseAddress!, lda: lda, prepared: pp.baseAddress!, fp.baseAddress!, ldc: ldc, m: m, n: n, k: k)
+                } }
+            } } }
+            if VectorMath.hasWideLanes && m >= BLAS.wideMinimumRows {   // below 8 rows the direct GEMM is OpenBLAS's
+                #expect(direct.map(\.bitPattern) == fromPrepared.map(\.bitPattern), "\(shape), \(threads) thread(s)")
+            } else {
+                #expect(maxAbsDifference(direct, fromPrepared) <= 1e-4, "\(shape), \(threads) thread(s)")
+            }
+            #expect((0..<m).allSatisfy { i in (n..<ldc).allSatisfy { fromPrepared[i * ldc + $0] == 7 } }, "wrote past n")
+        }
+    }
 }
