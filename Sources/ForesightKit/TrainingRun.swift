@@ -26,6 +26,10 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     /// of the uniform distribution mixed into every categorical refit for discrete ones (at most 1).
     public var plannerMinStd: Float?
     public var usesPlanner: Bool?
+    /// The two-hot bins of the reward and Q heads (TD-MPC2: 101 bins from -10 to 10 in symlog space).
+    /// Values on a narrow scale (CartPole's Q of 0-100 spans symlog 0-4.6, 23 of the default bins) get
+    /// finer bins from a narrower range, e.g. `"valueMin": -1, "valueMax": 5`; values beyond it are clipped.
+    public var valueBinCount: Int?, valueMin: Float?, valueMax: Float?
     /// Train a termination head and stop bootstrapping at terminal states (default: on, which is
     /// correct for every task; a task that never terminates learns to predict 0).
     public var episodic: Bool?
@@ -56,6 +60,9 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = plannerPolicyTrajectories { c.planner.policyTrajectoryCount = v }
         if let v = plannerMinStd { c.planner.minStd = v }
         if let v = usesPlanner { c.usesPlanner = v }
+        if let v = valueBinCount { c.regression.binCount = v }
+        if let v = valueMin { c.regression.vmin = v }
+        if let v = valueMax { c.regression.vmax = v }
         c.isEpisodic = episodic ?? true
     }
 }

@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 @testable import ForesightKit
+import TensorCore
 
 /// Run configurations: agent overrides reach the agent, bad values are refused by name.
 struct RunConfigurationTests {
@@ -35,6 +36,28 @@ struct RunConfigurationTests {
         #expect(set.agent.configuration.resolvedTDSteps == 10 && set.agent.configuration.planner.minStd == 0.3)
         // A discrete planner's floor is a mixing weight: above 1 is refused by name, as is a TD step count of 0.
         for (json, key, value) in [(#"{"plannerMinStd": 1.5}"#, "minStd", "1.5"), (#"{"tdSteps": 0}"#, "tdSteps", "0")] {
+            do {
+                _ = try Self.setup(#"{"environment": "CartPole-v1", "agent": "# + json + "}")
+                Issue.record("\(json) was accepted")
+            } catch {
+                #expect("\(error)".contains(key) && "\(error)".contains(value), "\(error)")
+            }
+        }
+    }
+
+    /// The two-hot bins of the reward and Q heads: the override reaches the agent (its heads' widths and
+    /// bin centres), and bad bins are refused by name, never trapped on.
+    @Test func valueBinOverridesReachTheAgentAndBadBinsAreRefused() throws {
+        let small = #""mlpDimensions": 32, "latentDimensions": 16, "encoderDimensions": 32"#
+        let base = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"# + small + "}}")
+        #expect(base.agent.configuration.regression == DiscreteRegression())
+        let narrow = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"valueBinCount": 51, "valueMin": -1, "valueMax": 5, "# + small + "}}")
+        let r = narrow.agent.configuration.regression
+        #expect(r.binCount == 51 && r.vmin == -1 && r.vmax == 5)
+        #expect(r.bins.scalars.first == -1 && r.bins.scalars.last == 5 && r.bins.count == 51)
+        let rewardLogits = narrow.agent.model.rewardLogits(Tensor.zeros([2, 16]), Tensor.zeros([2, 2]))
+        #expect(rewardLogits.shape == [2, 51], "\(rewardLogits.shape)")
+        for (json, key, value) in [(#"{"valueBinCount": 1}"#, "binCount", "1"), (#"{"valueMin": 5, "valueMax": 5}"#, "vmin", "5.0")] {
             do {
                 _ = try Self.setup(#"{"environment": "CartPole-v1", "agent": "# + json + "}")
                 Issue.record("\(json) was accepted")
