@@ -11,12 +11,14 @@
 // 512-bit FMA issues once per cycle) its packing, zeroing and kernel together reach about 100 GFLOP/s
 // on one core, this kernel about 113 (512 x 512 x 512: 2.37 ms against 2.63).
 //
-// The scheme: `B` is copied, 256 rows of depth and 32 columns at a time, into a 32 KB panel that stays
-// in L1 (a plain copy when `B` is row-major, a transposing copy when `op(B) = Bᵀ`); `A` is read in
-// place, one element of each of 8 rows broadcast per step of depth. An 8 x 32 block of `C` lives in 16
-// registers for the whole depth block. Every element of `C` sums its products in the order of `k`
-// within a depth block and adds the blocks in order, whatever the split of rows and columns between
-// threads, so results are deterministic (and independent of the thread count).
+// The scheme: `B` is copied, up to 512 rows of depth and 32 columns at a time, into a 64 KB panel that
+// stays in L2 (a plain copy when `B` is row-major, a transposing copy through 16 x 16 register
+// transposes when `op(B) = Bᵀ`), or read from panels packed once beforehand (`pack`, for a weight that
+// many GEMMs read); `A` is read in place, one element of each of 8 rows broadcast per step of depth. An
+// 8 x 32 block of `C` lives in 16 registers for the whole depth block (a 16-column panel ends a width
+// that is not a multiple of 32). Every element of `C` sums its products in the order of `k` within a
+// depth block and adds the blocks in order, whatever the split of rows and columns between threads, so
+// results are deterministic and independent of the thread count.
 
 public enum WideGEMM {
     typealias Lanes = SIMD16<Float>
