@@ -19,33 +19,41 @@ extension Tensor {
         precondition(positions.count == rows, "softCrossEntropy: \(positions.count) targets for \(rows) rows")
         var out = [Float](uninitializedCount: rows)
         var lse = [Float](uninitializedCount: rows)
-        logits.withUnsafeBufferPointer { x in
-            for r in 0..<rows {
-                let xr = x.baseAddress! + r * k
-                guard let (i, f) = positions[r] else { out[r] = .nan; lse[r] = .nan; continue }
-                let l = logSumExp(xr, k)
-                let i2 = (i + 1) % k
-                let (a, b) = ((xr[i] - l) * (1 - f), (xr[i2] - l) * f)
-                out[r] = -(i2 > i ? a + b : b + a)
-                lse[r] = l
+        // Rows are independent: split between threads, the same bits.
+        let parts = Parallel.partCount(rows, itemSize: 2 * k)
+        logits.withUnsafeBufferPointer { x in out.withUnsafeMutableBufferPointer { o in lse.withUnsafeMutableBufferPointer { ls in
+            let (o, ls) = (o.baseAddress!, ls.baseAddress!)
+            Parallel.forEachRange(rows, parts: parts) { range, _ in
+                for r in range {
+                    let xr = x.baseAddress! + r * k
+                    guard let (i, f) = positions[r] else { o[r] = .nan; ls[r] = .nan; continue }
+                    let l = logSumExp(xr, k)
+                    let i2 = (i + 1) % k
+                    let (a, b) = ((xr[i] - l) * (1 - f), (xr[i2] - l) * f)
+                    o[r] = -(i2 > i ? a + b : b + a)
+                    ls[r] = l
+                }
             }
-        }
+        } } }
         let result = Tensor(shape: Array(logits.shape.dropLast()) + [1], scalars: out)
         return record(result, inputs: [logits]) { g in
             // d/dx_j = -g t_j - softmax_j sum_i(-g t_i), softmax_j = exp(x_j - lse)
             var dx = [Float](uninitializedCount: logits.count)
             logits.withUnsafeBufferPointer { x in g.withUnsafeBufferPointer { gp in dx.withUnsafeMutableBufferPointer { d in
-                for r in 0..<rows {
-                    let xr = x.baseAddress! + r * k, dr = d.baseAddress! + r * k
-                    guard let (i, f) = positions[r] else { dr.update(repeating: .nan, count: k); continue }
-                    let i2 = (i + 1) % k
-                    let (ta, tb) = (-gp[r] * (1 - f), -gp[r] * f)
-                    let total = i2 > i ? ta + tb : tb + ta
-                    softmaxTimes(xr, minus: lse[r], scale: -total, dr, k)
-                    dr[i] += ta
-                    dr[i2] += tb
+            lse.withUnsafeBufferPointer { ls in
+                Parallel.forEachRange(rows, parts: parts) { range, _ in
+                    for r in range {
+                        let xr = x.baseAddress! + r * k, dr = d.baseAddress! + r * k
+                        guard let (i, f) = positions[r] else { dr.update(repeating: .nan, count: k); continue }
+                        let i2 = (i + 1) % k
+                        let (ta, tb) = (-gp[r] * (1 - f), -gp[r] * f)
+                        let total = i2 > i ? ta + tb : tb + ta
+                        softmaxTimes(xr, minus: ls[r], scale: -total, dr, k)
+                        dr[i] += ta
+                        dr[i2] += tb
+                    }
                 }
-            } } }
+            } } } }
             return [Tensor(shape: logits.shape, scalars: dx)]
         }
     }
@@ -84,31 +92,39 @@ extension Tensor {
         var probabilities = [Float](uninitializedCount: logits.count)
         var means = [Float](uninitializedCount: rows)
         var out = [Float](uninitializedCount: rows)
+        // Rows are independent: split between threads, the same bits.
+        let parts = Parallel.partCount(rows, itemSize: 2 * k)
         logits.withUnsafeBufferPointer { x in bins.withUnsafeBufferPointer { b in probabilities.withUnsafeMutableBufferPointer { p in
-            softmaxKernel(x.baseAddress!, p.baseAddress!, outer: rows, n: k, inner: 1)
-            for r in 0..<rows {
-                let v = VectorMath.dot(p.baseAddress! + r * k, b.baseAddress!, k)
-                means[r] = v
-                out[r] = (v < 0 ? -1 : 1) * Foundation.expm1(Swift.abs(v))
+        means.withUnsafeMutableBufferPointer { mp in out.withUnsafeMutableBufferPointer { op in
+            let (p, mp, op) = (p.baseAddress!, mp.baseAddress!, op.baseAddress!)
+            Parallel.forEachRange(rows, parts: parts) { range, _ in
+                softmaxKernel(x.baseAddress! + range.lowerBound * k, p + range.lowerBound * k, outer: range.count, n: k, inner: 1)
+                for r in range {
+                    let v = VectorMath.dot(p + r * k, b.baseAddress!, k)
+                    mp[r] = v
+                    op[r] = (v < 0 ? -1 : 1) * Foundation.expm1(Swift.abs(v))
+                }
             }
-        } } }
+        } } } } }
         let result = Tensor(shape: Array(logits.shape.dropLast()) + [1], scalars: out)
         return record(result, inputs: [logits]) { g in
             // dy/dv = exp(|v|); dv/dx_j = p_j (b_j - sum_i p_i b_i), and sum_i p_i b_i is the row's mean v
             typealias V = VectorMath
             var dx = [Float](uninitializedCount: logits.count)
             bins.withUnsafeBufferPointer { b in g.withUnsafeBufferPointer { gp in
-            probabilities.withUnsafeBufferPointer { pp in dx.withUnsafeMutableBufferPointer { d in
-                for r in 0..<rows {
-                    let gv = gp[r] * Foundation.exp(Swift.abs(means[r]))
-                    let dot = gv * means[r]
-                    let (pr, dr) = (pp.baseAddress! + r * k, d.baseAddress! + r * k)
-                    let (gl, dl) = (FloatLanes(repeating: gv), FloatLanes(repeating: dot))
-                    var j = 0
-                    while j + V.lanes <= k { V.store(V.load(pr + j) * (gl * V.load(b.baseAddress! + j) - dl), dr + j); j += V.lanes }
-                    while j < k { dr[j] = pr[j] * (gv * b[j] - dot); j += 1 }
+            probabilities.withUnsafeBufferPointer { pp in dx.withUnsafeMutableBufferPointer { d in means.withUnsafeBufferPointer { mp in
+                Parallel.forEachRange(rows, parts: parts) { range, _ in
+                    for r in range {
+                        let gv = gp[r] * Foundation.exp(Swift.abs(mp[r]))
+                        let dot = gv * mp[r]
+                        let (pr, dr) = (pp.baseAddress! + r * k, d.baseAddress! + r * k)
+                        let (gl, dl) = (FloatLanes(repeating: gv), FloatLanes(repeating: dot))
+                        var j = 0
+                        while j + V.lanes <= k { V.store(V.load(pr + j) * (gl * V.load(b.baseAddress! + j) - dl), dr + j); j += V.lanes }
+                        while j < k { dr[j] = pr[j] * (gv * b[j] - dot); j += 1 }
+                    }
                 }
-            } }
+            } } }
             } }
             return [Tensor(shape: logits.shape, scalars: dx)]
         }

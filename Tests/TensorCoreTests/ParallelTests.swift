@@ -51,4 +51,24 @@ import _TestSupport
         #expect(nested == [3, 3], "inside a region every split has one part")
         #expect(Parallel.range(of: 0, parts: 2, in: 3..<10) == 3..<6 && Parallel.range(of: 1, parts: 2, in: 3..<10) == 6..<10)
     }
+
+    /// Two-hot decoding and the soft cross-entropy split their rows between threads: values and gradients
+    /// have the same bits with one thread and with two.
+    @Test func twoHotRowsSplitGiveTheSameBits() {
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        let regression = DiscreteRegression()
+        var g = SeededGenerator(seed: 61)
+        let logits = Tensor.randomNormal([512, regression.binCount], standardDeviation: 2, using: &g)
+        let targets = Tensor.randomUniform([512, 1], low: -30, high: 30, using: &g)
+        func run(threads: Int) -> [[UInt32]] {
+            BLAS.setThreadCount(threads)
+            #expect(Parallel.partCount(512, itemSize: 2 * regression.binCount) == threads)
+            let (values, grads) = valueWithGradients(at: [logits]) { v in
+                (regression.decode(v[0]) * 0.3 + regression.softCrossEntropy(v[0], targets)).sum()
+            }
+            return [[values.scalar.bitPattern], grads[0].scalars.map(\.bitPattern), regression.decode(logits).scalars.map(\.bitPattern)]
+        }
+        #expect(run(threads: 1) == run(threads: 2))
+    }
 }
