@@ -116,7 +116,13 @@ extension Module {
             a.value = Tensor.zeros([0]) // release the reference so the update is in place
             v.withUnsafeMutableBufferPointer { dst in
                 b.value.withUnsafeBufferPointer { src in
-                    for i in 0..<dst.count { dst[i] += tau * (src[i] - dst[i]) }
+                    guard !dst.isEmpty else { return }
+                    // Elementwise, so splitting large tensors between threads gives the same bits.
+                    let (d, s, n) = (dst.baseAddress!, src.baseAddress!, dst.count)
+                    let parts = Parallel.regionPartCount(n, minimumRows: 1 << 16)
+                    Parallel.forEachPart(parts) { part in
+                        for i in Parallel.range(of: part, parts: parts, in: 0..<n) { d[i] += tau * (s[i] - d[i]) }
+                    }
                 }
             }
             a.value = v

@@ -3,6 +3,7 @@
 
 import Testing
 import NN
+import TensorCore
 import _TestSupport
 
 @Suite struct ModuleTests {
@@ -54,6 +55,19 @@ import _TestSupport
         }
         target.copyParameters(from: online)
         #expect(target.stateDict().keys.allSatisfy { target.stateDict()[$0] == online.stateDict()[$0] })
+        // A large parameter is split between threads: every element still gets exactly this update.
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        BLAS.setThreadCount(2)
+        let bigOnline = MLP(inputDimensions: 512, hiddenDimensions: [512], outputDimensions: 2, generator: &g)
+        let bigTarget = MLP(inputDimensions: 512, hiddenDimensions: [512], outputDimensions: 2, generator: &g)
+        #expect(Parallel.regionPartCount(512 * 512, minimumRows: 1 << 16) == 2)
+        let bigBefore = bigTarget.parameters.map(\.value), bigTheirs = bigOnline.parameters.map(\.value)
+        bigTarget.interpolateParameters(toward: bigOnline, by: 0.01)
+        for (i, p) in bigTarget.parameters.enumerated() {
+            let expected = zip(bigBefore[i].scalars, bigTheirs[i].scalars).map { $0 + 0.01 * ($1 - $0) }
+            #expect(p.value.scalars.map(\.bitPattern) == expected.map(\.bitPattern), "\(p.value.shape)")
+        }
     }
 
     @Test func ensembleMembersMatchSeparateMLPsAndSubsetsGetGradients() {
