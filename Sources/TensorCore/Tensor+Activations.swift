@@ -98,7 +98,14 @@ extension Tensor {
     /// of the run of survivors before a zero in i.i.d. draws. One draw per zero (plus one), so at TD-MPC2's
     /// rate of 0.01 about a hundredth of the draws of one per element.
     static func dropoutMultipliers(count n: Int, rate: Float, using generator: inout some RandomNumberGenerator) -> [Float] {
-        var mask = [Float](repeating: 1 / (1 - rate), count: n)
+        var mask = [Float](uninitializedCount: n)
+        // The fill (megabytes for a Q ensemble's mask) is split between threads; the draws stay in order.
+        mask.withUnsafeMutableBufferPointer { m in
+            guard let base = m.baseAddress else { return }
+            Parallel.forEachRange(n, parts: Parallel.partCount(n, itemSize: 4)) { range, _ in
+                (base + range.lowerBound).initialize(repeating: 1 / (1 - rate), count: range.count)
+            }
+        }
         let logSurvival = Foundation.log1p(-Double(rate))         // < 0
         var last = -1                                              // index of the previous zero
         while true {

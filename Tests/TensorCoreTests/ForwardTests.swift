@@ -3,7 +3,7 @@
 
 import Foundation
 import Testing
-import TensorCore
+@testable import TensorCore
 import _TestSupport
 
 @Suite struct ForwardTests {
@@ -132,5 +132,19 @@ import _TestSupport
         let zeros = a.scalars.filter { $0 == 0 }.count
         #expect(zeros > 180 && zeros < 320)
         #expect(a.scalars.allSatisfy { $0 == 0 || Swift.abs($0 - 4.0 / 3) < 1e-6 })
+        // A mask large enough that its fill is split between threads: the same mask as with one thread.
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        func mask(threads: Int) -> Tensor {
+            BLAS.setThreadCount(threads)
+            var g = SeededGenerator(seed: 6)
+            return Tensor.dropoutMask([5, 256, 512], rate: 0.01, using: &g)
+        }
+        let (one, two) = (mask(threads: 1), mask(threads: 2))
+        #expect(Parallel.partCount(5 * 256 * 512, itemSize: 4) == 2)
+        #expect(one == two)
+        let dropped = two.scalars.filter { $0 == 0 }.count
+        #expect(dropped > 5_900 && dropped < 7_200, "\(dropped) zeros of 655,360 at rate 0.01")
+        #expect(two.scalars.allSatisfy { $0 == 0 || $0 == 1 / Float(0.99) })
     }
 }
