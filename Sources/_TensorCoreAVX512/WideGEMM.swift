@@ -215,16 +215,22 @@ public enum WideGEMM {
         store(r12, target + 12 * stride); store(r13, target + 13 * stride); store(r14, target + 14 * stride); store(r15, target + 15 * stride)
     }
 
+    /// The 8 rows of a register block of `A`; rows past `rows` repeat the last one (computed, never stored).
+    @inline(__always)
+    static func rowPointers(_ a: UnsafePointer<Float>, rows: Int, rowStride: Int)
+        -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+            UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) {
+        func row(_ i: Int) -> UnsafePointer<Float> { a + Swift.min(i, rows - 1) * rowStride }
+        return (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))
+    }
+
     /// One block of `rows` (≤ 8) rows and a 32-column panel: `C = alpha * A·panel + beta * C` for the
     /// first `columns` columns. Missing rows repeat the last row (computed, never stored).
     @inline(__always)
     static func block32(_ a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, rows: Int, panel: UnsafePointer<Float>, depth: Int,
                         _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, alpha: Float, beta: Float,
                         tile: UnsafeMutablePointer<Float>) {
-        let x0 = a, x1 = a + Swift.min(1, rows - 1) * rowStride, x2 = a + Swift.min(2, rows - 1) * rowStride
-        let x3 = a + Swift.min(3, rows - 1) * rowStride, x4 = a + Swift.min(4, rows - 1) * rowStride
-        let x5 = a + Swift.min(5, rows - 1) * rowStride, x6 = a + Swift.min(6, rows - 1) * rowStride
-        let x7 = a + Swift.min(7, rows - 1) * rowStride
+        let (x0, x1, x2, x3, x4, x5, x6, x7) = rowPointers(a, rows: rows, rowStride: rowStride)
         var c00 = Lanes(), c01 = Lanes(), c10 = Lanes(), c11 = Lanes(), c20 = Lanes(), c21 = Lanes(), c30 = Lanes(), c31 = Lanes()
         var c40 = Lanes(), c41 = Lanes(), c50 = Lanes(), c51 = Lanes(), c60 = Lanes(), c61 = Lanes(), c70 = Lanes(), c71 = Lanes()
         var b = panel
@@ -262,10 +268,7 @@ public enum WideGEMM {
     static func block16(_ a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, rows: Int, panel: UnsafePointer<Float>, depth: Int,
                         _ c: UnsafeMutablePointer<Float>, ldc: Int, columns: Int, alpha: Float, beta: Float,
                         tile: UnsafeMutablePointer<Float>) {
-        let x0 = a, x1 = a + Swift.min(1, rows - 1) * rowStride, x2 = a + Swift.min(2, rows - 1) * rowStride
-        let x3 = a + Swift.min(3, rows - 1) * rowStride, x4 = a + Swift.min(4, rows - 1) * rowStride
-        let x5 = a + Swift.min(5, rows - 1) * rowStride, x6 = a + Swift.min(6, rows - 1) * rowStride
-        let x7 = a + Swift.min(7, rows - 1) * rowStride
+        let (x0, x1, x2, x3, x4, x5, x6, x7) = rowPointers(a, rows: rows, rowStride: rowStride)
         var c0 = Lanes(), c1 = Lanes(), c2 = Lanes(), c3 = Lanes(), c4 = Lanes(), c5 = Lanes(), c6 = Lanes(), c7 = Lanes()
         var b = panel
         var offset = 0
