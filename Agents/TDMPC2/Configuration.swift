@@ -237,8 +237,9 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         try check(rho > 0 && rho <= 1, "rho", rho, "in (0, 1]")
         try check(tau >= 0 && tau <= 1, "tau", tau, "in [0, 1]")
         try check(resolvedTDSteps >= 1, "tdSteps", resolvedTDSteps, ">= 1")
-        try check(regression.binCount >= 2, "regression.binCount", regression.binCount, "at least 2")
-        try check(regression.vmin.isFinite && regression.vmax.isFinite && regression.vmin < regression.vmax, "regression.vmin/vmax",
+        try check(regression.binCount >= 2, "regression.binCount (valueBinCount)", regression.binCount, "at least 2")
+        try check(regression.vmin.isFinite && regression.vmax.isFinite && regression.vmin < regression.vmax,
+                  "regression.vmin/vmax (valueMin/valueMax)",
                   "[\(regression.vmin), \(regression.vmax)]", "finite bounds with vmin < vmax (symlog space)")
         try check(episodeLength >= 1, "episodeLength", episodeLength, ">= 1")
         if let n = discreteActionCount {
