@@ -150,9 +150,11 @@ extension Tensor {
         var out = [Float](uninitializedCount: indices.count * rowSize)
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for (i, r) in indices.enumerated() {
-                    precondition(r >= 0 && r < rows, "gather index \(r) out of range 0..<\(rows)")
-                    (dst.baseAddress! + i * rowSize).update(from: src.baseAddress! + r * rowSize, count: rowSize)
+                for r in indices { precondition(r >= 0 && r < rows, "gather index \(r) out of range 0..<\(rows)") }
+                guard let (d, s) = dst.baseAddress.flatMap({ d in src.baseAddress.map { (d, $0) } }) else { return }
+                // Large rows (a Q ensemble's member weights) are copied on several threads.
+                Parallel.forEachRange(indices.count, parts: Parallel.partCount(indices.count, itemSize: rowSize)) { range, _ in
+                    for i in range { (d + i * rowSize).update(from: s + indices[i] * rowSize, count: rowSize) }
                 }
             }
         }

@@ -71,4 +71,19 @@ import _TestSupport
         }
         #expect(run(threads: 1) == run(threads: 2))
     }
+
+    /// Gathering large rows (a Q ensemble's member weights) copies them on several threads: the exact rows.
+    @Test func gatheringLargeRowsOnTwoThreadsCopiesTheRows() {
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        BLAS.setThreadCount(2)
+        var g = SeededGenerator(seed: 62)
+        let x = Tensor.randomNormal([5, 256, 512], using: &g)
+        #expect(Parallel.partCount(2, itemSize: 256 * 512) == 2)
+        let picked = x.gathering([3, 1])
+        let row = 256 * 512
+        #expect(picked.shape == [2, 256, 512])
+        #expect(Array(picked.scalars[0..<row]) == Array(x.scalars[(3 * row)..<(4 * row)]))
+        #expect(Array(picked.scalars[row..<(2 * row)]) == Array(x.scalars[row..<(2 * row)]))
+    }
 }
