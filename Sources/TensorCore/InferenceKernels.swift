@@ -65,12 +65,9 @@ public enum InferenceKernels {
                                     outputDimensions: Int, activation: NormedActivation, epsilon: Float = 1e-5,
                                     output: UnsafeMutablePointer<Float>, outputStride: Int) {
         guard rows > 0 else { return }
-        if weightIsPrepared {
-            BLAS.gemm(input, lda: inputStride, prepared: weight, output, ldc: outputStride, m: rows, n: outputDimensions, k: inputDimensions)
-        } else {
-            BLAS.gemm(input, lda: inputStride, transA: false, weight, ldb: weightStride, transB: true, output, ldc: outputStride,
-                      m: rows, n: outputDimensions, k: inputDimensions)
-        }
+        // The GEMM without a bias: the row pass adds it.
+        linear(rows: rows, input: input, inputStride: inputStride, inputDimensions: inputDimensions, weight: weight, weightStride: weightStride,
+               weightIsPrepared: weightIsPrepared, bias: nil, outputDimensions: outputDimensions, output: output, outputStride: outputStride)
         normalizeRows(rows: rows, output, stride: outputStride, dimensions: outputDimensions, bias: bias,
                       normWeight: normWeight, normBias: normBias, activation: activation, epsilon: epsilon)
     }

@@ -58,7 +58,7 @@ public enum BLAS {
             let splitRows = m >= n
             let extent = splitRows ? m : n
             Parallel.forEachPart(parts) { part in
-                let lo = (part * extent / parts) & ~15, hi = part == parts - 1 ? extent : ((part + 1) * extent / parts) & ~15
+                let (lo, hi) = splitBlock(part, of: parts, extent: extent)
                 guard hi > lo else { return }
                 if splitRows {
                     sgemm(a + (transA ? lo : lo * lda), lda: lda, transA: transA, b, ldb: ldb, transB: transB, c + lo * ldc, ldc: ldc,
@@ -126,7 +126,7 @@ public enum BLAS {
         countMultiplyAdds(m * n * k)
         let parts = splitParts(m: m, n: n, k: k)
         Parallel.forEachPart(parts) { part in
-            let lo = (part * m / parts) & ~15, hi = part == parts - 1 ? m : ((part + 1) * m / parts) & ~15
+            let (lo, hi) = splitBlock(part, of: parts, extent: m)
             guard hi > lo else { return }
             WideGEMM.gemm(a + lo * lda, lda: lda, transA: false, packedB: prepared, c + lo * ldc, ldc: ldc, m: hi - lo, n: n, k: k,
                           alpha: 1, beta: 0, scratch: wideScratch())
@@ -169,6 +169,13 @@ public enum BLAS {
     /// Multiply-adds below which a GEMM is not split (a hand-off to a spinning worker costs a few
     /// microseconds, about 0.1-0.2 M multiply-adds; smaller GEMMs also pack poorly when halved).
     static let minimumSplitWork = 1 << 20
+
+    /// Rows (or columns) `lo..<hi` of part `part` of a GEMM split into `parts` blocks: whole 16-row tiles, the last
+    /// part taking the rest.
+    @inline(__always)
+    static func splitBlock(_ part: Int, of parts: Int, extent: Int) -> (lo: Int, hi: Int) {
+        ((part * extent / parts) & ~15, part == parts - 1 ? extent : ((part + 1) * extent / parts) & ~15)
+    }
 
     /// The number of blocks a GEMM is split into on the current thread.
     @inline(__always)

@@ -151,7 +151,7 @@ extension Tensor {
         scalars.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 for r in indices { precondition(r >= 0 && r < rows, "gather index \(r) out of range 0..<\(rows)") }
-                guard let (d, s) = dst.baseAddress.flatMap({ d in src.baseAddress.map { (d, $0) } }) else { return }
+                guard let d = dst.baseAddress, let s = src.baseAddress else { return }
                 // Large rows (a Q ensemble's member weights) are copied on several threads.
                 Parallel.forEachRange(indices.count, parts: Parallel.partCount(indices.count, itemSize: rowSize)) { range, _ in
                     for i in range { (d + i * rowSize).update(from: s + indices[i] * rowSize, count: rowSize) }
