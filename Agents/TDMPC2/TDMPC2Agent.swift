@@ -228,7 +228,7 @@ extension TDMPC2Agent {
         // 3. Policy update on detached latents, Q from online members as constants (dropout on).
         let latents = Tensor.concatenate(rolloutLatents.map { $0.detached() }, along: 0)         // [(H+1)B, L]
         let piWeights = Tensor(shape: [h + 1, 1], scalars: rhoWeights)
-        let (piLoss, piGradients) = valueWithGradients(at: model.policy.parameters) { () -> Tensor in
+        let (piLoss, piGradients) = valueWithGradients(at: model.policyParameters) { () -> Tensor in
             let sample = model.pi(latents, noise: noise.policyNoise.reshaped(to: [(h + 1) * b, c.actionDimensions]))
             let q = c.regression.decode(model.qLogits(latents, sample.action, members: noise.policyPair)).mean(squeezingAxes: [0])  // [(H+1)B, 1]
             scale.update(Array(q.scalars.prefix(b)))
@@ -245,7 +245,7 @@ extension TDMPC2Agent {
         metrics.scale = scale.value
 
         // 4. Target Q EMA.
-        model.targetQs.interpolateParameters(toward: model.qs, by: c.tau)
+        Parameter.interpolate(model.targetQParameters, toward: model.qParameters, by: c.tau)
         updateCount += 1
         return metrics
     }

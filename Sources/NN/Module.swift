@@ -108,7 +108,16 @@ extension Module {
     /// Polyak (EMA) update toward another module of the same structure: `θ ← θ + tau (θ_other − θ)`
     /// (PyTorch `lerp_`, as TD-MPC2's target-Q update with `tau = 0.01`).
     public func interpolateParameters(toward other: any Module, by tau: Float) {
-        let mine = parameters, theirs = other.parameters
+        Parameter.interpolate(parameters, toward: other.parameters, by: tau)
+    }
+
+    public var description: String { "\(type(of: self))(parameters: \(parameterCount))" }
+}
+
+extension Parameter {
+    /// ``Module/interpolateParameters(toward:by:)`` over two parameter lists of the same shapes, for a
+    /// caller that keeps the lists (the module walk is reflection).
+    public static func interpolate(_ mine: [Parameter], toward theirs: [Parameter], by tau: Float) {
         precondition(mine.count == theirs.count, "interpolateParameters: \(mine.count) parameters vs \(theirs.count)")
         for (a, b) in zip(mine, theirs) {
             precondition(a.value.shape == b.value.shape, "interpolateParameters: shape \(a.value.shape) vs \(b.value.shape)")
@@ -128,6 +137,4 @@ extension Module {
             a.value = v
         }
     }
-
-    public var description: String { "\(type(of: self))(parameters: \(parameterCount))" }
 }
