@@ -136,18 +136,10 @@ public final class WorldModel: Module {
     ///   - noise: `[N, A]` standard normal draws.
     public func pi(_ z: Tensor, noise: Tensor) -> PolicySample {
         if configuration.discreteActionCount != nil { return categoricalPi(z, gumbelNoise: noise) }
-        let A = configuration.actionDimensions
-        let parts = policy(z).chunked(into: 2, along: -1)
-        let mean = parts[0]
-        let logStd = configuration.logStdMin + 0.5 * (configuration.logStdMax - configuration.logStdMin) * (parts[1].tanh() + 1)
-        let logProb = (-0.5 * noise.squared() - logStd - 0.918_938_5).sum(alongAxes: [-1])
-        let scaledLogProb = logProb * Float(A)
-        let action = mean + noise * logStd.exp()
-        let squashedMean = mean.tanh(), squashedAction = action.tanh()
-        let squashedLogProb = logProb - ((1 - squashedAction.squared()).relu() + 1e-6).log().sum(alongAxes: [-1])
-        let entropyScale = scaledLogProb / (squashedLogProb + 1e-8)
-        return PolicySample(action: squashedAction, mean: squashedMean, logStd: logStd,
-                            entropy: -squashedLogProb, scaledEntropy: -squashedLogProb * entropyScale)
+        // One fused operation with the same forward bits as the chain of elementwise operations
+        // (`Tensor.squashedGaussian`; a test compares the two).
+        let s = Tensor.squashedGaussian(policy(z), noise: noise, logStdMin: configuration.logStdMin, logStdMax: configuration.logStdMax)
+        return PolicySample(action: s.action, mean: s.mean, logStd: s.logStd, entropy: s.entropy, scaledEntropy: s.scaledEntropy)
     }
 }
 

@@ -73,6 +73,19 @@ import _TestSupport
     }
 
     /// Gathering large rows (a Q ensemble's member weights) copies them on several threads: the exact rows.
+    @Test func squashedGaussianRowsSplitGiveTheSameBits() {
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        let (head, noise) = SquashedGaussianTests.inputs(rows: 2048, actions: 6, seed: 14)
+        func run(threads: Int) -> [[Float]] {
+            BLAS.setThreadCount(threads)
+            return SquashedGaussianTests.fused(head, noise).map(\.scalars)
+        }
+        let one = run(threads: 1), two = run(threads: 2)
+        #expect(Parallel.partCount(2048, itemSize: 32 * 6) == 2, "the rows must be split at 2 threads")
+        #expect(one == two)
+    }
+
     @Test func gatheringLargeRowsOnTwoThreadsCopiesTheRows() {
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }
