@@ -7,7 +7,59 @@ import Foundation
 
 extension Tensor {
     /// Mean squared error over all elements, `mean((a - b)^2)`.
-    public static func meanSquaredError(_ a: Tensor, _ b: Tensor) -> Tensor { (a - b).squared().mean() }
+    ///
+    /// For equal shapes one pass forward and one backward (the latent consistency loss of every update);
+    /// the sums run in the order of `(a - b).squared().mean()` (columns over the first axis, then the
+    /// rest), so the result is that chain's bits. Broadcast shapes use the chain.
+    public static func meanSquaredError(_ a: Tensor, _ b: Tensor) -> Tensor {
+        guard a.shape == b.shape, a.rank >= 1, a.count > 0 else { return (a - b).squared().mean() }
+        let n = a.count, rows = a.shape[0], width = n / rows
+        let scale = 1 / Float(n)
+        // Column sums of (a - b)^2 over the rows, in row order (lanes run across columns).
+        var columns = [Float](repeating: 0, count: width)
+        a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in columns.withUnsafeMutableBufferPointer { cp in
+            let (x, y, c) = (ap.baseAddress!, bp.baseAddress!, cp.baseAddress!)
+            for r in 0..<rows {
+                let (xr, yr) = (x + r * width, y + r * width)
+                var j = 0
+                while j + VectorMath.lanes <= width {
+                    let d = VectorMath.load(xr + j) - VectorMath.load(yr + j)
+                    VectorMath.store(VectorMath.load(c + j) + d * d, c + j)
+                    j += VectorMath.lanes
+                }
+                while j < width { let d = xr[j] - yr[j]; c[j] += d * d; j += 1 }
+            }
+        } } }
+        let total = sumInAxisOrder(columns, shape: Array(a.shape.dropFirst()))
+        let result = Tensor(shape: [], scalars: [total * scale])
+        return record(result, inputs: [a, b]) { g in
+            // d/da = (g / n) * 2 (a - b), d/db = -d/da (the chain's products, in its order).
+            let c = g.scalars[0] * scale
+            var ga = [Float](uninitializedCount: n)
+            a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in ga.withUnsafeMutableBufferPointer { gp in
+                let (x, y, o) = (ap.baseAddress!, bp.baseAddress!, gp.baseAddress!)
+                let cv = FloatLanes(repeating: c), two = FloatLanes(repeating: 2)
+                var i = 0
+                while i + VectorMath.lanes <= n {
+                    VectorMath.store(cv * (two * (VectorMath.load(x + i) - VectorMath.load(y + i))), o + i)
+                    i += VectorMath.lanes
+                }
+                while i < n { o[i] = c * (2 * (x[i] - y[i])); i += 1 }
+            } } }
+            let gradient = Tensor(shape: a.shape, scalars: ga)
+            return [a.needsGradient ? gradient : nil, b.needsGradient ? gradient.mapScalars { -$0 } : nil]
+        }
+    }
+
+    /// The sum of `values` (shape `shape`, rank 0 or more) in the order of `sum(alongAxes:)` over every
+    /// axis: the first axis summed out first, then the next.
+    private static func sumInAxisOrder(_ values: [Float], shape: [Int]) -> Float {
+        guard let rows = shape.first else { return values.first ?? 0 }
+        let width = values.count / Swift.max(rows, 1)
+        var columns = [Float](repeating: 0, count: width)
+        for r in 0..<rows { for j in 0..<width { columns[j] += values[r * width + j] } }
+        return sumInAxisOrder(columns, shape: Array(shape.dropFirst()))
+    }
 }
 
 // MARK: - TD-MPC2 discrete regression

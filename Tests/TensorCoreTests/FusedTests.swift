@@ -56,3 +56,31 @@ import _TestSupport
         #expect(lin.passed, "ensembleLinear: \(lin)")
     }
 }
+
+/// The fused mean squared error against the chain it replaces, `(a - b).squared().mean()`.
+@Suite struct MeanSquaredErrorTests {
+    @Test(arguments: [[7], [37, 19], [256, 64], [3, 5, 11]])
+    func valueAndGradientsAreTheChainsBits(_ shape: [Int]) {
+        let a = FusedTests.random(shape, seed: 31), b = FusedTests.random(shape, seed: 32)
+        let fused = valueWithGradients(at: [a, b]) { Tensor.meanSquaredError($0[0], $0[1]) * 3 }
+        let chain = valueWithGradients(at: [a, b]) { ($0[0] - $0[1]).squared().mean() * 3 }
+        #expect(fused.value.shape == chain.value.shape)
+        #expect(fused.value.scalars == chain.value.scalars, "\(shape): \(fused.value.scalar) vs \(chain.value.scalar)")
+        #expect(fused.gradients[0].scalars == chain.gradients[0].scalars, "\(shape): gradient at a")
+        #expect(fused.gradients[1].scalars == chain.gradients[1].scalars, "\(shape): gradient at b")
+    }
+
+    @Test func finiteDifferencesAndOneSidedGradients() {
+        let a = FusedTests.random([4, 6], seed: 33), b = FusedTests.random([4, 6], seed: 34)
+        let r = checkGradients([a, b], epsilon: 1e-3) { Tensor.meanSquaredError($0[0], $0[1]) }
+        #expect(r.passed, "\(r)")
+        // A constant target (the consistency loss's detached latents) gets no gradient.
+        let (_, g) = valueWithGradients(at: [a]) { Tensor.meanSquaredError($0[0], b) }
+        #expect(g[0].scalars == zip(a.scalars, b.scalars).map { (1 / Float(24)) * (2 * ($0 - $1)) })
+    }
+
+    @Test func broadcastShapesUseTheChain() {
+        let a = FusedTests.random([3, 4], seed: 35), b = FusedTests.random([4], seed: 36)
+        #expect(Tensor.meanSquaredError(a, b).scalars == (a - b).squared().mean().scalars)
+    }
+}
