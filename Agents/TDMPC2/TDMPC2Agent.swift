@@ -182,7 +182,9 @@ extension TDMPC2Agent {
                 zs.append(z)
             }
             consistency = consistency * (1 / Float(h))
-            rolloutLatents = zs
+            // Detached: kept past the backward pass, the graph (and every weight its closures hold) would
+            // stay alive, and the optimizer would copy those weights instead of updating them in place.
+            rolloutLatents = zs.map { $0.detached() }
             let predicted = Tensor.concatenate(Array(zs.prefix(h)), along: 0)                     // [HB, L]
             let timeWeights = Tensor(shape: [h, 1], scalars: Array(rhoWeights.prefix(h)))
             // Reward: sum_t rho^t mean_B CE / H.
@@ -226,7 +228,7 @@ extension TDMPC2Agent {
         modelOptimizer.update(modelGradients, gradientScale: modelClip.factor)
 
         // 3. Policy update on detached latents, Q from online members as constants (dropout on).
-        let latents = Tensor.concatenate(rolloutLatents.map { $0.detached() }, along: 0)         // [(H+1)B, L]
+        let latents = Tensor.concatenate(rolloutLatents, along: 0)         // [(H+1)B, L]
         let piWeights = Tensor(shape: [h + 1, 1], scalars: rhoWeights)
         let (piLoss, piGradients) = valueWithGradients(at: model.policyParameters) { () -> Tensor in
             let sample = model.pi(latents, noise: noise.policyNoise.reshaped(to: [(h + 1) * b, c.actionDimensions]))
