@@ -113,25 +113,56 @@ public final class Parameter: @unchecked Sendable {
 /// Gradients of a scalar with respect to a set of parameters, keyed by parameter identity.
 public struct Gradients: @unchecked Sendable {
     var storage: [ObjectIdentifier: Tensor] = [:]
+    /// The keys in insertion order (the differentiation targets' order): sums over all gradients run
+    /// in this order, never in the dictionary's, which changes from process to process.
+    var order: [ObjectIdentifier] = []
 
     public init() {}
 
     /// The gradient of `parameter`, or nil when the loss does not depend on it.
     public subscript(parameter: Parameter) -> Tensor? {
         get { storage[ObjectIdentifier(parameter)] }
-        set { storage[ObjectIdentifier(parameter)] = newValue }
+        set { set(newValue, for: ObjectIdentifier(parameter)) }
+    }
+
+    mutating func set(_ gradient: Tensor?, for key: ObjectIdentifier) {
+        if let gradient {
+            if storage.updateValue(gradient, forKey: key) == nil { order.append(key) }
+        } else if storage.removeValue(forKey: key) != nil {
+            order.removeAll { $0 == key }
+        }
     }
 
     /// The number of parameters with a gradient.
     public var count: Int { storage.count }
 
-    /// The L2 norm over all gradients.
+    /// Elements per piece of ``globalNorm()``'s sum (a multiple of the kernel's 512-element blocks).
+    static let normPieceSize = 1 << 16
+
+    /// The L2 norm over all gradients: every gradient in pieces of ``normPieceSize`` elements, each
+    /// summed in Double, the pieces added in order. The pieces run on several threads; the result is the
+    /// same for any thread count and from process to process.
     public func globalNorm() -> Float {
-        var total: Double = 0
-        for (_, g) in storage {
-            g.withUnsafeBufferPointer { p in if let base = p.baseAddress { total += OptimizerKernels.sumOfSquares(base, count: p.count) } }
+        let tensors = order.map { storage[$0]! }
+        var pieces: [(tensor: Int, start: Int, count: Int)] = []
+        for (t, g) in tensors.enumerated() {
+            var start = 0
+            while start < g.count { pieces.append((t, start, Swift.min(Self.normPieceSize, g.count - start))); start += Self.normPieceSize }
         }
-        return Float(total.squareRoot())
+        var sums = [Double](repeating: 0, count: pieces.count)
+        let elements = pieces.reduce(0) { $0 + $1.count }
+        sums.withUnsafeMutableBufferPointer { sp in
+            guard let out = sp.baseAddress else { return }
+            Parallel.forEachRange(pieces.count, parts: Parallel.partCount(pieces.count, itemSize: elements / Swift.max(pieces.count, 1))) { range, _ in
+                for i in range {
+                    let piece = pieces[i]
+                    tensors[piece.tensor].withUnsafeBufferPointer { p in
+                        out[i] = OptimizerKernels.sumOfSquares(p.baseAddress! + piece.start, count: piece.count)
+                    }
+                }
+            }
+        }
+        return Float(sums.reduce(0, +).squareRoot())
     }
 
     /// Scales all gradients so their global L2 norm is at most `maxNorm` (as `clip_grad_norm_`,
@@ -183,8 +214,9 @@ public func valueWithGradients(at parameters: [Parameter], of body: () throws ->
     guard let root = loss.node, root.tape === tape else { return (loss.detached(), gradients) }
     precondition(loss.count == 1, "valueWithGradients needs a one-element loss, got shape \(loss.shape)")
     tape.backpropagate(from: root, seed: Tensor(repeating: 1, shape: loss.shape))
-    for (key, (_, node)) in tape.parameterLeaves {
-        if let g = node.gradient { gradients.storage[key] = g }
+    for p in parameters {
+        let key = ObjectIdentifier(p)
+        if gradients.storage[key] == nil, let (_, node) = tape.parameterLeaves[key], let g = node.gradient { gradients.set(g, for: key) }
     }
     return (loss.detached(), gradients)
 }

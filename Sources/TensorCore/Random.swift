@@ -92,8 +92,15 @@ extension RandomNumberGenerator {
     @inlinable
     public mutating func nextNormal() -> Float {
         // u1 in (0, 1] so the log is finite.
-        let u1 = (Double(next() >> 11) + 1) * 0x1p-53
-        let u2 = Double(next() >> 11) * 0x1p-53
+        let first = next()
+        return Self.boxMuller(first, next())
+    }
+
+    /// The Box–Muller transform of two raw 64-bit draws (``nextNormal()``'s arithmetic).
+    @inlinable
+    static func boxMuller(_ first: UInt64, _ second: UInt64) -> Float {
+        let u1 = (Double(first >> 11) + 1) * 0x1p-53
+        let u2 = Double(second >> 11) * 0x1p-53
         return Float((-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2))
     }
 
@@ -110,8 +117,20 @@ extension Tensor {
     public static func randomNormal(_ shape: [Int], mean: Float = 0, standardDeviation: Float = 1,
                                     using generator: inout some RandomNumberGenerator) -> Tensor {
         let n = shape.reduce(1, *)
-        var values = [Float](repeating: 0, count: n)
-        for i in 0..<n { values[i] = mean + standardDeviation * generator.nextNormal() }
+        // The raw draws in order, then the transform (a log and a cosine per value, the bulk of the
+        // cost) split over threads: the values of `nextNormal()` calls in a row, for any thread count.
+        let raw = [UInt64](unsafeUninitializedCapacity: 2 * n) { buffer, initialized in
+            for i in 0..<(2 * n) { buffer[i] = generator.next() }
+            initialized = 2 * n
+        }
+        var values = [Float](uninitializedCount: n)
+        raw.withUnsafeBufferPointer { rp in values.withUnsafeMutableBufferPointer { vp in
+            guard n > 0 else { return }
+            let (r, v) = (rp.baseAddress!, vp.baseAddress!)
+            Parallel.forEachRange(n, parts: Parallel.partCount(n, itemSize: 32)) { range, _ in
+                for i in range { v[i] = mean + standardDeviation * SeededGenerator.boxMuller(r[2 * i], r[2 * i + 1]) }
+            }
+        } }
         return Tensor(shape: shape, scalars: values)
     }
 

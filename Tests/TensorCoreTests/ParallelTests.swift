@@ -86,6 +86,44 @@ import _TestSupport
         #expect(one == two)
     }
 
+    @Test func randomNormalIsTheDrawsInOrderOnAnyThreadCount() {
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        var sequential = SeededGenerator(seed: 5)
+        let expected = (0..<6144).map { _ in 0.5 + 2 * sequential.nextNormal() }
+        for threads in [1, 2] {
+            BLAS.setThreadCount(threads)
+            var g = SeededGenerator(seed: 5)
+            let t = Tensor.randomNormal([1024, 6], mean: 0.5, standardDeviation: 2, using: &g)
+            #expect(t.scalars == expected, "\(threads) thread(s)")
+            #expect(g == sequential, "the generator must end where the sequential draws end")
+        }
+        #expect(Parallel.partCount(6144, itemSize: 32) == 2, "the transform must be split at 2 threads")
+    }
+
+    @Test func globalNormIsTheSameOnAnyThreadCountAndInsertionOrder() {
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        // Gradients of several sizes, one spanning several pieces.
+        let sizes = [3, 700, Gradients.normPieceSize * 2 + 5, 64, 90_000]
+        let parameters = sizes.enumerated().map { Parameter(KernelTests.random([$0.element], seed: UInt64(60 + $0.offset))) }
+        var forward = Gradients(), backward = Gradients()
+        for p in parameters { forward[p] = p.value * 3 }
+        for p in parameters.reversed() { backward[p] = p.value * 3 }
+        BLAS.setThreadCount(1)
+        let one = forward.globalNorm()
+        BLAS.setThreadCount(2)
+        let two = forward.globalNorm()
+        #expect(one.bitPattern == two.bitPattern)
+        let exact = parameters.reduce(0.0) { $0 + $1.value.scalars.reduce(0.0) { $0 + Double($1 * 3) * Double($1 * 3) } }.squareRoot()
+        #expect(Swift.abs(Double(one) - exact) <= 1e-6 * exact)
+        #expect(Swift.abs(backward.globalNorm() - one) <= 1e-6 * one, "the order changes only the rounding")
+        // Removing a gradient removes it from the sum.
+        forward[parameters[2]] = nil
+        #expect(forward.count == 4)
+        #expect(forward.globalNorm() < one)
+    }
+
     @Test func gatheringLargeRowsOnTwoThreadsCopiesTheRows() {
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }
