@@ -82,7 +82,12 @@ extension Tensor {
         precondition(shape == other.shape, "gradient shape \(other.shape) does not match \(shape)")
         withUnsafeMutableBufferPointer { o in
             other.withUnsafeBufferPointer { b in
-                for i in 0..<o.count { o[i] += b[i] }
+                guard o.count > 0 else { return }
+                // Elementwise, so large gradients split between threads with the same bits.
+                let (out, add) = (o.baseAddress!, b.baseAddress!)
+                Parallel.forEachRange(o.count, parts: Parallel.partCount(o.count, itemSize: 1)) { range, _ in
+                    for i in range { out[i] += add[i] }
+                }
             }
         }
     }

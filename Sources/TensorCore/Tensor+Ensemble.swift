@@ -22,9 +22,13 @@ extension Tensor {
         var out = [Float](uninitializedCount: members * rows * outDim)
         x.withUnsafeBufferPointer { xp in weight.withUnsafeBufferPointer { wp in bias.withUnsafeBufferPointer { bp in
             out.withUnsafeMutableBufferPointer { op in
+                // The bias rows (every member's), split between threads, then each member's GEMM adds onto them.
+                let (o, b) = (op.baseAddress!, bp.baseAddress!)
+                Parallel.forEachRange(members * rows, parts: Parallel.partCount(members * rows, itemSize: outDim)) { range, _ in
+                    for q in range { (o + q * outDim).update(from: b + (q / rows) * outDim, count: outDim) }
+                }
                 for e in 0..<members {
                     let oe = op.baseAddress! + e * rows * outDim
-                    for r in 0..<rows { (oe + r * outDim).update(from: bp.baseAddress! + e * outDim, count: outDim) }
                     BLAS.gemm(xp.baseAddress! + (shared ? 0 : e * rows * inDim), transA: false, wp.baseAddress! + e * outDim * inDim,
                               transB: true, oe, m: rows, n: outDim, k: inDim, beta: 1)
                 }

@@ -188,17 +188,27 @@ extension Tensor {
         var outShape = first.shape
         outShape[a] = total
         var out = [Float](uninitializedCount: outer * total * inner)
+        // Megabytes for the update's latents: split between threads, by outer rows when there are
+        // enough of them, else each block by elements (a copy, so the same bytes either way).
+        let parts = Parallel.partCount(outer * total * inner, itemSize: 1)
+        let byRows = outer >= parts
+        var offsets: [Int] = [], offset = 0
+        for size in sizes { offsets.append(offset); offset += size }
+        Tensor.withElementPointers(tensors) { sources in
         out.withUnsafeMutableBufferPointer { dst in
-            var offset = 0
-            for (t, size) in zip(tensors, sizes) {
-                t.withUnsafeBufferPointer { src in
-                    for o in 0..<outer {
-                        (dst.baseAddress! + (o * total + offset) * inner).update(from: src.baseAddress! + o * size * inner, count: size * inner)
+            guard let base = dst.baseAddress else { return }
+            Parallel.forEachPart(parts) { part in
+                let rows = byRows ? Parallel.range(of: part, parts: parts, in: 0..<outer) : 0..<outer
+                for o in rows {
+                    for (t, size) in sizes.enumerated() {
+                        let block = size * inner
+                        let span = byRows ? 0..<block : Parallel.range(of: part, parts: parts, in: 0..<block)
+                        guard !span.isEmpty, let source = sources[t] else { continue }
+                        (base + (o * total + offsets[t]) * inner + span.lowerBound).update(from: source + o * block + span.lowerBound, count: span.count)
                     }
                 }
-                offset += size
             }
-        }
+        } }
         return record(Tensor(shape: outShape, scalars: out), inputs: tensors) { g in
             var start = 0
             return zip(tensors, sizes).map { t, size in
@@ -206,5 +216,21 @@ extension Tensor {
                 return t.needsGradient ? g.slice(along: a, start..<(start + size)).detached() : nil
             }
         }
+    }
+}
+
+extension Tensor {
+    /// Calls `body` with the element pointers of `tensors` (nil for an empty one), all valid for the call.
+    static func withElementPointers<R>(_ tensors: [Tensor], _ body: ([UnsafePointer<Float>?]) -> R) -> R {
+        var pointers: [UnsafePointer<Float>?] = []
+        pointers.reserveCapacity(tensors.count)
+        func nest(_ i: Int) -> R {
+            if i == tensors.count { return body(pointers) }
+            return tensors[i].withUnsafeBufferPointer { p in
+                pointers.append(p.count > 0 ? p.baseAddress : nil)
+                return nest(i + 1)
+            }
+        }
+        return nest(0)
     }
 }

@@ -124,6 +124,37 @@ import _TestSupport
         #expect(forward.globalNorm() < one)
     }
 
+    @Test func concatenateSplitCopiesEveryElementOnce() {
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        // Along the first axis (one outer block, split by elements), along the last (many rows, split by
+        // rows, one part 6 wide as the actions) and with an empty part.
+        let cases: [([[Int]], Int)] = [([[256, 512], [256, 512], [300, 512]], 0), ([[768, 512], [768, 6]], -1), ([[40, 0, 900], [40, 3, 900]], 1)]
+        for (shapes, axis) in cases {
+            let tensors = shapes.enumerated().map { KernelTests.random($0.element, seed: UInt64(70 + $0.offset)) }
+            // The reference: element by element.
+            let a = axis < 0 ? axis + shapes[0].count : axis
+            let outer = shapes[0][..<a].reduce(1, *), inner = shapes[0][(a + 1)...].reduce(1, *)
+            var expected: [Float] = []
+            for o in 0..<outer { for t in tensors { let block = t.shape[a] * inner; expected += t.scalars[(o * block)..<((o + 1) * block)] } }
+            for threads in [1, 2] {
+                BLAS.setThreadCount(threads)
+                #expect(Tensor.concatenate(tensors, along: axis).scalars == expected, "\(shapes) along \(axis), \(threads) thread(s)")
+            }
+        }
+    }
+
+    @Test func largeGradientsAccumulateOnTwoThreads() {
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        BLAS.setThreadCount(2)
+        let x = KernelTests.random([300, 512], seed: 75)
+        #expect(Parallel.partCount(x.count, itemSize: 1) == 2)
+        // x feeds three operations: its gradient is the sum of three, accumulated in place.
+        let (_, g) = valueWithGradients(at: [x]) { ($0[0] * 2 + $0[0] * 3 + $0[0]).sum() }
+        #expect(g[0].scalars == [Float](repeating: 6, count: x.count))
+    }
+
     @Test func gatheringLargeRowsOnTwoThreadsCopiesTheRows() {
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }
