@@ -138,8 +138,7 @@ public final class WorldModel: Module {
         if configuration.discreteActionCount != nil { return categoricalPi(z, gumbelNoise: noise) }
         // One fused operation with the same forward bits as the chain of elementwise operations
         // (`Tensor.squashedGaussian`; a test compares the two).
-        let s = Tensor.squashedGaussian(policy(z), noise: noise, logStdMin: configuration.logStdMin, logStdMax: configuration.logStdMax)
-        return PolicySample(action: s.action, mean: s.mean, logStd: s.logStd, entropy: s.entropy, scaledEntropy: s.scaledEntropy)
+        return Tensor.squashedGaussian(policy(z), noise: noise, logStdMin: configuration.logStdMin, logStdMax: configuration.logStdMax)
     }
 }
 
@@ -167,19 +166,6 @@ extension WorldModel {
         for (row, index) in x.argmax(alongAxis: -1).enumerated() { out[row * n + index] = 1 }
         return Tensor(shape: x.shape, scalars: out)
     }
-}
-
-/// One draw from the policy prior. Shapes `[N, A]` (actions, mean, log-std) and `[N, 1]` (entropies).
-public struct PolicySample {
-    /// `tanh(mean + noise * exp(logStd))`.
-    public var action: Tensor
-    /// `tanh(mean)`.
-    public var mean: Tensor
-    public var logStd: Tensor
-    /// `-log π(a)` including the tanh correction.
-    public var entropy: Tensor
-    /// TD-MPC2's `scaled_entropy` (about `A` times the Gaussian entropy term).
-    public var scaledEntropy: Tensor
 }
 
 extension Tensor {

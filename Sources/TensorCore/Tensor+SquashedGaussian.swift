@@ -5,20 +5,25 @@ import Foundation
 
 // MARK: - Squashed Gaussian policy sample (fused)
 
-/// One draw of a tanh-squashed Gaussian policy. Shapes `[N, A]` (action, mean, log-std) and `[N, 1]`
-/// (entropies).
-public struct SquashedGaussianSample {
-    /// `tanh(mean + noise * exp(logStd))`.
+/// One draw from a policy prior. Shapes `[N, A]` (action, mean, log-std) and `[N, 1]` (entropies).
+/// ``Tensor/squashedGaussian(_:noise:logStdMin:logStdMax:)`` fills it for a tanh-squashed Gaussian (TD-MPC2's
+/// prior); other priors (a categorical one) fill the fields with their own counterparts.
+public struct PolicySample {
+    /// The drawn action: `tanh(mean + noise * exp(logStd))` for the squashed Gaussian.
     public var action: Tensor
-    /// `tanh(mean)`.
+    /// The action without noise: `tanh(mean)`.
     public var mean: Tensor
     /// `logStdMin + (logStdMax - logStdMin) / 2 * (tanh(raw) + 1)`.
     public var logStd: Tensor
-    /// `-log π(a)` including the tanh correction.
+    /// `-log π(a)`, including the tanh correction.
     public var entropy: Tensor
     /// TD-MPC2's `scaled_entropy`: `entropy * (A log p) / (log π(a) + 1e-8)`, where `log p` is the
-    /// Gaussian log-density before the correction.
+    /// Gaussian log-density before the correction (about `A` times the Gaussian entropy term).
     public var scaledEntropy: Tensor
+
+    public init(action: Tensor, mean: Tensor, logStd: Tensor, entropy: Tensor, scaledEntropy: Tensor) {
+        self.action = action; self.mean = mean; self.logStd = logStd; self.entropy = entropy; self.scaledEntropy = scaledEntropy
+    }
 }
 
 extension Tensor {
@@ -32,7 +37,7 @@ extension Tensor {
     ///   - noise: standard normal draws `[N, A]`, a constant (no gradient).
     ///   - logStdMin: the smallest log-std.
     ///   - logStdMax: the largest log-std.
-    public static func squashedGaussian(_ head: Tensor, noise: Tensor, logStdMin: Float, logStdMax: Float) -> SquashedGaussianSample {
+    public static func squashedGaussian(_ head: Tensor, noise: Tensor, logStdMin: Float, logStdMax: Float) -> PolicySample {
         precondition(head.rank == 2 && head.shape[1] % 2 == 0, "squashedGaussian: head \(head.shape) must be [N, 2A]")
         let (n, a) = (head.shape[0], head.shape[1] / 2)
         precondition(noise.shape == [n, a], "squashedGaussian: noise \(noise.shape) must be [\(n), \(a)]")
@@ -83,7 +88,7 @@ extension Tensor {
         func output(_ values: [Float], _ shape: [Int], _ kind: SquashedGaussianSaved.Output) -> Tensor {
             record(Tensor(shape: shape, scalars: values), inputs: [head]) { g in [Tensor(shape: headShape, scalars: saved.backward(g, kind))] }
         }
-        return SquashedGaussianSample(action: output(action, [n, a], .action), mean: output(squashedMean, [n, a], .mean),
+        return PolicySample(action: output(action, [n, a], .action), mean: output(squashedMean, [n, a], .mean),
                                       logStd: output(logStd, [n, a], .logStd), entropy: output(entropy, [n, 1], .entropy),
                                       scaledEntropy: output(scaledEntropy, [n, 1], .scaledEntropy))
     }
