@@ -83,7 +83,8 @@ struct PlanningRollout {
         let i0 = Int(generator.next() % UInt64(members))
         var i1 = Int(generator.next() % UInt64(members - 1))
         if i1 >= i0 { i1 += 1 }
-        for i in 0..<(n * A) { buffers.noise[i] = generator.nextNormal() }
+        // The raw draws of `nextNormal()` in order; each part transforms its own rows' (the same values).
+        for i in 0..<(2 * n * A) { buffers.rawNoise[i] = generator.next() }
         let terminalParts = Parallel.regionPartCount(n)
         Parallel.forEachPart(terminalParts) { part in
             terminalValue(rows: Parallel.range(of: part, parts: terminalParts, in: 0..<n), members: (i0, i1))
@@ -156,10 +157,11 @@ struct PlanningRollout {
         run(policy, from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: 2 * A, scratch: s)
         let stdScale = 0.5 * (logStdMax - logStdMin)
         for r in range {
-            let o = out + (r - range.lowerBound) * 2 * A, noise = buffers.noise + r * A, a = buffers.latentAction + r * width + L
+            let o = out + (r - range.lowerBound) * 2 * A, raw = buffers.rawNoise + 2 * r * A, a = buffers.latentAction + r * width + L
             for j in 0..<A {
                 let logStd = logStdMin + stdScale * (Foundation.tanh(o[A + j]) + 1)
-                a[j] = Foundation.tanh(o[j] + noise[j] * Foundation.exp(logStd))
+                let noise = SeededGenerator.boxMuller(raw[2 * j], raw[2 * j + 1])
+                a[j] = Foundation.tanh(o[j] + noise * Foundation.exp(logStd))
             }
         }
         for (member, q) in [(members.0, q0), (members.1, q1)] {

@@ -85,8 +85,9 @@ final class PlanningBuffers {
         headOutput: UnsafeMutablePointer<Float>
     /// `[6, N]` per-row values: reward, rollout return, alive flag, two Q values, total.
     let rowValues: UnsafeMutablePointer<Float>
-    /// `[N, A]` terminal policy noise.
-    let noise: UnsafeMutablePointer<Float>
+    /// `[N, A, 2]` raw draws of the terminal policy noise (two per standard normal value, in
+    /// ``SeededGenerator/nextNormal()``'s order), drawn in order and transformed by the rows' threads.
+    let rawNoise: UnsafeMutablePointer<UInt64>
     /// Shared first-layer terms and transposed action columns of the reward and dynamics heads.
     let shared: UnsafeMutablePointer<Float>
     /// The prepared weights of the layers the rollout runs by GEMM (`preparedCount` floats).
@@ -106,13 +107,14 @@ final class PlanningBuffers {
         latentAction = make(rows * latentActionWidth)
         preactivation = make(rows * width); hidden0 = make(rows * width); hidden1 = make(rows * width); headOutput = make(rows * width)
         rowValues = make(6 * rows)
-        noise = make(rows * actionDimensions)
+        rawNoise = UnsafeMutablePointer<UInt64>.allocate(capacity: Swift.max(2 * rows * actionDimensions, 1))
+        rawNoise.initialize(repeating: 0, count: Swift.max(2 * rows * actionDimensions, 1))
         shared = make(sharedCount)
         prepared = make(preparedCount)
-        all = [latentAction, preactivation, hidden0, hidden1, headOutput, rowValues, noise, shared, prepared]
+        all = [latentAction, preactivation, hidden0, hidden1, headOutput, rowValues, shared, prepared]
     }
 
-    deinit { for p in all { p.deallocate() } }
+    deinit { for p in all { p.deallocate() }; rawNoise.deallocate() }
 
     func fits(rows: Int, latentActionWidth: Int, width: Int, sharedCount: Int, binCount: Int, actionDimensions: Int,
               preparedCount: Int) -> Bool {

@@ -96,9 +96,10 @@ extension RandomNumberGenerator {
         return Self.boxMuller(first, next())
     }
 
-    /// The Box–Muller transform of two raw 64-bit draws (``nextNormal()``'s arithmetic).
+    /// The standard normal value ``nextNormal()`` makes of its two raw 64-bit draws (Box–Muller): code that
+    /// draws the raw values in order and transforms them later, on any thread, gets the same values.
     @inlinable
-    static func boxMuller(_ first: UInt64, _ second: UInt64) -> Float {
+    public static func boxMuller(_ first: UInt64, _ second: UInt64) -> Float {
         let u1 = (Double(first >> 11) + 1) * 0x1p-53
         let u2 = Double(second >> 11) * 0x1p-53
         return Float((-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2))

@@ -80,4 +80,29 @@ import _TestSupport
         }
         #expect(fastGenerator == genericGenerator)
     }
+
+    @Test func planIsTheSameOnOneAndTwoThreads() {
+        // The samples' and the terminal policy's normal draws are transformed on several threads.
+        let saved = BLAS.threadCount
+        defer { BLAS.setThreadCount(saved) }
+        let model = Self.model(episodic: true, seed: 11)
+        let c = model.configuration
+        var g = SeededGenerator(seed: 12)
+        let latent = withoutGradients { model.encode(Tensor.randomNormal([1, 7], using: &g), augmentationGenerator: &g) }
+        func plans(threads: Int) -> ([[Float]], SeededGenerator) {
+            BLAS.setThreadCount(threads)
+            // TD-MPC2's sample counts, so that both the samples' draws and the terminal rows are split.
+            var pc = c.planner
+            pc.sampleCount = 512; pc.eliteCount = 64; pc.policyTrajectoryCount = 24
+            var planner = MPPIPlanner(configuration: pc, actionDimensions: c.actionDimensions)
+            var generator = SeededGenerator(seed: 13)
+            let actions = (0..<3).map { step in
+                planner.plan(from: latent, model: model, discount: 0.95, isFirstStep: step == 0, mode: .explore, using: &generator).scalars
+            }
+            return (actions, generator)
+        }
+        let (one, two) = (plans(threads: 1), plans(threads: 2))
+        #expect(one.0 == two.0)
+        #expect(one.1 == two.1, "both must consume the same draws")
+    }
 }
