@@ -23,7 +23,7 @@ final class WorkerPool: @unchecked Sendable {
     static let spinNanoseconds: UInt64 = 1_000_000
 
     private let submitLock = NSLock()
-    /// Guards `job`, `jobParts`, `holders` and parking.
+    /// Guards `job`, `jobParts`, taking a hold on the job, and parking.
     private let condition = NSCondition()
     private let generation = Atomic<Int>(0)
     /// `generation << 32 | next part`.
@@ -31,8 +31,10 @@ final class WorkerPool: @unchecked Sendable {
     private let finished = Atomic<Int>(0)
     private var job: ((Int) -> Void)?
     private var jobParts = 0
-    /// Workers holding a reference to `job`.
-    private var holders = 0
+    /// Workers holding a reference to `job`: taken under the lock (only while `job` is set), dropped
+    /// without it, so that the caller can wait for zero by spinning instead of taking the lock over and
+    /// over (which made every finishing worker sleep on the lock, a futex round trip per region).
+    private let holders = Atomic<Int>(0)
     private var workerCount = 0
 
     /// Runs `body(part)` for `part` in `0..<parts` on the caller and up to `parts - 1` workers, or
@@ -54,10 +56,12 @@ final class WorkerPool: @unchecked Sendable {
             condition.unlock()
             Parallel.$isInsideRegion.withValue(true) { Self.claim(body, generation: g, parts: parts, ticket: ticket, finished: finished) }
             while finished.load(ordering: .acquiring) < parts {}
-            // No worker may keep the closure past this call.
+            // No worker may keep the closure past this call: wait for the holds to drop, then clear the
+            // job under the lock (a worker takes a hold only under it, and only while the job is set).
             while true {
+                while holders.load(ordering: .acquiring) != 0 {}
                 condition.lock()
-                if holders == 0 { job = nil; condition.unlock(); break }
+                if holders.load(ordering: .acquiring) == 0 { job = nil; condition.unlock(); break }
                 condition.unlock()
             }
         }
@@ -120,7 +124,7 @@ final class WorkerPool: @unchecked Sendable {
         let g = generation.load(ordering: .acquiring)
         guard let job else { condition.unlock(); return (g, false) }
         let parts = jobParts
-        holders += 1
+        holders.add(1, ordering: .acquiringAndReleasing)
         condition.unlock()
         Self.claim(job, generation: g, parts: parts, ticket: ticket, finished: finished)
         return (g, true)
@@ -128,8 +132,6 @@ final class WorkerPool: @unchecked Sendable {
 
     @inline(never)
     private func release() {
-        condition.lock()
-        holders -= 1
-        condition.unlock()
+        holders.subtract(1, ordering: .releasing)
     }
 }

@@ -52,6 +52,22 @@ import _TestSupport
         #expect(Parallel.range(of: 0, parts: 2, in: 3..<10) == 3..<6 && Parallel.range(of: 1, parts: 2, in: 3..<10) == 6..<10)
     }
 
+    /// Many short regions back to back, with gaps long enough for the worker to park between some of them:
+    /// every part of every region runs exactly once, and no region returns while a worker still holds its
+    /// closure (which would trap: the closure does not escape).
+    @Test func manyRegionsInARowRunEveryPartOnce() {
+        let regions = 20_000
+        var counts = [Int](repeating: 0, count: 2 * regions)
+        counts.withUnsafeMutableBufferPointer { c in
+            nonisolated(unsafe) let c = c
+            for r in 0..<regions {
+                Parallel.forEachPart(2) { part in c[2 * r + part] += 1 }
+                if r % 5_000 == 4_999 { usleep(3_000) }   // past the worker's spin: it parks and is woken
+            }
+        }
+        #expect(counts.allSatisfy { $0 == 1 })
+    }
+
     /// Two-hot decoding and the soft cross-entropy split their rows between threads: values and gradients
     /// have the same bits with one thread and with two.
     @Test func twoHotRowsSplitGiveTheSameBits() {
