@@ -123,26 +123,21 @@ public struct MPPIPlanner: Sendable {
                                                          actionDimensions a: Int, using generator: inout G,
                                                          evaluate: ([Float], inout G) -> [Float]) {
         let h = c.horizon, n = c.sampleCount, p = c.policyTrajectoryCount, e = c.eliteCount
-        // The samples' normal draws: the raw values in `nextNormal()`'s order (step, sample, action
-        // dimension), then the transform split between threads (the same values as drawing one by one).
-        let perStep = (n - p) * a, count = h * perStep
-        var raw = [UInt64](repeating: 0, count: 2 * count)
+        let count = h * (n - p) * a
         for _ in 0..<iterations {
-            for i in 0..<(2 * count) { raw[i] = generator.next() }
-            raw.withUnsafeBufferPointer { rp in mean.withUnsafeBufferPointer { mp in std.withUnsafeBufferPointer { sp in
-            actions.withUnsafeMutableBufferPointer { ap in
-                guard count > 0 else { return }
-                let (r, mu, sigma, out) = (rp.baseAddress!, mp.baseAddress!, sp.baseAddress!, ap.baseAddress!)
-                let parts = Parallel.regionPartCount(count, minimumRows: 2048)
-                Parallel.forEachPart(parts) { part in
-                    for k in Parallel.range(of: part, parts: parts, in: 0..<count) {
-                        let (t, rest) = k.quotientAndRemainder(dividingBy: perStep)
-                        let (s, j) = rest.quotientAndRemainder(dividingBy: a)
-                        let v = mu[t * a + j] + sigma[t * a + j] * SeededGenerator.boxMuller(r[2 * k], r[2 * k + 1])
-                        out[(t * n + p + s) * a + j] = Swift.min(Swift.max(v, -1), 1)
+            // The samples' draws in (step, sample, action dimension) order; `randomNormal` transforms them on
+            // several threads (the values of `nextNormal()` one after another).
+            let normals = Tensor.randomNormal([count], using: &generator).scalars
+            var k = 0
+            for t in 0..<h {
+                for s in p..<n {
+                    for j in 0..<a {
+                        let v = mean[t * a + j] + std[t * a + j] * normals[k]
+                        actions[(t * n + s) * a + j] = Swift.min(Swift.max(v, -1), 1)
+                        k += 1
                     }
                 }
-            } } } }
+            }
             let values = evaluate(actions, &generator).map { $0.isNaN ? 0 : $0 }
             let elites = Array(values.indices.sorted { values[$0] > values[$1] }.prefix(e))
             let maxValue = elites.map { values[$0] }.max() ?? 0

@@ -124,16 +124,11 @@ public enum InferenceKernels {
     /// Calls `body` with the element pointers of `tensors`, all valid for the duration of the call.
     /// - Precondition: no tensor is empty.
     public static func withPointers<R>(to tensors: [Tensor], _ body: ([UnsafePointer<Float>]) -> R) -> R {
-        var pointers: [UnsafePointer<Float>] = []
-        pointers.reserveCapacity(tensors.count)
-        func nest(_ i: Int) -> R {
-            if i == tensors.count { return body(pointers) }
-            return tensors[i].withUnsafeBufferPointer { p in
-                precondition(p.count > 0, "withPointers: tensor \(i) is empty")
-                pointers.append(p.baseAddress!)
-                return nest(i + 1)
-            }
+        Tensor.withElementPointers(tensors) { pointers in
+            body(pointers.enumerated().map { i, p in
+                precondition(p != nil, "withPointers: tensor \(i) is empty")
+                return p!
+            })
         }
-        return nest(0)
     }
 }
