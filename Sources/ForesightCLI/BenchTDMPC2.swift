@@ -71,8 +71,11 @@ struct BenchTDMPC2: ParsableCommand {
         let evaluate = only == "update" ? skip : figure(actIterations) { _ = agent.act(observation, isFirstStep: false, mode: .evaluate) }
         sgemmRates.append(Self.sgemmRate(iterations: 20))
         let sgemm = sgemmRates.sorted()[1]
-        // OpenBLAS's own sgemm on one thread (what `sgemm` was before the 16-lane GEMM replaced it on AVX-512).
+        // OpenBLAS's own sgemm on one thread (what `sgemm` was before the 16-lane GEMM replaced it on AVX-512),
+        // and with OpenBLAS's own threading at this run's thread count (measured last: its threads spin after a call).
         let librarySgemm = Self.sgemmRate(iterations: 20, library: true)
+        let librarySgemmThreads = threads == 1 ? librarySgemm
+            : BLAS.withLibraryThreadCount(threads) { Self.sgemmRate(iterations: 20, library: true) }
         let estimate = TDMPC2FlopCount(c)
         let reference = TDMPC2FlopCount.reference(c)
         let actMedian = (explore.time.median + evaluate.time.median) / 2
@@ -93,6 +96,7 @@ struct BenchTDMPC2: ParsableCommand {
                 "reference_update_gflop": reference.update / 1e9, "reference_act_gflop": reference.act / 1e9,
                 "update_gflops": rate(update.flop, update.time.median), "act_gflops": rate(actFlop, actMedian),
                 "sgemm_gflops": sgemm, "sgemm_gflops_measurements": sgemmRates, "openblas_sgemm_1t_gflops": librarySgemm,
+                "openblas_sgemm_gflops": librarySgemmThreads,
                 "other_cores_update": update.otherCores,
                 "other_cores_act": (explore.otherCores + evaluate.otherCores) / 2,
             ]
@@ -106,16 +110,18 @@ struct BenchTDMPC2: ParsableCommand {
         print("TD-MPC2 \(modelSize)M (\(agent.model.parameterCount) parameters), obs 24, action 6, batch \(b), horizon \(h), \(threads) thread(s)")
         print(String(format: "sgemm 512x512x512: %.1f GFLOP/s (this run: median of 3 measurements, before, between and after the figures, of %@)",
                      sgemm, sgemmRates.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
-        print(String(format: "(Foresight's GEMM, %d thread(s); OpenBLAS's own sgemm on one thread: %.1f GFLOP/s)", threads, librarySgemm))
+        print(String(format: "(Foresight's GEMM, %d thread(s); OpenBLAS's own sgemm: %.1f GFLOP/s on %d thread(s), %.1f on one)",
+                     threads, librarySgemmThreads, threads, librarySgemm))
         print("GFLOP: the multiply-adds of every GEMM/GEMV executed (x2),")
         print("counted as they run; GFLOP/s: that over the median time; estimate: the analytic count; reference: the PyTorch implementation's")
-        print("call            median ms    min ms    max ms    CPU ms      GFLOP  GFLOP/s  of sgemm  estimate  reference GFLOP  other cores")
+        print("call            median ms    min ms    max ms    CPU ms      GFLOP  GFLOP/s  of sgemm  of OpenBLAS  estimate  reference GFLOP  other cores")
         for (name, f, e, r) in [("update", update, estimate.update, reference.update), ("act explore", explore, estimate.act, reference.act),
                                 ("act evaluate", evaluate, estimate.act, reference.act)] {
             let label = name.padding(toLength: 14, withPad: " ", startingAt: 0)
             let t = f.time
-            print(label + String(format: " %10.1f %9.1f %9.1f %9.1f %10.2f %8.1f %8.0f%% %9.2f %16.2f %12.2f", t.median, t.min, t.max, f.cpuMilliseconds,
-                                 f.flop / 1e9, rate(f.flop, t.median), 100 * rate(f.flop, t.median) / sgemm, e / 1e9, r / 1e9, f.otherCores))
+            print(label + String(format: " %10.1f %9.1f %9.1f %9.1f %10.2f %8.1f %8.0f%% %10.0f%% %9.2f %16.2f %12.2f", t.median, t.min, t.max, f.cpuMilliseconds,
+                                 f.flop / 1e9, rate(f.flop, t.median), 100 * rate(f.flop, t.median) / sgemm,
+                                 100 * rate(f.flop, t.median) / librarySgemmThreads, e / 1e9, r / 1e9, f.otherCores))
         }
     }
 

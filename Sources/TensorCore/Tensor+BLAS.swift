@@ -94,6 +94,16 @@ public enum BLAS {
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(transA ? m : k), b, Int32(transB ? k : n), 0, c, Int32(n))
     }
 
+    /// Runs `body` with OpenBLAS's own threading at `n` threads (instead of the single thread Foresight
+    /// keeps it at), then makes OpenBLAS single-threaded again. For measuring ``librarySgemm(_:transA:_:transB:_:m:n:k:)``
+    /// at a thread count, as benchmarks do; Foresight's own calls never run inside it.
+    public static func withLibraryThreadCount<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
+        _ = threadCount   // the first use makes OpenBLAS single-threaded; do that before, not after
+        openblas_set_num_threads(Int32(Swift.max(n, 1)))
+        defer { openblas_set_num_threads(1) }
+        return try body()
+    }
+
     // MARK: Prepared operands
 
     /// Floats of a prepared `[k, n]` operand (see ``prepare(_:n:k:into:)``).

@@ -50,7 +50,7 @@ import Testing
         let line = try #require(r.output.split(separator: "\n").last { $0.hasPrefix("{") })
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         for key in ["update_ms", "act_ms", "act_explore_ms", "act_eval_ms", "update_gflops", "act_gflops", "sgemm_gflops",
-                    "openblas_sgemm_1t_gflops", "update_gflop", "act_gflop"] {
+                    "openblas_sgemm_1t_gflops", "openblas_sgemm_gflops", "update_gflop", "act_gflop"] {
             let value = try #require(object[key] as? Double, "missing \(key)")
             #expect(value > 0 && value.isFinite, "\(key) = \(value)")
         }

@@ -20,8 +20,9 @@ stay shared, so quiet-machine figures remain the best ones.
 Foresight's GFLOP per call are the FLOPs it actually executed (every GEMM/GEMV's multiply-adds, counted as they
 run, x2); "update / sgemm" and "act / sgemm" compare that rate with the 512^3 sgemm rate measured in the same run (the
 median of three measurements of 20 calls each: before, between and after Foresight's figures). That sgemm is
-Foresight's own GEMM at the same thread count (on AVX-512 machines its 16-lane kernel, faster than OpenBLAS's); the
-last column gives OpenBLAS's own one-thread sgemm rate for comparison.
+Foresight's own GEMM at the same thread count (on AVX-512 machines its 16-lane kernel, faster than OpenBLAS's).
+"update / OpenBLAS" and "act / OpenBLAS" compare the same rates with OpenBLAS's own 512^3 sgemm at the same thread
+count (its own threading), measured at the end of each Foresight run; the last column gives OpenBLAS's one-thread rate.
 
 Example: scripts/bench/compare_tdmpc2.py --sizes 1,5 --threads 1,2
 Uses only the Python standard library itself; builds Foresight in release mode when the binary is missing.
@@ -131,6 +132,8 @@ def main():
                             "act": (med(ours, "act_ms"), med(theirs, "act_ms")),
                             "gflops": (med(ours, "update_gflops"), med(ours, "act_gflops"), med(ours, "sgemm_gflops")),
                             "openblas_sgemm_1t_gflops": med(ours, "openblas_sgemm_1t_gflops"),
+                            "openblas_sgemm_gflops": med(ours, "openblas_sgemm_gflops") if all("openblas_sgemm_gflops" in x for x in ours)
+                                                     else float("nan"),
                             "other": (max(x["other_cores"] for x in ours), max(x["other_cores"] for x in theirs))})
 
     print()
@@ -147,12 +150,15 @@ def main():
             print(f"| {r['size']}M | {r['threads']} | {call} | {f:.1f} | {t:.1f} | {ratio:.3f} | "
                   f"{'' if target is None else f'<= {target}'} | {met} |")
     print()
-    print("| model | threads | update GFLOP/s | act GFLOP/s | sgemm GFLOP/s | update / sgemm | act / sgemm | GFLOP update, act (reference) | other cores (F / ref) | OpenBLAS sgemm 1 thread |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| model | threads | update GFLOP/s | act GFLOP/s | sgemm GFLOP/s | update / sgemm | act / sgemm | OpenBLAS sgemm GFLOP/s "
+          "| update / OpenBLAS | act / OpenBLAS | GFLOP update, act (reference) | other cores (F / ref) | OpenBLAS sgemm 1 thread |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         u, a, s = r["gflops"]
+        b = r["openblas_sgemm_gflops"]
         o = r["foresight"][0]
         print(f"| {r['size']}M | {r['threads']} | {u:.1f} | {a:.1f} | {s:.1f} | {u / s:.0%} | {a / s:.0%} | "
+              f"{b:.1f} | {u / b:.0%} | {a / b:.0%} | "
               f"{o['update_gflop']:.2f}, {o['act_gflop']:.2f} ({o['reference_update_gflop']:.2f}, {o['reference_act_gflop']:.2f}) | "
               f"{r['other'][0]:.2f} / {r['other'][1]:.2f} | {r['openblas_sgemm_1t_gflops']:.1f} |")
     if args.json_out:
