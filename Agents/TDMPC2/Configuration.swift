@@ -177,6 +177,10 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     public var routing = AuxiliaryRouting()
     // Planning
     public var planner = MPPIConfiguration()
+    /// The planner for `.evaluate` actions when it should differ from ``planner`` (a larger planning budget
+    /// at evaluation, as deployment often affords); nil plans evaluation actions with ``planner``. Training
+    /// never reads it, so it changes no training run.
+    public var evaluationPlanner: MPPIConfiguration? = nil
     /// Plan with MPPI (`false`: act with the policy prior).
     public var usesPlanner = true
 
@@ -248,5 +252,12 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
             try check(planner.minStd <= 1, "planner.minStd", planner.minStd, "at most 1 for discrete actions (the uniform mixing weight)")
         }
         try planner.validate(actionDimensions: actionDimensions)
+        if let evaluationPlanner {
+            try evaluationPlanner.validate(actionDimensions: actionDimensions, name: "evaluationPlanner")
+            if discreteActionCount != nil {
+                try check(evaluationPlanner.minStd <= 1, "evaluationPlanner.minStd", evaluationPlanner.minStd,
+                          "at most 1 for discrete actions (the uniform mixing weight)")
+            }
+        }
     }
 }

@@ -23,9 +23,9 @@ public struct MPPIConfiguration: Codable, Equatable, Sendable {
     public func effectiveIterations(actionDimensions: Int) -> Int { iterations + (actionDimensions >= 20 ? 2 : 0) }
 
     /// - Throws: ``ConfigurationError`` naming the first bad value.
-    public func validate(actionDimensions: Int) throws {
+    public func validate(actionDimensions: Int, name: String = "planner") throws {
         func check(_ ok: Bool, _ key: String, _ value: Any, _ expected: String) throws {
-            if !ok { throw ConfigurationError.invalidValue(key: "planner.\(key)", value: "\(value)", expected: expected) }
+            if !ok { throw ConfigurationError.invalidValue(key: "\(name).\(key)", value: "\(value)", expected: expected) }
         }
         try check(horizon >= 1, "horizon", horizon, ">= 1")
         try check(iterations >= 1, "iterations", iterations, ">= 1")

@@ -15,14 +15,20 @@ extension TDMPC2Agent {
     public func act(_ observation: Tensor, isFirstStep: Bool, mode: ActionMode) -> Tensor {
         precondition(observation.shape == configuration.observationShape,
                      "act: observation shape \(observation.shape) differs from the configured \(configuration.observationShape)")
-        if isFirstStep { planner.reset(); categoricalPlanner?.reset() }
+        if isFirstStep { planner.reset(); categoricalPlanner?.reset(); evaluationPlanner?.reset(); evaluationCategoricalPlanner?.reset() }
         return withoutGradients {
             var augmentation = actingGenerator.split()
             let z = model.encode(observation.reshaped(to: [1] + observation.shape), augmentationGenerator: &augmentation)
-            if configuration.usesPlanner, var categorical = categoricalPlanner {
-                defer { categoricalPlanner = categorical }
+            let evaluating = mode == .evaluate && evaluationPlanner != nil
+            if configuration.usesPlanner, var categorical = evaluating ? evaluationCategoricalPlanner : categoricalPlanner {
+                defer { if evaluating { evaluationCategoricalPlanner = categorical } else { categoricalPlanner = categorical } }
                 return categorical.plan(from: z, model: model, discount: configuration.discount, isFirstStep: isFirstStep,
                                         mode: mode, using: &actingGenerator)
+            }
+            if configuration.usesPlanner, evaluating, var chosen = evaluationPlanner {
+                defer { evaluationPlanner = chosen }
+                return chosen.plan(from: z, model: model, discount: configuration.discount, isFirstStep: isFirstStep,
+                                   mode: mode, using: &actingGenerator)
             }
             if configuration.usesPlanner {
                 return planner.plan(from: z, model: model, discount: configuration.discount, isFirstStep: isFirstStep,
@@ -34,10 +40,12 @@ extension TDMPC2Agent {
         }
     }
 
-    /// Sets the planners' exploration floor (`planner.minStd`; the trainer's ``TrainerConfiguration/explorationDecay``
+    /// Sets the planners' exploration floor (`planner.minStd`, and the evaluation planner's; the trainer's ``TrainerConfiguration/explorationDecay``
     /// anneals it). The configured value stays in `configuration`.
     public func setExplorationFloor(_ floor: Float) {
         planner.configuration.minStd = floor
         categoricalPlanner?.configuration.minStd = floor
+        evaluationPlanner?.configuration.minStd = floor
+        evaluationCategoricalPlanner?.configuration.minStd = floor
     }
 }

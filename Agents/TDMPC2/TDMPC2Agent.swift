@@ -25,6 +25,10 @@ public final class TDMPC2Agent {
     public var planner: MPPIPlanner
     /// The planner for `Discrete(n)` action spaces (nil for continuous ones).
     public var categoricalPlanner: CategoricalPlanner?
+    /// The planners of `.evaluate` actions when ``TDMPC2Configuration/evaluationPlanner`` is set (see
+    /// ``setEvaluationPlanner(_:)``); nil: evaluation plans with ``planner`` / ``categoricalPlanner``.
+    public internal(set) var evaluationPlanner: MPPIPlanner?
+    public internal(set) var evaluationCategoricalPlanner: CategoricalPlanner?
     /// Gradient updates taken.
     public internal(set) var updateCount = 0
     /// When set, ``update(_:noise:)`` keeps the last unclipped gradients (for reference tests).
@@ -46,6 +50,26 @@ public final class TDMPC2Agent {
         actingGenerator = g.split()
         planner = MPPIPlanner(configuration: configuration.planner, actionDimensions: configuration.actionDimensions)
         categoricalPlanner = configuration.discreteActionCount.map { CategoricalPlanner(configuration: configuration.planner, actionCount: $0) }
+        if let evaluation = configuration.evaluationPlanner { installEvaluationPlanner(evaluation) }
+    }
+
+    /// Plans `.evaluate` actions with `planner` from now on (nil: with the training planner), e.g. a larger
+    /// budget for evaluating a trained agent. Training actions and updates are unaffected.
+    /// - Throws: ``ConfigurationError`` for a planner configuration that does not fit the action space.
+    public func setEvaluationPlanner(_ planner: MPPIConfiguration?) throws {
+        guard var planner else { evaluationPlanner = nil; evaluationCategoricalPlanner = nil; return }
+        try planner.validate(actionDimensions: configuration.actionDimensions, name: "evaluationPlanner")
+        if configuration.discreteActionCount != nil && planner.minStd > 1 {
+            throw ConfigurationError.invalidValue(key: "evaluationPlanner.minStd", value: "\(planner.minStd)",
+                                                  expected: "at most 1 for discrete actions (the uniform mixing weight)")
+        }
+        planner.minStd = self.planner.configuration.minStd   // the current exploration floor
+        installEvaluationPlanner(planner)
+    }
+
+    private func installEvaluationPlanner(_ planner: MPPIConfiguration) {
+        evaluationPlanner = MPPIPlanner(configuration: planner, actionDimensions: configuration.actionDimensions)
+        evaluationCategoricalPlanner = configuration.discreteActionCount.map { CategoricalPlanner(configuration: planner, actionCount: $0) }
     }
 }
 

@@ -12,6 +12,10 @@ struct Evaluate: ParsableCommand {
     @Option(name: .customLong("run-dir"), help: "The run directory written by `foresight train`.") var runDir: String
     @Option(help: "Evaluation episodes.") var episodes = 10
     @Option(help: "OpenBLAS threads.") var threads = 1
+    @Option(name: .customLong("planner-samples"), help: "Plan the evaluation actions with this many samples per iteration (default: the run's evaluation planner).")
+    var plannerSamples: Int?
+    @Option(name: .customLong("planner-elites"), help: "Elites of the evaluation planner.") var plannerElites: Int?
+    @Option(name: .customLong("planner-iterations"), help: "Iterations of the evaluation planner.") var plannerIterations: Int?
 
     func run() throws {
         guard episodes >= 1 else { throw ValidationError("--episodes must be >= 1, got \(episodes)") }
@@ -22,6 +26,13 @@ struct Evaluate: ParsableCommand {
             guard Trainer.hasCheckpoint(in: directory) else { throw ValidationError("\(directory.path) has no checkpoint to evaluate") }
             let setup = try TrainingRun(run, runDirectory: directory)
             try setup.trainer.resume()
+            if plannerSamples != nil || plannerElites != nil || plannerIterations != nil {
+                var planner = setup.agent.evaluationPlanner?.configuration ?? setup.agent.planner.configuration
+                if let v = plannerSamples { planner.sampleCount = v }
+                if let v = plannerElites { planner.eliteCount = v }
+                if let v = plannerIterations { planner.iterations = v }
+                try setup.agent.setEvaluationPlanner(planner)
+            }
             let result = try setup.trainer.evaluate(episodes: episodes, index: 1_000_000)
             for (i, r) in result.returns.enumerated() { print("episode \(i): return \(String(format: "%.4f", r))") }
             print("mean return \(String(format: "%.4f", result.meanReturn)) over \(episodes) episodes, mean length \(String(format: "%.1f", result.meanLength))"

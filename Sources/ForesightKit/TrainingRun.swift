@@ -25,6 +25,9 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     /// The planner's exploration floor: the smallest sampling std for continuous actions (TD-MPC2: 0.05), the weight
     /// of the uniform distribution mixed into every categorical refit for discrete ones (at most 1).
     public var plannerMinStd: Float?
+    /// A larger planning budget for evaluation actions only (nil: the training planner's); training never
+    /// reads them, so they change no training trajectory. See ``TDMPC2Configuration/evaluationPlanner``.
+    public var evaluationPlannerIterations: Int?, evaluationPlannerSamples: Int?, evaluationPlannerElites: Int?
     public var usesPlanner: Bool?
     /// The two-hot bins of the reward and Q heads (TD-MPC2: 101 bins from -10 to 10 in symlog space).
     /// Values on a narrow scale (CartPole's Q of 0-100 spans symlog 0-4.6, 23 of the default bins) get
@@ -59,6 +62,13 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = plannerElites { c.planner.eliteCount = v }
         if let v = plannerPolicyTrajectories { c.planner.policyTrajectoryCount = v }
         if let v = plannerMinStd { c.planner.minStd = v }
+        if evaluationPlannerIterations != nil || evaluationPlannerSamples != nil || evaluationPlannerElites != nil {
+            var e = c.planner   // the training planner's horizon, floor and temperature
+            if let v = evaluationPlannerIterations { e.iterations = v }
+            if let v = evaluationPlannerSamples { e.sampleCount = v }
+            if let v = evaluationPlannerElites { e.eliteCount = v }
+            c.evaluationPlanner = e
+        }
         if let v = usesPlanner { c.usesPlanner = v }
         if let v = valueBinCount { c.regression.binCount = v }
         if let v = valueMin { c.regression.vmin = v }
