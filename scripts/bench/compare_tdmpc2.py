@@ -65,6 +65,7 @@ def run_foresight(binary, size, threads, args):
     return {"update_ms": r["update_ms"], "act_ms": r["act_ms"], "act_explore_ms": r["act_explore_ms"],
             "act_eval_ms": r["act_eval_ms"], "update_gflops": r["update_gflops"], "act_gflops": r["act_gflops"],
             "sgemm_gflops": r["sgemm_gflops"], "openblas_sgemm_1t_gflops": r.get("openblas_sgemm_1t_gflops", float("nan")),
+            "openblas_sgemm_gflops": r.get("openblas_sgemm_gflops", float("nan")),
             "update_gflop": r["update_gflop"], "act_gflop": r["act_gflop"],
             "reference_update_gflop": r["reference_update_gflop"], "reference_act_gflop": r["reference_act_gflop"],
             "other_cores": max(r["other_cores_update"], r["other_cores_act"])}
