@@ -58,11 +58,9 @@ public final class TDMPC2Agent {
     /// - Throws: ``ConfigurationError`` for a planner configuration that does not fit the action space.
     public func setEvaluationPlanner(_ planner: MPPIConfiguration?) throws {
         guard var planner else { evaluationPlanner = nil; evaluationCategoricalPlanner = nil; return }
-        try planner.validate(actionDimensions: configuration.actionDimensions, name: "evaluationPlanner")
-        if configuration.discreteActionCount != nil && planner.minStd > 1 {
-            throw ConfigurationError.invalidValue(key: "evaluationPlanner.minStd", value: "\(planner.minStd)",
-                                                  expected: "at most 1 for discrete actions (the uniform mixing weight)")
-        }
+        var candidate = configuration
+        candidate.evaluationPlanner = planner
+        try candidate.validate()
         planner.minStd = self.planner.configuration.minStd   // the current exploration floor
         installEvaluationPlanner(planner)
     }

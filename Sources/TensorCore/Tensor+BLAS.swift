@@ -96,7 +96,8 @@ public enum BLAS {
 
     /// Runs `body` with OpenBLAS's own threading at `n` threads (instead of the single thread Foresight
     /// keeps it at), then makes OpenBLAS single-threaded again. For measuring ``librarySgemm(_:transA:_:transB:_:m:n:k:)``
-    /// at a thread count, as benchmarks do; Foresight's own calls never run inside it.
+    /// at a thread count, as benchmarks do. Not for Foresight's own GEMMs: they split rows between
+    /// threads themselves and expect OpenBLAS single-threaded.
     public static func withLibraryThreadCount<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
         _ = threadCount   // the first use makes OpenBLAS single-threaded; do that before, not after
         openblas_set_num_threads(Int32(Swift.max(n, 1)))
