@@ -21,16 +21,17 @@ extension Tensor {
         if let bias { precondition(bias.shape == [o], "conv2d: bias \(bias.shape) must be [\(o)]") }
         let geometry = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding, ho: ho, wo: wo)
         let ckk = c * kh * kw, hw = ho * wo
-        var out = [Float](repeating: 0, count: n * o * hw)
-        var cols = [Float](repeating: 0, count: n * ckk * hw)  // kept for the backward pass
+        // One image's patches at a time, in a buffer that stays in cache; the backward pass rebuilds them
+        // (an im2col from cache is cheaper than writing every image's patches to memory and reading them back).
+        var out = [Float](uninitializedCount: n * o * hw)      // the bias fill or the GEMM (beta 0) writes all of it
+        var cols = [Float](uninitializedCount: ckk * hw)       // im2col writes all of it
         input.withUnsafeBufferPointer { x in weight.withUnsafeBufferPointer { wp in
             cols.withUnsafeMutableBufferPointer { col in out.withUnsafeMutableBufferPointer { op in
                 for i in 0..<n {
-                    let cp = col.baseAddress! + i * ckk * hw
-                    geometry.im2col(x.baseAddress! + i * c * h * w, cp)
+                    geometry.im2col(x.baseAddress! + i * c * h * w, col.baseAddress!)
                     let dst = op.baseAddress! + i * o * hw
                     if let bias { for oc in 0..<o { (dst + oc * hw).update(repeating: bias.scalars[oc], count: hw) } }
-                    BLAS.gemm(wp.baseAddress!, transA: false, cp, transB: false, dst, m: o, n: hw, k: ckk, beta: bias == nil ? 0 : 1)
+                    BLAS.gemm(wp.baseAddress!, transA: false, col.baseAddress!, transB: false, dst, m: o, n: hw, k: ckk, beta: bias == nil ? 0 : 1)
                 }
             } }
         } }
@@ -39,23 +40,27 @@ extension Tensor {
             var gx: Tensor? = nil
             var gw = [Float](repeating: 0, count: o * ckk)
             var gb = [Float](repeating: 0, count: o)
-            var dcol = [Float](repeating: 0, count: ckk * hw)
+            var cols = [Float](uninitializedCount: ckk * hw)   // im2col writes all of it
+            var dcol = [Float](uninitializedCount: input.needsGradient ? ckk * hw : 0)   // written by the GEMM (beta 0)
             var dx = [Float](repeating: 0, count: input.needsGradient ? n * c * h * w : 0)
-            g.withUnsafeBufferPointer { gp in weight.withUnsafeBufferPointer { wp in cols.withUnsafeBufferPointer { col in
-                for i in 0..<n {
-                    let gi = gp.baseAddress! + i * o * hw
-                    // dW += g_i [O, HW] x col_i^T [HW, CKK]
-                    gw.withUnsafeMutableBufferPointer { d in
-                        BLAS.gemm(gi, transA: false, col.baseAddress! + i * ckk * hw, transB: true, d.baseAddress!, m: o, n: ckk, k: hw, beta: 1)
-                    }
-                    for oc in 0..<o { var s: Float = 0; for j in 0..<hw { s += gi[oc * hw + j] }; gb[oc] += s }
-                    if input.needsGradient {
-                        dcol.withUnsafeMutableBufferPointer { d in
-                            BLAS.gemm(wp.baseAddress!, transA: true, gi, transB: false, d.baseAddress!, m: ckk, n: hw, k: o)
+            g.withUnsafeBufferPointer { gp in weight.withUnsafeBufferPointer { wp in input.withUnsafeBufferPointer { x in
+                cols.withUnsafeMutableBufferPointer { col in
+                    for i in 0..<n {
+                        let gi = gp.baseAddress! + i * o * hw
+                        geometry.im2col(x.baseAddress! + i * c * h * w, col.baseAddress!)
+                        // dW += g_i [O, HW] x col_i^T [HW, CKK]
+                        gw.withUnsafeMutableBufferPointer { d in
+                            BLAS.gemm(gi, transA: false, col.baseAddress!, transB: true, d.baseAddress!, m: o, n: ckk, k: hw, beta: 1)
                         }
-                        dx.withUnsafeMutableBufferPointer { d in dcol.withUnsafeBufferPointer { dc in
-                            geometry.col2im(dc.baseAddress!, d.baseAddress! + i * c * h * w)
-                        } }
+                        for oc in 0..<o { var s: Float = 0; for j in 0..<hw { s += gi[oc * hw + j] }; gb[oc] += s }
+                        if input.needsGradient {
+                            dcol.withUnsafeMutableBufferPointer { d in
+                                BLAS.gemm(wp.baseAddress!, transA: true, gi, transB: false, d.baseAddress!, m: ckk, n: hw, k: o)
+                            }
+                            dx.withUnsafeMutableBufferPointer { d in dcol.withUnsafeBufferPointer { dc in
+                                geometry.col2im(dc.baseAddress!, d.baseAddress! + i * c * h * w)
+                            } }
+                        }
                     }
                 }
             } } }
@@ -67,39 +72,78 @@ extension Tensor {
 }
 
 /// Index arithmetic shared by im2col and its adjoint.
+///
+/// For a kernel offset `(ki, kj)`, output column `ox` reads input column `ix = ox * stride - padding + kj`;
+/// the columns inside the image form one range `validColumns(kj)`, so the inner loops run without bounds
+/// tests (contiguous for stride 1, a strided gather otherwise) and the padding is written separately.
 struct ConvGeometry {
     let c, h, w, kh, kw, stride, padding, ho, wo: Int
+
+    /// The output columns `ox` whose input column `ox * stride - padding + kj` lies in `0..<w`.
+    func validColumns(_ kj: Int) -> Range<Int> {
+        let offset = kj - padding
+        // ox * stride + offset >= 0  <=>  ox >= ceil(-offset / stride)
+        let low = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+        // ox * stride + offset <= w - 1  <=>  ox <= floor((w - 1 - offset) / stride)
+        let high = w - 1 - offset < 0 ? 0 : (w - 1 - offset) / stride + 1
+        let lo = Swift.min(low, wo), hi = Swift.min(Swift.max(high, lo), wo)
+        return lo..<hi
+    }
 
     /// Writes `[C*KH*KW, Ho*Wo]` patches of one image `[C, H, W]`.
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
         let hw = ho * wo
-        for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
-            let row = col + ((ch * kh + ki) * kw + kj) * hw
-            for oy in 0..<ho {
-                let iy = oy * stride - padding + ki
-                let dst = row + oy * wo
-                if iy < 0 || iy >= h { dst.update(repeating: 0, count: wo); continue }
-                let src = x + (ch * h + iy) * w
-                for ox in 0..<wo {
-                    let ix = ox * stride - padding + kj
-                    dst[ox] = (ix >= 0 && ix < w) ? src[ix] : 0
+        for kj in 0..<kw {
+            let valid = validColumns(kj)
+            let offset = kj - padding
+            for ch in 0..<c { for ki in 0..<kh {
+                let row = col + ((ch * kh + ki) * kw + kj) * hw
+                for oy in 0..<ho {
+                    let iy = oy * stride - padding + ki
+                    let dst = row + oy * wo
+                    if iy < 0 || iy >= h || valid.isEmpty { dst.update(repeating: 0, count: wo); continue }
+                    if valid.lowerBound > 0 { dst.update(repeating: 0, count: valid.lowerBound) }
+                    if valid.upperBound < wo { (dst + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound) }
+                    // The first valid column reads x[ch, iy, first * stride + offset], inside the image.
+                    let (first, count) = (valid.lowerBound, valid.count)
+                    let src = x + (ch * h + iy) * w + first * stride + offset, out = dst + first
+                    if stride == 1 {
+                        out.update(from: src, count: count)
+                    } else if stride == 2 {
+                        // The even elements of 16 consecutive floats, 8 outputs at a time; a load's last float,
+                        // src[2t + 15], never passes the last valid one, src[2 (count - 1)] (t + 8 < count).
+                        var t = 0
+                        while t + 8 < count {
+                            let pair = UnsafeRawPointer(src + 2 * t).loadUnaligned(as: SIMD16<Float>.self)
+                            UnsafeMutableRawPointer(out + t).storeBytes(of: pair.evenHalf, as: SIMD8<Float>.self)
+                            t += 8
+                        }
+                        while t < count { out[t] = src[2 * t]; t += 1 }
+                    } else {
+                        for t in 0..<count { out[t] = src[stride * t] }
+                    }
                 }
-            }
-        } } }
+            } }
+        }
     }
 
     /// Adds `[C*KH*KW, Ho*Wo]` column gradients back into one image gradient `[C, H, W]`.
     func col2im(_ col: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>) {
         let hw = ho * wo
         for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+            let valid = validColumns(kj)
+            if valid.isEmpty { continue }
             let row = col + ((ch * kh + ki) * kw + kj) * hw
             for oy in 0..<ho {
                 let iy = oy * stride - padding + ki
                 if iy < 0 || iy >= h { continue }
-                let dst = dx + (ch * h + iy) * w
-                for ox in 0..<wo {
-                    let ix = ox * stride - padding + kj
-                    if ix >= 0 && ix < w { dst[ix] += row[oy * wo + ox] }
+                let (first, count) = (valid.lowerBound, valid.count)
+                let dst = dx + (ch * h + iy) * w + first * stride + (kj - padding)
+                let src = row + oy * wo + first
+                if stride == 1 {
+                    for t in 0..<count { dst[t] += src[t] }
+                } else {
+                    for t in 0..<count { dst[stride * t] += src[t] }
                 }
             }
         } } }
