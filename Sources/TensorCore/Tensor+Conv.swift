@@ -91,39 +91,64 @@ struct ConvGeometry {
     }
 
     /// Writes `[C*KH*KW, Ho*Wo]` patches of one image `[C, H, W]`.
+    ///
+    /// The encoder's layers have rows of 4-29 outputs, so the work per row is kept to a few pointer
+    /// steps: the valid columns are found once per kernel column, and stride 2 copies 8 outputs per
+    /// vector (the row's last 8 with one more, overlapping vector when the float after its last valid
+    /// one still lies in the image row).
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
-        let hw = ho * wo
+        let hw = ho &* wo
         for kj in 0..<kw {
             let valid = validColumns(kj)
-            let offset = kj - padding
+            let (first, count) = (valid.lowerBound, valid.count)
+            let start = first &* stride &+ kj &- padding   // input column of the first valid output
+            let overlappingTail = stride == 2 && count >= 8 && start &+ 2 &* count &- 1 < w
             for ch in 0..<c { for ki in 0..<kh {
-                let row = col + ((ch * kh + ki) * kw + kj) * hw
+                var dst = col + ((ch &* kh &+ ki) &* kw &+ kj) &* hw
                 for oy in 0..<ho {
-                    let iy = oy * stride - padding + ki
-                    let dst = row + oy * wo
-                    if iy < 0 || iy >= h || valid.isEmpty { dst.update(repeating: 0, count: wo); continue }
-                    if valid.lowerBound > 0 { dst.update(repeating: 0, count: valid.lowerBound) }
-                    if valid.upperBound < wo { (dst + valid.upperBound).update(repeating: 0, count: wo - valid.upperBound) }
-                    // The first valid column reads x[ch, iy, first * stride + offset], inside the image.
-                    let (first, count) = (valid.lowerBound, valid.count)
-                    let src = x + (ch * h + iy) * w + first * stride + offset, out = dst + first
-                    if stride == 1 {
-                        out.update(from: src, count: count)
-                    } else if stride == 2 {
-                        // The even elements of 16 consecutive floats, 8 outputs at a time; a load's last float,
-                        // src[2t + 15], never passes the last valid one, src[2 (count - 1)] (t + 8 < count).
-                        var t = 0
-                        while t + 8 < count {
-                            let pair = UnsafeRawPointer(src + 2 * t).loadUnaligned(as: SIMD16<Float>.self)
-                            UnsafeMutableRawPointer(out + t).storeBytes(of: pair.evenHalf, as: SIMD8<Float>.self)
-                            t += 8
-                        }
-                        while t < count { out[t] = src[2 * t]; t += 1 }
+                    let iy = oy &* stride &- padding &+ ki
+                    if iy < 0 || iy >= h || count == 0 {
+                        Self.zero(dst, wo)
                     } else {
-                        for t in 0..<count { out[t] = src[stride * t] }
+                        if first > 0 { Self.zero(dst, first) }
+                        if first &+ count < wo { Self.zero(dst + (first &+ count), wo &- first &- count) }
+                        Self.gather(x + ((ch &* h &+ iy) &* w &+ start), stride: stride, into: dst + first, count: count,
+                                    overlappingTail: overlappingTail)
                     }
+                    dst += wo
                 }
             } }
+        }
+    }
+
+    @inline(__always)
+    static func zero(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i < n { p[i] = 0; i &+= 1 }
+    }
+
+    /// `out[t] = src[stride t]` for `t < count`; with `overlappingTail` (stride 2, `count >= 8`),
+    /// `src[2 count - 1]` may be read too.
+    @inline(__always)
+    static func gather(_ src: UnsafePointer<Float>, stride: Int, into out: UnsafeMutablePointer<Float>, count: Int, overlappingTail: Bool) {
+        @inline(__always) func evens(_ t: Int) {
+            let pair = UnsafeRawPointer(src + 2 &* t).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(out + t).storeBytes(of: pair.evenHalf, as: SIMD8<Float>.self)
+        }
+        var t = 0
+        switch stride {
+        case 1:
+            while t < count { out[t] = src[t]; t &+= 1 }
+        case 2:
+            // A load's last float is src[2t + 15]; t + 8 < count keeps it at or before src[2 (count - 1)].
+            while t &+ 8 < count { evens(t); t &+= 8 }
+            if overlappingTail {
+                evens(count &- 8)
+            } else {
+                while t < count { out[t] = src[2 &* t]; t &+= 1 }
+            }
+        default:
+            while t < count { out[t] = src[stride &* t]; t &+= 1 }
         }
     }
 

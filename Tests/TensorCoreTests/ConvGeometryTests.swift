@@ -13,6 +13,7 @@ import Testing
         (2, 13, 13, 3, 2, 0), (2, 6, 6, 3, 1, 0), (1, 9, 40, 5, 2, 2), (2, 7, 7, 3, 2, 1),
         (1, 3, 3, 7, 1, 3),     // kernel wider than the image: kernel columns wholly in the padding
         (1, 5, 37, 3, 3, 1), (1, 4, 2, 5, 2, 4), (2, 8, 33, 1, 2, 0),
+        (1, 4, 31, 3, 2, 0),    // the overlapping last vector in some kernel columns, scalar tails in the others
     ]
 
     static func geometry(_ g: (Int, Int, Int, Int, Int, Int)) -> ConvGeometry {
