@@ -30,8 +30,8 @@ public struct CategoricalPlanner: Sendable {
 
     /// Plans from one latent `[1, L]` and returns a one-hot action `[n]`. With `.explore` the action
     /// is drawn from the refined first-step distribution; with `.evaluate` it is the elite picked by score.
-    public mutating func plan(from latent: Tensor, model: some LatentModel, discount: Float, isFirstStep: Bool, mode: ActionMode,
-                              using generator: inout some RandomNumberGenerator) -> Tensor {
+    public mutating func plan<G: RandomNumberGenerator>(from latent: Tensor, model: some LatentModel, discount: Float, isFirstStep: Bool,
+                                                        mode: ActionMode, using generator: inout G) -> Tensor {
         let c = configuration, n = actionCount, h = c.horizon, samples = c.sampleCount, p = c.policyTrajectoryCount, e = c.eliteCount
         return withoutGradients {
             var choices = [Int](repeating: 0, count: h * samples)             // [H, N] action indices
@@ -48,26 +48,25 @@ public struct CategoricalPlanner: Sendable {
             if !isFirstStep, let previous = previousProbabilities {
                 for i in 0..<((h - 1) * n) { probabilities[i] = previous[n + i] }
             }
-            let zN = Tensor.concatenate(Array(repeating: latent, count: samples), along: 0)
-            let valuePlanner = MPPIPlanner(configuration: c, actionDimensions: n)
             var score = [Float](repeating: 0, count: e)
             var elites = [Int](repeating: 0, count: e)
-            for _ in 0..<c.effectiveIterations(actionDimensions: n) {
-                for t in 0..<h {
-                    for s in p..<samples { choices[t * samples + s] = Self.draw(probabilities, row: t, n: n, using: &generator) }
-                }
-                var actions = [Float](repeating: 0, count: h * samples * n)
-                for t in 0..<h { for s in 0..<samples { actions[(t * samples + s) * n + choices[t * samples + s]] = 1 } }
-                let values = valuePlanner.estimateValue(zN, actions, model: model, discount: discount, greedyActionCount: n, using: &generator).map { $0.isNaN ? 0 : $0 }
-                elites = Array(values.indices.sorted { values[$0] > values[$1] }.prefix(e))
-                let maxValue = values[elites[0]]
-                var total: Float = 0
-                for (k, idx) in elites.enumerated() { score[k] = Foundation.exp(c.temperature * (values[idx] - maxValue)); total += score[k] }
-                for k in 0..<e { score[k] /= total }
-                for t in 0..<h {
-                    var row = [Float](repeating: 0, count: n)
-                    for (k, idx) in elites.enumerated() { row[choices[t * samples + idx]] += score[k] }
-                    for j in 0..<n { probabilities[t * n + j] = (1 - floor) * row[j] + floor / Float(n) }
+            // The world model's batched rollout (rows 0..<p, the prior's sequences, never change between
+            // iterations), any other model through its protocol; the same draws either way.
+            var refined = false
+            if let world = model as? WorldModel {
+                refined = world.withPlanningRollout(latent: latent, sampleCount: samples, cachedRows: p, horizon: h, discount: discount,
+                                                    greedyTerminal: true) { rollout in
+                    refine(choices: &choices, probabilities: &probabilities, score: &score, elites: &elites, using: &generator) { actions, g in
+                        actions.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: rollout.returns(actions: $0.baseAddress!, using: &g), count: samples)) }
+                    }
+                    return true
+                } ?? false
+            }
+            if !refined {
+                let zN = Tensor.concatenate(Array(repeating: latent, count: samples), along: 0)
+                let valuePlanner = MPPIPlanner(configuration: c, actionDimensions: n)
+                refine(choices: &choices, probabilities: &probabilities, score: &score, elites: &elites, using: &generator) { actions, g in
+                    valuePlanner.estimateValue(zN, actions, model: model, discount: discount, greedyActionCount: n, using: &g)
                 }
             }
             previousProbabilities = probabilities
@@ -85,6 +84,31 @@ public struct CategoricalPlanner: Sendable {
             var oneHot = [Float](repeating: 0, count: n)
             oneHot[action] = 1
             return Tensor(oneHot)
+        }
+    }
+
+    /// The iterations: draw the non-prior rows' actions, score all rows with `evaluate` (one-hot
+    /// sequences `[H, N, n]` to returns `[N]`), refit the per-step distributions to the weighted elites.
+    private func refine<G: RandomNumberGenerator>(choices: inout [Int], probabilities: inout [Float], score: inout [Float], elites: inout [Int],
+                                                  using generator: inout G, evaluate: ([Float], inout G) -> [Float]) {
+        let c = configuration, n = actionCount, h = c.horizon, samples = c.sampleCount, p = c.policyTrajectoryCount, e = c.eliteCount
+        for _ in 0..<c.effectiveIterations(actionDimensions: n) {
+            for t in 0..<h {
+                for s in p..<samples { choices[t * samples + s] = Self.draw(probabilities, row: t, n: n, using: &generator) }
+            }
+            var actions = [Float](repeating: 0, count: h * samples * n)
+            for t in 0..<h { for s in 0..<samples { actions[(t * samples + s) * n + choices[t * samples + s]] = 1 } }
+            let values = evaluate(actions, &generator).map { $0.isNaN ? 0 : $0 }
+            elites = Array(values.indices.sorted { values[$0] > values[$1] }.prefix(e))
+            let maxValue = values[elites[0]]
+            var total: Float = 0
+            for (k, idx) in elites.enumerated() { score[k] = Foundation.exp(c.temperature * (values[idx] - maxValue)); total += score[k] }
+            for k in 0..<e { score[k] /= total }
+            for t in 0..<h {
+                var row = [Float](repeating: 0, count: n)
+                for (k, idx) in elites.enumerated() { row[choices[t * samples + idx]] += score[k] }
+                for j in 0..<n { probabilities[t * n + j] = (1 - floor) * row[j] + floor / Float(n) }
+            }
         }
     }
 

@@ -18,7 +18,10 @@ import NN
 /// - Only the two Q members that are used are evaluated.
 ///
 /// The random draws (Q pair, then `[N, A]` terminal policy noise) are those of
-/// ``MPPIPlanner/estimateValue(_:_:model:discount:using:)``, in the same order.
+/// ``MPPIPlanner/estimateValue(_:_:model:discount:greedyActionCount:using:)``, in the same order.
+/// With `greedyTerminal` (``CategoricalPlanner``: `Discrete(A)` actions as one-hot vectors), the terminal
+/// value is the best over the `A` one-hot actions of the two members' mean Q, as `estimateValue` with
+/// `greedyActionCount: A`; only the Q pair is drawn, and the policy head is not used.
 struct PlanningRollout {
     let dynamics: [LayerView], reward: [LayerView], policy: [LayerView]
     let termination: [LayerView]?
@@ -29,6 +32,7 @@ struct PlanningRollout {
     let logStdMin: Float, logStdMax: Float
     let latentDimensions: Int, actionDimensions: Int, horizon: Int, sampleCount: Int, cachedRows: Int
     let discount: Float
+    let greedyTerminal: Bool
     let buffers: PlanningBuffers
     /// Whether rows `0..<cachedRows` hold their rollout from an earlier call.
     private(set) var hasCache = false
@@ -36,11 +40,12 @@ struct PlanningRollout {
     init(dynamics: [LayerView], reward: [LayerView], policy: [LayerView], termination: [LayerView]?, qMembers: [[LayerView]],
          latent: UnsafePointer<Float>, bins: UnsafePointer<Float>, binCount: Int, logStdMin: Float, logStdMax: Float,
          latentDimensions: Int, actionDimensions: Int, horizon: Int, sampleCount: Int, cachedRows: Int, discount: Float,
-         buffers: PlanningBuffers) {
+         greedyTerminal: Bool = false, buffers: PlanningBuffers) {
         self.dynamics = dynamics; self.reward = reward; self.policy = policy; self.termination = termination; self.qMembers = qMembers
         self.latent = latent; self.bins = bins; self.binCount = binCount; self.logStdMin = logStdMin; self.logStdMax = logStdMax
         self.latentDimensions = latentDimensions; self.actionDimensions = actionDimensions; self.horizon = horizon
-        self.sampleCount = sampleCount; self.cachedRows = cachedRows; self.discount = discount; self.buffers = buffers
+        self.sampleCount = sampleCount; self.cachedRows = cachedRows; self.discount = discount; self.greedyTerminal = greedyTerminal
+        self.buffers = buffers
     }
 
     // MARK: Shared first-layer terms
@@ -84,7 +89,7 @@ struct PlanningRollout {
         var i1 = Int(generator.next() % UInt64(members - 1))
         if i1 >= i0 { i1 += 1 }
         // The raw draws of `nextNormal()` in order; each part transforms its own rows' (the same values).
-        for i in 0..<(2 * n * A) { buffers.rawNoise[i] = generator.next() }
+        if !greedyTerminal { for i in 0..<(2 * n * A) { buffers.rawNoise[i] = generator.next() } }
         let terminalParts = Parallel.regionPartCount(n)
         Parallel.forEachPart(terminalParts) { part in
             terminalValue(rows: Parallel.range(of: part, parts: terminalParts, in: 0..<n), members: (i0, i1))
@@ -144,7 +149,7 @@ struct PlanningRollout {
     }
 
     /// The totals of `rows`: rollout return plus the discounted mean of two Q members at the final
-    /// latent and a policy action (from the noise already drawn).
+    /// latent and a policy action (from the noise already drawn), or the best one-hot action (`greedyTerminal`).
     private func terminalValue(rows range: Range<Int>, members: (Int, Int)) {
         guard !range.isEmpty else { return }
         let (n, L, A, K) = (sampleCount, latentDimensions, actionDimensions, binCount)
@@ -154,6 +159,24 @@ struct PlanningRollout {
         let rolloutReturn = buffers.rowValues + n, alive = buffers.rowValues + 2 * n
         let q0 = buffers.rowValues + 3 * n, q1 = buffers.rowValues + 4 * n, total = buffers.rowValues + 5 * n
         let m = range.count
+        var d: Float = 1
+        for _ in 0..<horizon { d *= discount }
+        if greedyTerminal {
+            // total = max over one-hot actions k of (Q_i + Q_j) / 2, actions in order as `bestOverOneHotActions`.
+            for k in 0..<A {
+                for r in range { let a = buffers.latentAction + r * width + L; for j in 0..<A { a[j] = j == k ? 1 : 0 } }
+                for (member, q) in [(members.0, q0), (members.1, q1)] {
+                    run(qMembers[member], from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: K, scratch: s)
+                    decode(rows: m, logits: out, into: q + range.lowerBound)
+                }
+                for r in range {
+                    let v = (q0[r] + q1[r]) / 2
+                    total[r] = k == 0 ? v : Swift.max(total[r], v)
+                }
+            }
+            for r in range { total[r] = rolloutReturn[r] + d * alive[r] * total[r] }
+            return
+        }
         run(policy, from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: 2 * A, scratch: s)
         let stdScale = 0.5 * (logStdMax - logStdMin)
         for r in range {
@@ -168,8 +191,6 @@ struct PlanningRollout {
             run(qMembers[member], from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: K, scratch: s)
             decode(rows: m, logits: out, into: q + range.lowerBound)
         }
-        var d: Float = 1
-        for _ in 0..<horizon { d *= discount }
         for r in range { total[r] = rolloutReturn[r] + d * alive[r] * ((q0[r] + q1[r]) * 0.5) }
     }
 

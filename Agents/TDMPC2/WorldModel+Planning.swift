@@ -156,22 +156,29 @@ final class PlanningBufferPool: @unchecked Sendable {
 extension WorldModel {
     /// Runs `body` with a ``PlanningRollout`` over `sampleCount` action sequences that all start from
     /// `latent` `[1, L]`: parameter pointers and buffers stay valid for the whole call.
-    /// Returns nil (without calling `body`) when a head is not a plain normed-linear MLP or the policy
-    /// prior is categorical.
+    /// Returns nil (without calling `body`) when a head is not a plain normed-linear MLP, or when the policy
+    /// prior is categorical and `greedyTerminal` is false.
+    /// - Parameter greedyTerminal: terminal values from the best one-hot action (``CategoricalPlanner``); the
+    ///   policy head is not used.
     func withPlanningRollout<R>(latent: Tensor, sampleCount n: Int, cachedRows: Int, horizon: Int, discount: Float,
-                                _ body: (inout PlanningRollout) -> R) -> R? {
+                                greedyTerminal: Bool = false, _ body: (inout PlanningRollout) -> R) -> R? {
         let c = configuration
-        // The batched rollout implements the Gaussian policy prior; a categorical one takes the generic path.
-        guard c.discreteActionCount == nil else { return nil }
+        // The rollout's terminal policy action is the Gaussian prior's; a categorical prior plans with greedy terminal values.
+        guard c.discreteActionCount == nil || greedyTerminal else { return nil }
         var builder = RecipeBuilder()
-        guard let dyn = builder.recipe(dynamics), let rew = builder.recipe(reward), let pol = builder.recipe(policy) else { return nil }
+        guard let dyn = builder.recipe(dynamics), let rew = builder.recipe(reward) else { return nil }
+        var pol: [LayerRecipe] = []
+        if !greedyTerminal {
+            guard let p = builder.recipe(policy) else { return nil }
+            pol = p
+        }
         var term: [LayerRecipe]? = nil
         if let termination {
             guard let t = builder.recipe(termination) else { return nil }
             term = t
         }
         let (L, A) = (c.latentDimensions, c.actionDimensions)
-        guard dyn.count >= 2, rew.count >= 2, pol.count >= 2, (term?.count ?? 2) >= 2, dyn[0].activation != nil, rew[0].activation != nil,
+        guard dyn.count >= 2, rew.count >= 2, greedyTerminal || pol.count >= 2, (term?.count ?? 2) >= 2, dyn[0].activation != nil, rew[0].activation != nil,
               dyn[0].inputDimensions == L + A, rew[0].inputDimensions == L + A, latent.count == L else { return nil }
         let qRecipes = (0..<qs.memberCount).map { builder.recipe(qs, member: $0) }
         let latentIndex = builder.add(latent)
@@ -204,7 +211,8 @@ extension WorldModel {
                 termination: term.map { resolve($0) }, qMembers: qRecipes.map { resolve($0) },
                 latent: p[latentIndex], bins: p[bins], binCount: c.regression.binCount,
                 logStdMin: c.logStdMin, logStdMax: c.logStdMax, latentDimensions: L, actionDimensions: A,
-                horizon: horizon, sampleCount: n, cachedRows: cachedRows, discount: discount, buffers: buffers)
+                horizon: horizon, sampleCount: n, cachedRows: cachedRows, discount: discount, greedyTerminal: greedyTerminal,
+                buffers: buffers)
             rollout.prepareSharedTerms()
             return body(&rollout)
         }

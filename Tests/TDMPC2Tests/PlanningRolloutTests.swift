@@ -22,8 +22,9 @@ import _TestSupport
     }
 
     /// A small model whose zero-initialized output layers are randomized, so that returns differ.
-    static func model(episodic: Bool, seed: UInt64) -> WorldModel {
+    static func model(episodic: Bool, seed: UInt64, discrete: Bool = false) -> WorldModel {
         var c = TDMPC2Configuration(observationShape: [7], actionDimensions: 3)
+        if discrete { c.discreteActionCount = 3 }
         c.latentDimensions = 16; c.mlpDimensions = 32; c.encoderDimensions = 32; c.qCount = 5
         c.isEpisodic = episodic
         c.planner.sampleCount = 40; c.planner.eliteCount = 8; c.planner.policyTrajectoryCount = 6
@@ -104,5 +105,62 @@ import _TestSupport
         let (one, two) = (plans(threads: 1), plans(threads: 2))
         #expect(one.0 == two.0)
         #expect(one.1 == two.1, "both must consume the same draws")
+    }
+
+    /// `Discrete(n)` planning: the rollout's greedy terminal value (the best one-hot action) equals
+    /// `estimateValue(greedyActionCount:)`, and it draws only the Q pair, as the generic estimate does.
+    @Test(arguments: [false, true])
+    func greedyReturnsMatchTheGenericEstimate(episodic: Bool) {
+        let model = Self.model(episodic: episodic, seed: 21, discrete: true)
+        let c = model.configuration
+        let (h, n, a, p) = (c.planner.horizon, c.planner.sampleCount, c.actionDimensions, c.planner.policyTrajectoryCount)
+        var g = SeededGenerator(seed: 22)
+        let latent = withoutGradients { model.encode(Tensor.randomNormal([1, 7], using: &g), augmentationGenerator: &g) }
+        let planner = MPPIPlanner(configuration: c.planner, actionDimensions: a)
+        let zN = Tensor.concatenate(Array(repeating: latent, count: n), along: 0)
+        func oneHotSequences() -> [Float] {
+            var actions = [Float](repeating: 0, count: h * n * a)
+            for row in 0..<(h * n) { actions[row * a + Int(g.next() % UInt64(a))] = 1 }
+            return actions
+        }
+        let first = oneHotSequences()
+        var second = oneHotSequences()
+        for t in 0..<h { for i in 0..<(p * a) { second[t * n * a + i] = first[t * n * a + i] } }   // policy rows repeat
+        let result = withoutGradients {
+            model.withPlanningRollout(latent: latent, sampleCount: n, cachedRows: p, horizon: h, discount: 0.9, greedyTerminal: true) { rollout -> Bool in
+                for actions in [first, second] {
+                    var fast = SeededGenerator(seed: 23), generic = fast
+                    let expected = planner.estimateValue(zN, actions, model: model, discount: 0.9, greedyActionCount: a, using: &generic)
+                    let got = actions.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: rollout.returns(actions: $0.baseAddress!, using: &fast), count: n)) }
+                    let scale = expected.map { Swift.abs($0) }.max() ?? 1
+                    #expect(maxAbsDifference(got, expected) <= 1e-4 * Swift.max(scale, 1), "episodic \(episodic): \(got.prefix(4)) vs \(expected.prefix(4))")
+                    #expect(fast == generic, "the greedy rollout must draw exactly what estimateValue draws")
+                }
+                return true
+            }
+        }
+        #expect(result == true, "a categorical prior must take the batched path with greedy terminal values")
+        let refused = withoutGradients { model.withPlanningRollout(latent: latent, sampleCount: n, cachedRows: p, horizon: h, discount: 0.9) { _ in true } }
+        #expect(refused == nil, "without greedy terminal values a categorical prior has no batched path")
+    }
+
+    @Test func categoricalPlanMatchesTheGenericPlanner() {
+        let model = Self.model(episodic: true, seed: 31, discrete: true)
+        let c = model.configuration
+        var g = SeededGenerator(seed: 32)
+        let latent = withoutGradients { model.encode(Tensor.randomNormal([1, 7], using: &g), augmentationGenerator: &g) }
+        var fastPlanner = CategoricalPlanner(configuration: c.planner, actionCount: 3)
+        var genericPlanner = fastPlanner
+        var fastGenerator = SeededGenerator(seed: 33), genericGenerator = fastGenerator
+        for step in 0..<3 {
+            for mode in [ActionMode.explore, .evaluate] {
+                let fast = fastPlanner.plan(from: latent, model: model, discount: 0.95, isFirstStep: step == 0, mode: mode, using: &fastGenerator)
+                let generic = genericPlanner.plan(from: latent, model: ProtocolOnly(model), discount: 0.95, isFirstStep: step == 0, mode: mode,
+                                                  using: &genericGenerator)
+                #expect(fast.scalars == generic.scalars, "step \(step) \(mode): \(fast) vs \(generic)")
+                #expect(maxAbsDifference(fastPlanner.previousProbabilities!, genericPlanner.previousProbabilities!) < 1e-4)
+            }
+        }
+        #expect(fastGenerator == genericGenerator)
     }
 }
