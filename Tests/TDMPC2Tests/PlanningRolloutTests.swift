@@ -34,32 +34,58 @@ import _TestSupport
         return model
     }
 
-    @Test(arguments: [false, true])
-    func returnsMatchTheGenericEstimate(episodic: Bool) {
-        let model = Self.model(episodic: episodic, seed: 3)
+    /// Checks the batched rollout's returns against ``MPPIPlanner/estimateValue`` for two action sets
+    /// `[H, N, A]` drawn by `draw` (the policy rows of the second repeat the first's, so the second call
+    /// reads the cached rows): within 1e-4 relative, and with exactly the generic estimate's draws.
+    /// `greedy`: `Discrete(A)` terminal values (the best one-hot action).
+    static func expectReturnsMatch(_ model: WorldModel, greedy: Bool, seed: UInt64, draw: (inout SeededGenerator, Int) -> [Float]) {
         let c = model.configuration
         let (h, n, a, p) = (c.planner.horizon, c.planner.sampleCount, c.actionDimensions, c.planner.policyTrajectoryCount)
-        var g = SeededGenerator(seed: 4)
-        let latent = model.encode(Tensor.randomNormal([1, 7], using: &g), augmentationGenerator: &g)
+        var g = SeededGenerator(seed: seed)
+        let latent = withoutGradients { model.encode(Tensor.randomNormal([1, 7], using: &g), augmentationGenerator: &g) }
         let planner = MPPIPlanner(configuration: c.planner, actionDimensions: a)
         let zN = Tensor.concatenate(Array(repeating: latent, count: n), along: 0)
-        let first = Tensor.randomUniform([h, n, a], low: -1, high: 1, using: &g).scalars
-        var second = Tensor.randomUniform([h, n, a], low: -1, high: 1, using: &g).scalars
+        let first = draw(&g, h * n * a)
+        var second = draw(&g, h * n * a)
         for t in 0..<h { for i in 0..<(p * a) { second[t * n * a + i] = first[t * n * a + i] } }   // policy rows repeat
         let result = withoutGradients {
-            model.withPlanningRollout(latent: latent, sampleCount: n, cachedRows: p, horizon: h, discount: 0.9) { rollout -> Bool in
+            model.withPlanningRollout(latent: latent, sampleCount: n, cachedRows: p, horizon: h, discount: 0.9, greedyTerminal: greedy) { rollout -> Bool in
                 for actions in [first, second] {
-                    var fast = SeededGenerator(seed: 5), generic = fast
-                    let expected = planner.estimateValue(zN, actions, model: model, discount: 0.9, using: &generic)
+                    var fast = SeededGenerator(seed: seed + 1), generic = fast
+                    let expected = planner.estimateValue(zN, actions, model: model, discount: 0.9, greedyActionCount: greedy ? a : nil, using: &generic)
                     let got = actions.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: rollout.returns(actions: $0.baseAddress!, using: &fast), count: n)) }
                     let scale = expected.map { Swift.abs($0) }.max() ?? 1
-                    #expect(maxAbsDifference(got, expected) <= 1e-4 * Swift.max(scale, 1), "episodic \(episodic): \(got.prefix(4)) vs \(expected.prefix(4))")
+                    #expect(maxAbsDifference(got, expected) <= 1e-4 * Swift.max(scale, 1), "greedy \(greedy): \(got.prefix(4)) vs \(expected.prefix(4))")
                     #expect(fast == generic, "the rollout must draw exactly what estimateValue draws")
                 }
                 return true
             }
         }
         #expect(result == true, "the world model's heads must take the batched path")
+    }
+
+    @Test(arguments: [false, true])
+    func returnsMatchTheGenericEstimate(episodic: Bool) {
+        Self.expectReturnsMatch(Self.model(episodic: episodic, seed: 3), greedy: false, seed: 4) { g, count in
+            Tensor.randomUniform([count], low: -1, high: 1, using: &g).scalars
+        }
+    }
+
+    /// `Discrete(n)` planning: the rollout's greedy terminal value (the best one-hot action) equals
+    /// `estimateValue(greedyActionCount:)`, and it draws only the Q pair, as the generic estimate does.
+    @Test(arguments: [false, true])
+    func greedyReturnsMatchTheGenericEstimate(episodic: Bool) {
+        let model = Self.model(episodic: episodic, seed: 21, discrete: true)
+        let a = model.configuration.actionDimensions
+        Self.expectReturnsMatch(model, greedy: true, seed: 22) { g, count in
+            var actions = [Float](repeating: 0, count: count)
+            for row in 0..<(count / a) { actions[row * a + Int(g.next() % UInt64(a))] = 1 }
+            return actions
+        }
+        var g = SeededGenerator(seed: 24)
+        let latent = withoutGradients { model.encode(Tensor.zeros([1, 7]), augmentationGenerator: &g) }
+        let refused = withoutGradients { model.withPlanningRollout(latent: latent, sampleCount: 8, cachedRows: 0, horizon: 3, discount: 0.9) { _ in true } }
+        #expect(refused == nil, "without greedy terminal values a categorical prior has no batched path")
     }
 
     @Test func planMatchesTheGenericPlanner() {
@@ -105,43 +131,6 @@ import _TestSupport
         let (one, two) = (plans(threads: 1), plans(threads: 2))
         #expect(one.0 == two.0)
         #expect(one.1 == two.1, "both must consume the same draws")
-    }
-
-    /// `Discrete(n)` planning: the rollout's greedy terminal value (the best one-hot action) equals
-    /// `estimateValue(greedyActionCount:)`, and it draws only the Q pair, as the generic estimate does.
-    @Test(arguments: [false, true])
-    func greedyReturnsMatchTheGenericEstimate(episodic: Bool) {
-        let model = Self.model(episodic: episodic, seed: 21, discrete: true)
-        let c = model.configuration
-        let (h, n, a, p) = (c.planner.horizon, c.planner.sampleCount, c.actionDimensions, c.planner.policyTrajectoryCount)
-        var g = SeededGenerator(seed: 22)
-        let latent = withoutGradients { model.encode(Tensor.randomNormal([1, 7], using: &g), augmentationGenerator: &g) }
-        let planner = MPPIPlanner(configuration: c.planner, actionDimensions: a)
-        let zN = Tensor.concatenate(Array(repeating: latent, count: n), along: 0)
-        func oneHotSequences() -> [Float] {
-            var actions = [Float](repeating: 0, count: h * n * a)
-            for row in 0..<(h * n) { actions[row * a + Int(g.next() % UInt64(a))] = 1 }
-            return actions
-        }
-        let first = oneHotSequences()
-        var second = oneHotSequences()
-        for t in 0..<h { for i in 0..<(p * a) { second[t * n * a + i] = first[t * n * a + i] } }   // policy rows repeat
-        let result = withoutGradients {
-            model.withPlanningRollout(latent: latent, sampleCount: n, cachedRows: p, horizon: h, discount: 0.9, greedyTerminal: true) { rollout -> Bool in
-                for actions in [first, second] {
-                    var fast = SeededGenerator(seed: 23), generic = fast
-                    let expected = planner.estimateValue(zN, actions, model: model, discount: 0.9, greedyActionCount: a, using: &generic)
-                    let got = actions.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: rollout.returns(actions: $0.baseAddress!, using: &fast), count: n)) }
-                    let scale = expected.map { Swift.abs($0) }.max() ?? 1
-                    #expect(maxAbsDifference(got, expected) <= 1e-4 * Swift.max(scale, 1), "episodic \(episodic): \(got.prefix(4)) vs \(expected.prefix(4))")
-                    #expect(fast == generic, "the greedy rollout must draw exactly what estimateValue draws")
-                }
-                return true
-            }
-        }
-        #expect(result == true, "a categorical prior must take the batched path with greedy terminal values")
-        let refused = withoutGradients { model.withPlanningRollout(latent: latent, sampleCount: n, cachedRows: p, horizon: h, discount: 0.9) { _ in true } }
-        #expect(refused == nil, "without greedy terminal values a categorical prior has no batched path")
     }
 
     @Test func categoricalPlanMatchesTheGenericPlanner() {
