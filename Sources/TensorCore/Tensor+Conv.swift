@@ -24,7 +24,7 @@ extension Tensor {
         // One image's patches at a time, in a buffer that stays in cache; the backward pass rebuilds them
         // (an im2col from cache is cheaper than writing every image's patches to memory and reading them back).
         var out = [Float](uninitializedCount: n * o * hw)      // the bias fill or the GEMM (beta 0) writes all of it
-        var cols = [Float](uninitializedCount: ckk * hw)       // im2col writes all of it
+        var cols = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)   // im2col writes all of it
         input.withUnsafeBufferPointer { x in weight.withUnsafeBufferPointer { wp in
             cols.withUnsafeMutableBufferPointer { col in out.withUnsafeMutableBufferPointer { op in
                 for i in 0..<n {
@@ -40,7 +40,7 @@ extension Tensor {
             var gx: Tensor? = nil
             var gw = [Float](repeating: 0, count: o * ckk)
             var gb = [Float](repeating: 0, count: o)
-            var cols = [Float](uninitializedCount: ckk * hw)   // im2col writes all of it
+            var cols = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)   // im2col writes all of it
             var dcol = [Float](uninitializedCount: input.needsGradient ? ckk * hw : 0)   // written by the GEMM (beta 0)
             var dx = [Float](repeating: 0, count: input.needsGradient ? n * c * h * w : 0)
             g.withUnsafeBufferPointer { gp in weight.withUnsafeBufferPointer { wp in input.withUnsafeBufferPointer { x in
@@ -90,7 +90,12 @@ struct ConvGeometry {
         return lo..<hi
     }
 
-    /// Writes `[C*KH*KW, Ho*Wo]` patches of one image `[C, H, W]`.
+    /// Floats of scratch that ``im2col(_:_:)`` needs after the `[C*KH*KW, Ho*Wo]` patches: the four
+    /// phase planes of a stride-2 convolution without padding, zero otherwise.
+    var phaseCount: Int { stride == 2 && padding == 0 ? c * 4 * ((h + 1) / 2) * ((w + 1) / 2) : 0 }
+
+    /// Writes `[C*KH*KW, Ho*Wo]` patches of one image `[C, H, W]` into `col`, which holds
+    /// ``phaseCount`` floats more of scratch.
     ///
     /// The encoder's layers have rows of 4-29 outputs, so the work per row is kept to a few pointer
     /// steps: the valid columns are found once per kernel column, and stride 2 copies 8 outputs per
@@ -98,6 +103,7 @@ struct ConvGeometry {
     /// one still lies in the image row).
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
         let hw = ho &* wo
+        if phaseCount > 0 { im2colStride2(x, col, planes: col + c &* kh &* kw &* hw); return }
         for kj in 0..<kw {
             let valid = validColumns(kj)
             let (first, count) = (valid.lowerBound, valid.count)
@@ -119,6 +125,56 @@ struct ConvGeometry {
                 }
             } }
         }
+    }
+
+    /// ``im2col(_:_:)`` for stride 2 without padding. The image is first split into its four phase
+    /// planes, `plane[ch][py][px][r][q] = x[ch][2r + py][2q + px]` (`(H+1)/2 x (W+1)/2` each, zero past
+    /// the image), so that every row of patches is a contiguous copy: `x[ch][2 oy + ki][2 ox + kj]` is
+    /// `plane[ch][ki & 1][kj & 1][oy + ki / 2][ox + kj / 2]`.
+    private func im2colStride2(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, planes: UnsafeMutablePointer<Float>) {
+        let (ph, pw) = ((h &+ 1) / 2, (w &+ 1) / 2), planeSize = ph &* pw
+        for ch in 0..<c {
+            let base = planes + ch &* 4 &* planeSize
+            for y in 0..<(2 &* ph) {
+                let (even, odd) = (base + ((y & 1) &* 2) &* planeSize + (y >> 1) &* pw, base + ((y & 1) &* 2 &+ 1) &* planeSize + (y >> 1) &* pw)
+                if y >= h { Self.zero(even, pw); Self.zero(odd, pw); continue }
+                let src = x + (ch &* h &+ y) &* w
+                var q = 0
+                while 2 &* q &+ 16 <= w {
+                    let pair = UnsafeRawPointer(src + 2 &* q).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(even + q).storeBytes(of: pair.evenHalf, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(odd + q).storeBytes(of: pair.oddHalf, as: SIMD8<Float>.self)
+                    q &+= 8
+                }
+                while q < pw {
+                    even[q] = 2 &* q < w ? src[2 &* q] : 0
+                    odd[q] = 2 &* q &+ 1 < w ? src[2 &* q &+ 1] : 0
+                    q &+= 1
+                }
+            }
+        }
+        var dst = col
+        for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+            var src = planes + ((ch &* 2 &+ (ki & 1)) &* 2 &+ (kj & 1)) &* planeSize + (ki >> 1) &* pw + (kj >> 1)
+            for _ in 0..<ho {
+                Self.copy(src, dst, wo)
+                src += pw
+                dst += wo
+            }
+        } } }
+    }
+
+    /// `dst[0..<n] = src[0..<n]`, 8 floats at a time, the last 8 overlapping.
+    @inline(__always)
+    static func copy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        guard n >= 8 else { var t = 0; while t < n { dst[t] = src[t]; t &+= 1 }; return }
+        var t = 0
+        while t &+ 8 < n {
+            UnsafeMutableRawPointer(dst + t).storeBytes(of: UnsafeRawPointer(src + t).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+            t &+= 8
+        }
+        let last = n &- 8
+        UnsafeMutableRawPointer(dst + last).storeBytes(of: UnsafeRawPointer(src + last).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
     }
 
     @inline(__always)

@@ -36,7 +36,7 @@ import Testing
         var generator = SeededGenerator(seed: UInt64(100 + which))
         let x = (0..<(g.c * g.h * g.w)).map { _ in Float(generator.nextUniform()) - 0.5 }
         let rows = g.c * g.kh * g.kw, hw = g.ho * g.wo
-        var col = [Float](repeating: .nan, count: rows * hw)
+        var col = [Float](repeating: .nan, count: rows * hw + g.phaseCount)   // im2col's scratch after the patches
         x.withUnsafeBufferPointer { xp in col.withUnsafeMutableBufferPointer { g.im2col(xp.baseAddress!, $0.baseAddress!) } }
         let grad = (0..<(rows * hw)).map { _ in Float(generator.nextUniform()) - 0.5 }
         var dx = [Float](repeating: 0, count: x.count)
