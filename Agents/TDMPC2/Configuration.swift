@@ -249,15 +249,9 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         if let n = discreteActionCount {
             try check(n >= 2 && n == actionDimensions, "discreteActionCount", n, "at least 2 and equal to actionDimensions (\(actionDimensions))")
             try check(gumbelTemperature > 0, "gumbelTemperature", gumbelTemperature, "> 0")
-            try check(planner.minStd <= 1, "planner.minStd", planner.minStd, "at most 1 for discrete actions (the uniform mixing weight)")
         }
-        try planner.validate(actionDimensions: actionDimensions)
-        if let evaluationPlanner {
-            try evaluationPlanner.validate(actionDimensions: actionDimensions, name: "evaluationPlanner")
-            if discreteActionCount != nil {
-                try check(evaluationPlanner.minStd <= 1, "evaluationPlanner.minStd", evaluationPlanner.minStd,
-                          "at most 1 for discrete actions (the uniform mixing weight)")
-            }
-        }
+        let discrete = discreteActionCount != nil
+        try planner.validate(actionDimensions: actionDimensions, discrete: discrete)
+        try evaluationPlanner?.validate(actionDimensions: actionDimensions, discrete: discrete, name: "evaluationPlanner")
     }
 }

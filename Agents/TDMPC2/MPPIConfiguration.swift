@@ -22,11 +22,16 @@ public struct MPPIConfiguration: Codable, Equatable, Sendable {
     /// The iterations actually run for an action space of `actionDimensions`.
     public func effectiveIterations(actionDimensions: Int) -> Int { iterations + (actionDimensions >= 20 ? 2 : 0) }
 
+    /// - Parameters:
+    ///   - discrete: the planner refines categorical distributions (`Discrete(n)` actions), where
+    ///     ``minStd`` is the uniform mixing weight and so at most 1.
+    ///   - name: the key prefix in errors (`planner`, `evaluationPlanner`).
     /// - Throws: ``ConfigurationError`` naming the first bad value.
-    public func validate(actionDimensions: Int, name: String = "planner") throws {
+    public func validate(actionDimensions: Int, discrete: Bool = false, name: String = "planner") throws {
         func check(_ ok: Bool, _ key: String, _ value: Any, _ expected: String) throws {
             if !ok { throw ConfigurationError.invalidValue(key: "\(name).\(key)", value: "\(value)", expected: expected) }
         }
+        if discrete { try check(minStd <= 1, "minStd", minStd, "at most 1 for discrete actions (the uniform mixing weight)") }
         try check(horizon >= 1, "horizon", horizon, ">= 1")
         try check(iterations >= 1, "iterations", iterations, ">= 1")
         try check(sampleCount >= 1, "sampleCount", sampleCount, ">= 1")

@@ -183,7 +183,7 @@ struct ConvGeometry {
         while i < n { p[i] = 0; i &+= 1 }
     }
 
-    /// `out[t] = src[stride t]` for `t < count`; with `overlappingTail` (stride 2, `count >= 8`),
+    /// `out[t] = src[stride t]` for `t < count` (stride 1: ``copy(_:_:_:)``); with `overlappingTail` (stride 2, `count >= 8`),
     /// `src[2 count - 1]` may be read too.
     @inline(__always)
     static func gather(_ src: UnsafePointer<Float>, stride: Int, into out: UnsafeMutablePointer<Float>, count: Int, overlappingTail: Bool) {
@@ -194,7 +194,7 @@ struct ConvGeometry {
         var t = 0
         switch stride {
         case 1:
-            while t < count { out[t] = src[t]; t &+= 1 }
+            copy(src, out, count)
         case 2:
             // A load's last float is src[2t + 15]; t + 8 < count keeps it at or before src[2 (count - 1)].
             while t &+ 8 < count { evens(t); t &+= 8 }
