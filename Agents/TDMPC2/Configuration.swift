@@ -237,6 +237,10 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         try check(qDropout >= 0 && qDropout < 1, "qDropout", qDropout, "in [0, 1)")
         try check(learningRate > 0, "learningRate", learningRate, "> 0")
         try check(encoderLearningRateScale >= 0 && encoderLearningRateScale.isFinite, "encoderLearningRateScale", encoderLearningRateScale, ">= 0")
+        for (key, value) in [("consistencyCoefficient", consistencyCoefficient), ("rewardCoefficient", rewardCoefficient),
+                             ("valueCoefficient", valueCoefficient), ("terminationCoefficient", terminationCoefficient)] {
+            try check(value >= 0 && value.isFinite, key, value, ">= 0 and finite")
+        }
         try check((pixelOffset ?? 0).isFinite, "pixelOffset", pixelOffset ?? 0, "a finite number")
         try check(rho > 0 && rho <= 1, "rho", rho, "in (0, 1]")
         try check(tau >= 0 && tau <= 1, "tau", tau, "in [0, 1]")

@@ -14,6 +14,9 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     /// Subtracted from pixels scaled to `[0, 1]` (TD-MPC2: 0.5; 0 suits mostly black images).
     public var pixelOffset: Float?
     public var encoderLearningRateScale: Float?
+    /// Weights of the update's loss terms (TD-MPC2: consistency 20, reward 0.1, value 0.1, termination 1).
+    /// A larger reward or value weight strengthens the auxiliary heads' pull on the encoder.
+    public var consistencyCoefficient: Float?, rewardCoefficient: Float?, valueCoefficient: Float?, terminationCoefficient: Float?
     public var horizon: Int?, batchSize: Int?, learningRate: Float?, rho: Float?, discount: Float?
     /// Target-Q averaging rate (TD-MPC2: 0.01). Larger values propagate values faster through the
     /// one-step TD targets (about `1/tau` updates per backup), which long-horizon episodic tasks need.
@@ -50,6 +53,10 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = pixelReadout { c.pixelReadout = v }
         if let v = pixelOffset { c.pixelOffset = v }
         if let v = encoderLearningRateScale { c.encoderLearningRateScale = v }
+        if let v = consistencyCoefficient { c.consistencyCoefficient = v }
+        if let v = rewardCoefficient { c.rewardCoefficient = v }
+        if let v = valueCoefficient { c.valueCoefficient = v }
+        if let v = terminationCoefficient { c.terminationCoefficient = v }
         if let v = horizon { c.horizon = v; c.planner.horizon = v }
         if let v = batchSize { c.batchSize = v }
         if let v = learningRate { c.learningRate = v }

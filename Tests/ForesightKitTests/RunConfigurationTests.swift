@@ -66,4 +66,22 @@ struct RunConfigurationTests {
             }
         }
     }
+
+    /// The loss weights: overrides reach the agent's update, TD-MPC2's weights stay the default, and
+    /// negative or non-finite weights are refused by name.
+    @Test func lossCoefficientOverridesReachTheAgentAndBadOnesAreRefused() throws {
+        let small = #""mlpDimensions": 32, "latentDimensions": 16, "encoderDimensions": 32"#
+        let base = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"# + small + "}}").agent.configuration
+        #expect(base.consistencyCoefficient == 20 && base.rewardCoefficient == 0.1 && base.valueCoefficient == 0.1 && base.terminationCoefficient == 1)
+        let set = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"consistencyCoefficient": 10, "rewardCoefficient": 1, "valueCoefficient": 0.5, "terminationCoefficient": 2, "# + small + "}}").agent.configuration
+        #expect(set.consistencyCoefficient == 10 && set.rewardCoefficient == 1 && set.valueCoefficient == 0.5 && set.terminationCoefficient == 2)
+        for (json, key, value) in [(#"{"rewardCoefficient": -1}"#, "rewardCoefficient", "-1.0"), (#"{"valueCoefficient": -0.5}"#, "valueCoefficient", "-0.5")] {
+            do {
+                _ = try Self.setup(#"{"environment": "CartPole-v1", "agent": "# + json + "}")
+                Issue.record("\(json) was accepted")
+            } catch {
+                #expect("\(error)".contains(key) && "\(error)".contains(value), "\(error)")
+            }
+        }
+    }
 }
