@@ -15,6 +15,18 @@ struct RunConfigurationTests {
         return try TrainingRun(run, runDirectory: directory)
     }
 
+    /// Each CartPole-v1 agent override in `cases` (a JSON object) is refused with an error naming `key` and `value`.
+    static func expectRefused(_ cases: [(json: String, key: String, value: String)]) {
+        for (json, key, value) in cases {
+            do {
+                _ = try setup(#"{"environment": "CartPole-v1", "agent": "# + json + "}")
+                Issue.record("\(json) was accepted")
+            } catch {
+                #expect("\(error)".contains(key) && "\(error)".contains(value), "\(error)")
+            }
+        }
+    }
+
     @Test func targetAveragingRateOverrideReachesTheAgent() throws {
         let base = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"mlpDimensions": 32, "latentDimensions": 16, "encoderDimensions": 32}}"#)
         #expect(base.agent.configuration.tau == 0.01)   // TD-MPC2's default
@@ -35,14 +47,7 @@ struct RunConfigurationTests {
         let set = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"tdSteps": 10, "plannerMinStd": 0.3, "# + small + "}}")
         #expect(set.agent.configuration.resolvedTDSteps == 10 && set.agent.configuration.planner.minStd == 0.3)
         // A discrete planner's floor is a mixing weight: above 1 is refused by name, as is a TD step count of 0.
-        for (json, key, value) in [(#"{"plannerMinStd": 1.5}"#, "minStd", "1.5"), (#"{"tdSteps": 0}"#, "tdSteps", "0")] {
-            do {
-                _ = try Self.setup(#"{"environment": "CartPole-v1", "agent": "# + json + "}")
-                Issue.record("\(json) was accepted")
-            } catch {
-                #expect("\(error)".contains(key) && "\(error)".contains(value), "\(error)")
-            }
-        }
+        Self.expectRefused([(#"{"plannerMinStd": 1.5}"#, "minStd", "1.5"), (#"{"tdSteps": 0}"#, "tdSteps", "0")])
     }
 
     /// The two-hot bins of the reward and Q heads: the override reaches the agent (its heads' widths and
@@ -57,14 +62,7 @@ struct RunConfigurationTests {
         #expect(r.bins.scalars.first == -1 && r.bins.scalars.last == 5 && r.bins.count == 51)
         let rewardLogits = narrow.agent.model.rewardLogits(Tensor.zeros([2, 16]), Tensor.zeros([2, 2]))
         #expect(rewardLogits.shape == [2, 51], "\(rewardLogits.shape)")
-        for (json, key, value) in [(#"{"valueBinCount": 1}"#, "binCount", "1"), (#"{"valueMin": 5, "valueMax": 5}"#, "vmin", "5.0")] {
-            do {
-                _ = try Self.setup(#"{"environment": "CartPole-v1", "agent": "# + json + "}")
-                Issue.record("\(json) was accepted")
-            } catch {
-                #expect("\(error)".contains(key) && "\(error)".contains(value), "\(error)")
-            }
-        }
+        Self.expectRefused([(#"{"valueBinCount": 1}"#, "binCount", "1"), (#"{"valueMin": 5, "valueMax": 5}"#, "vmin", "5.0")])
     }
 
     /// The loss weights: overrides reach the agent's update, TD-MPC2's weights stay the default, and
@@ -75,13 +73,6 @@ struct RunConfigurationTests {
         #expect(base.consistencyCoefficient == 20 && base.rewardCoefficient == 0.1 && base.valueCoefficient == 0.1 && base.terminationCoefficient == 1)
         let set = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"consistencyCoefficient": 10, "rewardCoefficient": 1, "valueCoefficient": 0.5, "terminationCoefficient": 2, "# + small + "}}").agent.configuration
         #expect(set.consistencyCoefficient == 10 && set.rewardCoefficient == 1 && set.valueCoefficient == 0.5 && set.terminationCoefficient == 2)
-        for (json, key, value) in [(#"{"rewardCoefficient": -1}"#, "rewardCoefficient", "-1.0"), (#"{"valueCoefficient": -0.5}"#, "valueCoefficient", "-0.5")] {
-            do {
-                _ = try Self.setup(#"{"environment": "CartPole-v1", "agent": "# + json + "}")
-                Issue.record("\(json) was accepted")
-            } catch {
-                #expect("\(error)".contains(key) && "\(error)".contains(value), "\(error)")
-            }
-        }
+        Self.expectRefused([(#"{"rewardCoefficient": -1}"#, "rewardCoefficient", "-1.0"), (#"{"valueCoefficient": -0.5}"#, "valueCoefficient", "-0.5")])
     }
 }
