@@ -2,6 +2,7 @@
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
 import Foundation
+import RLCore
 
 // MARK: - Run configuration
 
@@ -41,6 +42,17 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     public var episodic: Bool?
 
     public init() {}
+
+    /// Every key a run configuration's `agent` object may hold (one per stored property; a test holds them equal).
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case latentDimensions, mlpDimensions, encoderDimensions, encoderLayerCount, qCount, pixelChannels, shiftAugmentation
+        case pixelReadout, pixelOffset, encoderLearningRateScale
+        case consistencyCoefficient, rewardCoefficient, valueCoefficient, terminationCoefficient
+        case horizon, batchSize, learningRate, rho, discount, tau, tdSteps
+        case plannerIterations, plannerSamples, plannerElites, plannerPolicyTrajectories, plannerMinStd
+        case evaluationPlannerIterations, evaluationPlannerSamples, evaluationPlannerElites, usesPlanner
+        case valueBinCount, valueMin, valueMax, episodic
+    }
 
     func apply(to c: inout TDMPC2Configuration) {
         if let v = latentDimensions { c.latentDimensions = v }
@@ -98,11 +110,24 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
 
     public init(environment: String) { self.environment = environment }
 
-    enum CodingKeys: String, CodingKey { case environment, environmentOptions, modelSize, aux, trainer, agent }
+    enum CodingKeys: String, CodingKey, CaseIterable { case environment, environmentOptions, modelSize, aux, trainer, agent }
 
-    /// Decodes a configuration in which every key but `environment` may be left out.
+    /// Decodes a configuration in which every key but `environment` may be left out. A key the configuration does
+    /// not know (a misspelt setting would otherwise be ignored silently) is refused with the nearest known key.
     public init(from decoder: any Decoder) throws {
+        try Self.refuseUnknownKeys(in: decoder.container(keyedBy: AnyKey.self), known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        if c.contains(.trainer), (try? c.decodeNil(forKey: .trainer)) == false {
+            let trainer = try c.nestedContainer(keyedBy: AnyKey.self, forKey: .trainer)
+            try Self.refuseUnknownKeys(in: trainer, names: TrainerConfiguration.keys, prefix: "trainer.")
+            if trainer.contains(AnyKey("explorationDecay")), (try? trainer.decodeNil(forKey: AnyKey("explorationDecay"))) == false {
+                try Self.refuseUnknownKeys(in: trainer.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey("explorationDecay")),
+                                           names: ExplorationDecay.keys, prefix: "trainer.explorationDecay.")
+            }
+        }
+        if c.contains(.agent), (try? c.decodeNil(forKey: .agent)) == false {
+            try Self.refuseUnknownKeys(in: c.nestedContainer(keyedBy: AnyKey.self, forKey: .agent), known: AgentOverrides.CodingKeys.self, prefix: "agent.")
+        }
         environment = try c.decode(String.self, forKey: .environment)
         environmentOptions = try c.decodeIfPresent([String: String].self, forKey: .environmentOptions) ?? [:]
         modelSize = try c.decodeIfPresent(Int.self, forKey: .modelSize) ?? 1
@@ -111,12 +136,37 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         agent = try c.decodeIfPresent(AgentOverrides.self, forKey: .agent) ?? AgentOverrides()
     }
 
+    /// Any key of a JSON object, to list the keys a configuration holds.
+    struct AnyKey: CodingKey {
+        let stringValue: String
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    static func refuseUnknownKeys<K: CodingKey & CaseIterable>(in container: KeyedDecodingContainer<AnyKey>, known: K.Type, prefix: String = "") throws {
+        try refuseUnknownKeys(in: container, names: K.allCases.map(\.stringValue), prefix: prefix)
+    }
+
+    static func refuseUnknownKeys(in container: KeyedDecodingContainer<AnyKey>, names: [String], prefix: String) throws {
+        for key in container.allKeys.map(\.stringValue).sorted() where !names.contains(key) {
+            let nearest = names.min { editDistance(key.lowercased(), $0.lowercased()) < editDistance(key.lowercased(), $1.lowercased()) }
+            throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath + [AnyKey(key)],
+                                                    debugDescription: "unknown key \"\(prefix)\(key)\""
+                                                        + (nearest.map { "; did you mean \"\(prefix)\($0)\"?" } ?? "")
+                                                        + " (known: \(names.joined(separator: ", ")))"))
+        }
+    }
+
     /// Reads a JSON run configuration.
     /// - Throws: ``RunError/malformedConfiguration(path:reason:)`` naming the problem.
     public static func load(from url: URL) throws -> RunConfiguration {
         guard let data = try? Data(contentsOf: url) else { throw RunError.malformedConfiguration(path: url.path, reason: "cannot read the file") }
         do { return try JSONDecoder().decode(RunConfiguration.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
             throw RunError.malformedConfiguration(path: url.path, reason: "missing key \"\(key.stringValue)\"")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw RunError.malformedConfiguration(path: url.path, reason: context.debugDescription)
         } catch let DecodingError.typeMismatch(_, context) {
             throw RunError.malformedConfiguration(path: url.path, reason: "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
         } catch {

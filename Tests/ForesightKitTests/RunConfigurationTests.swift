@@ -75,4 +75,36 @@ struct RunConfigurationTests {
         #expect(set.consistencyCoefficient == 10 && set.rewardCoefficient == 1 && set.valueCoefficient == 0.5 && set.terminationCoefficient == 2)
         Self.expectRefused([(#"{"rewardCoefficient": -1}"#, "rewardCoefficient", "-1.0"), (#"{"valueCoefficient": -0.5}"#, "valueCoefficient", "-0.5")])
     }
+
+    /// A misspelt key is refused at every level with the nearest known key, never ignored silently.
+    @Test func unknownKeysAreRefusedWithTheNearestKnownKey() throws {
+        for (json, key, suggestion) in [(#"{"environment": "CartPole-v1", "agent": {"rewardCoeficient": 1}}"#, "agent.rewardCoeficient", "agent.rewardCoefficient"),
+                                        (#"{"environment": "CartPole-v1", "trainer": {"updatesPerstep": 2}}"#, "trainer.updatesPerstep", "trainer.updatesPerStep"),
+                                        (#"{"environment": "CartPole-v1", "trainer": {"explorationDecay": {"final": 0.1, "step": 3}}}"#,
+                                         "trainer.explorationDecay.step", "trainer.explorationDecay.steps"),
+                                        (#"{"environment": "CartPole-v1", "agnet": {}}"#, "agnet", "agent")] {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("foresight-keys-\(UUID().uuidString).json")
+            try Data(json.utf8).write(to: url)
+            defer { try? FileManager.default.removeItem(at: url) }
+            do {
+                _ = try RunConfiguration.load(from: url)
+                Issue.record("\(json) was accepted")
+            } catch {
+                #expect("\(error)".contains("unknown key \"\(key)\"") && "\(error)".contains("did you mean \"\(suggestion)\""), "\(error)")
+            }
+        }
+    }
+
+    /// The agent keys the reader accepts are exactly ``AgentOverrides``' stored properties, and every shipped
+    /// configuration (examples/configs) loads.
+    @Test func knownKeysMatchTheSettingsAndTheShippedConfigurationsLoad() throws {
+        let properties = Set(Mirror(reflecting: AgentOverrides()).children.compactMap(\.label))
+        let keys = Set(AgentOverrides.CodingKeys.allCases.map(\.stringValue))
+        #expect(properties == keys, "not readable: \(properties.subtracting(keys)), no such setting: \(keys.subtracting(properties))")
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let configs = try FileManager.default.contentsOfDirectory(at: root.appendingPathComponent("examples/configs"), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
+        #expect(configs.count >= 5)
+        for url in configs { _ = try RunConfiguration.load(from: url) }
+    }
 }

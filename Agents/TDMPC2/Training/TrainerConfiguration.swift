@@ -39,7 +39,10 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    /// The keys of its JSON form, for configuration readers that refuse unknown keys.
+    public static var keys: [String] { CodingKeys.allCases.map(\.stringValue) }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case steps, seedSteps, pretrainingUpdates, updatesPerStep, evaluationInterval, evaluationEpisodes, checkpointInterval
         case updateLogInterval, seed, bufferCapacity, stateValueKey, targetReturn, explorationDecay
     }
@@ -105,6 +108,9 @@ public struct ExplorationDecay: Codable, Equatable, Sendable {
     public var steps: Int
 
     public init(final: Float, steps: Int) { self.final = final; self.steps = steps }
+
+    /// The keys of its JSON form.
+    public static let keys = ["final", "steps"]
 }
 
 /// Errors from training.

@@ -95,7 +95,7 @@ public struct EnvironmentRegistry: Sendable {
 }
 
 /// Levenshtein distance between two strings (insertions, deletions and substitutions of characters).
-func editDistance(_ a: String, _ b: String) -> Int {
+public func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
