@@ -151,7 +151,9 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
 
     static func refuseUnknownKeys(in container: KeyedDecodingContainer<AnyKey>, names: [String], prefix: String) throws {
         for key in container.allKeys.map(\.stringValue).sorted() where !names.contains(key) {
-            let nearest = names.min { editDistance(key.lowercased(), $0.lowercased()) < editDistance(key.lowercased(), $1.lowercased()) }
+            // The nearest known key, if it is reasonably close (the environment registry's limit).
+            let scored = names.map { (distance: editDistance(key.lowercased(), $0.lowercased()), name: $0) }
+            let nearest = scored.min { $0.distance < $1.distance }.flatMap { $0.distance <= Swift.max(3, key.count / 3) ? $0.name : nil }
             throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath + [AnyKey(key)],
                                                     debugDescription: "unknown key \"\(prefix)\(key)\""
                                                         + (nearest.map { "; did you mean \"\(prefix)\($0)\"?" } ?? "")

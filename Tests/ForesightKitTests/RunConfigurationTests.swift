@@ -93,6 +93,13 @@ struct RunConfigurationTests {
                 #expect("\(error)".contains("unknown key \"\(key)\"") && "\(error)".contains("did you mean \"\(suggestion)\""), "\(error)")
             }
         }
+        // A key far from every known one is refused without a misleading suggestion.
+        do {
+            _ = try JSONDecoder().decode(RunConfiguration.self, from: Data(#"{"environment": "CartPole-v1", "agent": {"zzzzzzzzzzzz": 1}}"#.utf8))
+            Issue.record("an unknown agent key was accepted")
+        } catch {
+            #expect("\(error)".contains("zzzzzzzzzzzz") && !"\(error)".contains("did you mean"), "\(error)")
+        }
     }
 
     /// The agent keys the reader accepts are exactly ``AgentOverrides``' stored properties, and every shipped
