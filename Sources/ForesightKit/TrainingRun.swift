@@ -115,19 +115,18 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     /// Decodes a configuration in which every key but `environment` may be left out. A key the configuration does
     /// not know (a misspelt setting would otherwise be ignored silently) is refused with the nearest known key.
     public init(from decoder: any Decoder) throws {
-        try Self.refuseUnknownKeys(in: decoder.container(keyedBy: AnyKey.self), known: CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        if c.contains(.trainer), (try? c.decodeNil(forKey: .trainer)) == false {
-            let trainer = try c.nestedContainer(keyedBy: AnyKey.self, forKey: .trainer)
+        let json = try decoder.container(keyedBy: AnyKey.self)
+        try Self.refuseUnknownKeys(in: json, names: CodingKeys.allCases.map(\.stringValue))
+        if let trainer = try Self.object("trainer", in: json) {
             try Self.refuseUnknownKeys(in: trainer, names: TrainerConfiguration.keys, prefix: "trainer.")
-            if trainer.contains(AnyKey("explorationDecay")), (try? trainer.decodeNil(forKey: AnyKey("explorationDecay"))) == false {
-                try Self.refuseUnknownKeys(in: trainer.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey("explorationDecay")),
-                                           names: ExplorationDecay.keys, prefix: "trainer.explorationDecay.")
+            if let decay = try Self.object("explorationDecay", in: trainer) {
+                try Self.refuseUnknownKeys(in: decay, names: ExplorationDecay.keys, prefix: "trainer.explorationDecay.")
             }
         }
-        if c.contains(.agent), (try? c.decodeNil(forKey: .agent)) == false {
-            try Self.refuseUnknownKeys(in: c.nestedContainer(keyedBy: AnyKey.self, forKey: .agent), known: AgentOverrides.CodingKeys.self, prefix: "agent.")
+        if let agent = try Self.object("agent", in: json) {
+            try Self.refuseUnknownKeys(in: agent, names: AgentOverrides.CodingKeys.allCases.map(\.stringValue), prefix: "agent.")
         }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
         environment = try c.decode(String.self, forKey: .environment)
         environmentOptions = try c.decodeIfPresent([String: String].self, forKey: .environmentOptions) ?? [:]
         modelSize = try c.decodeIfPresent(Int.self, forKey: .modelSize) ?? 1
@@ -145,15 +144,16 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         init?(intValue: Int) { nil }
     }
 
-    static func refuseUnknownKeys<K: CodingKey & CaseIterable>(in container: KeyedDecodingContainer<AnyKey>, known: K.Type, prefix: String = "") throws {
-        try refuseUnknownKeys(in: container, names: K.allCases.map(\.stringValue), prefix: prefix)
+    /// The object under `key`, or nil when it is absent or null.
+    static func object(_ key: String, in container: KeyedDecodingContainer<AnyKey>) throws -> KeyedDecodingContainer<AnyKey>? {
+        guard container.contains(AnyKey(key)), try !container.decodeNil(forKey: AnyKey(key)) else { return nil }
+        return try container.nestedContainer(keyedBy: AnyKey.self, forKey: AnyKey(key))
     }
 
-    static func refuseUnknownKeys(in container: KeyedDecodingContainer<AnyKey>, names: [String], prefix: String) throws {
+    /// Throws for the first key of `container` (in name order) that is not one of `names`, naming the nearest known key.
+    static func refuseUnknownKeys(in container: KeyedDecodingContainer<AnyKey>, names: [String], prefix: String = "") throws {
         for key in container.allKeys.map(\.stringValue).sorted() where !names.contains(key) {
-            // The nearest known key, if it is reasonably close (the environment registry's limit).
-            let scored = names.map { (distance: editDistance(key.lowercased(), $0.lowercased()), name: $0) }
-            let nearest = scored.min { $0.distance < $1.distance }.flatMap { $0.distance <= Swift.max(3, key.count / 3) ? $0.name : nil }
+            let nearest = closestNames(to: key, among: names, count: 1).first
             throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath + [AnyKey(key)],
                                                     debugDescription: "unknown key \"\(prefix)\(key)\""
                                                         + (nearest.map { "; did you mean \"\(prefix)\($0)\"?" } ?? "")

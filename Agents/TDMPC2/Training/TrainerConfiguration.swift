@@ -110,7 +110,9 @@ public struct ExplorationDecay: Codable, Equatable, Sendable {
     public init(final: Float, steps: Int) { self.final = final; self.steps = steps }
 
     /// The keys of its JSON form.
-    public static let keys = ["final", "steps"]
+    public static var keys: [String] { CodingKeys.allCases.map(\.stringValue) }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case final, steps }
 }
 
 /// Errors from training.

@@ -78,24 +78,28 @@ public struct EnvironmentRegistry: Sendable {
     /// Up to three registered ids closest to `id` by case-insensitive edit distance (only reasonably close ones).
     public func suggestions(for id: String) -> [String] {
         let query = id.lowercased()
-        let limit = Swift.max(3, query.count / 3)
-        var scored: [(distance: Int, id: String)] = []
-        for candidate in specsByID.keys {
-            let lowered = candidate.lowercased()
-            var distance = editDistance(query, lowered)
+        return closestNames(to: id, among: specsByID.keys) { candidate in
             // "cartpole" should find "CartPole-v1": compare with the name without its version too.
-            if let spec = specsByID[candidate] {
-                distance = Swift.min(distance, editDistance(query, spec.name.lowercased()) + 1)
-            }
-            if distance <= limit { scored.append((distance, candidate)) }
+            let full = editDistance(query, candidate.lowercased())
+            return specsByID[candidate].map { Swift.min(full, editDistance(query, $0.name.lowercased()) + 1) } ?? full
         }
-        scored.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.id < $1.id }
-        return scored.prefix(3).map(\.id)
     }
 }
 
+/// Up to `count` of `candidates` closest to `query`, nearest first (ties by name), keeping only reasonably close
+/// ones: at most `max(3, query.count / 3)` edits. `distance` scores a candidate (default: case-insensitive
+/// edit distance to `query`). Suggestions for a misspelt id or key.
+public func closestNames(to query: String, among candidates: some Sequence<String>, count: Int = 3,
+                         distance: ((String) -> Int)? = nil) -> [String] {
+    let lowered = query.lowercased(), limit = Swift.max(3, lowered.count / 3)
+    let scored = candidates.map { (distance: distance?($0) ?? editDistance(lowered, $0.lowercased()), name: $0) }
+        .filter { $0.distance <= limit }
+        .sorted { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name < $1.name }
+    return scored.prefix(count).map(\.name)
+}
+
 /// Levenshtein distance between two strings (insertions, deletions and substitutions of characters).
-public func editDistance(_ a: String, _ b: String) -> Int {
+func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
