@@ -181,6 +181,12 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     /// at evaluation, as deployment often affords); nil plans evaluation actions with ``planner``. Training
     /// never reads it, so it changes no training run.
     public var evaluationPlanner: MPPIConfiguration? = nil
+    /// When set, `.evaluate` actions plan with an exponential moving average of the world model's weights,
+    /// `average ← average + rate · (weights − average)` after every update (Polyak averaging), instead of
+    /// the weights of the last update; nil evaluates the trained weights. Training actions and updates never
+    /// read the average, so it changes no training run. A rate of 0.001 averages over about the last
+    /// 1,000 updates, damping the update-to-update jitter of the values the planner ranks actions by.
+    public var evaluationAverageRate: Float? = nil
     /// Plan with MPPI (`false`: act with the policy prior).
     public var usesPlanner = true
 
@@ -257,5 +263,8 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         let discrete = discreteActionCount != nil
         try planner.validate(actionDimensions: actionDimensions, discrete: discrete)
         try evaluationPlanner?.validate(actionDimensions: actionDimensions, discrete: discrete, name: "evaluationPlanner")
+        if let rate = evaluationAverageRate {
+            try check(rate > 0 && rate <= 1, "evaluationAverageRate", rate, "in (0, 1]")
+        }
     }
 }

@@ -24,6 +24,7 @@ extension TDMPC2Agent {
     public func checkpointTensors() -> (tensors: [String: Tensor], metadata: [String: String]) {
         var tensors: [String: Tensor] = [:]
         for (path, t) in model.stateDict() { tensors["model.\(path)"] = t }
+        if let averagedModel { for (path, t) in averagedModel.stateDict() { tensors["average.\(path)"] = t } }
         for (path, t) in modelOptimizer.stateDict() { tensors["optim.model.\(path)"] = t }
         for (path, t) in policyOptimizer.stateDict() { tensors["optim.policy.\(path)"] = t }
         if let m = planner.previousMean { tensors["planner.previous_mean"] = m }
@@ -73,13 +74,15 @@ extension TDMPC2Agent {
         }
         // Validate everything before changing anything.
         let modelState = section("model.")
-        let backup = model.stateDict()
+        let backup = model.stateDict(), averageBackup = averagedModel?.stateDict()
         do {
             try model.load(stateDict: modelState)
+            try averagedModel?.load(stateDict: section("average."))
             try modelOptimizer.load(stateDict: section("optim.model."))
             try policyOptimizer.load(stateDict: section("optim.policy."))
         } catch {
             try? model.load(stateDict: backup)
+            if let averageBackup { try? averagedModel?.load(stateDict: averageBackup) }
             throw fail("\(error)")
         }
         scale = RunningScale(value: scaleValue, tau: configuration.tau)

@@ -32,6 +32,9 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     /// A larger planning budget for evaluation actions only (nil: the training planner's); training never
     /// reads them, so they change no training trajectory. See ``TDMPC2Configuration/evaluationPlanner``.
     public var evaluationPlannerIterations: Int?, evaluationPlannerSamples: Int?, evaluationPlannerElites: Int?
+    /// Evaluate with a moving average of the model's weights at this Polyak rate. See
+    /// ``TDMPC2Configuration/evaluationAverageRate``.
+    public var evaluationAverageRate: Float?
     public var usesPlanner: Bool?
     /// The two-hot bins of the reward and Q heads (TD-MPC2: 101 bins from -10 to 10 in symlog space).
     /// Values on a narrow scale (CartPole's Q of 0-100 spans symlog 0-4.6, 23 of the default bins) get
@@ -50,7 +53,7 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         case consistencyCoefficient, rewardCoefficient, valueCoefficient, terminationCoefficient
         case horizon, batchSize, learningRate, rho, discount, tau, tdSteps
         case plannerIterations, plannerSamples, plannerElites, plannerPolicyTrajectories, plannerMinStd
-        case evaluationPlannerIterations, evaluationPlannerSamples, evaluationPlannerElites, usesPlanner
+        case evaluationPlannerIterations, evaluationPlannerSamples, evaluationPlannerElites, evaluationAverageRate, usesPlanner
         case valueBinCount, valueMin, valueMax, episodic
     }
 
@@ -88,6 +91,7 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
             if let v = evaluationPlannerElites { e.eliteCount = v }
             c.evaluationPlanner = e
         }
+        if let v = evaluationAverageRate { c.evaluationAverageRate = v }
         if let v = usesPlanner { c.usesPlanner = v }
         if let v = valueBinCount { c.regression.binCount = v }
         if let v = valueMin { c.regression.vmin = v }
