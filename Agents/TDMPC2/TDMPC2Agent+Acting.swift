@@ -10,13 +10,13 @@ extension TDMPC2Agent {
     /// - Parameters:
     ///   - observation: one observation of `configuration.observationShape`.
     ///   - isFirstStep: the first observation of an episode (resets the planner's warm start).
-    ///   - mode: `.explore` (training) or `.evaluate` (with ``averagedModel`` when there is one).
+    ///   - mode: `.explore` (training) or `.evaluate` (with ``averagedModel`` when there is one and ``evaluatesWithAverage``).
     /// - Returns: `[A]` in [-1, 1].
     public func act(_ observation: Tensor, isFirstStep: Bool, mode: ActionMode) -> Tensor {
         precondition(observation.shape == configuration.observationShape,
                      "act: observation shape \(observation.shape) differs from the configured \(configuration.observationShape)")
         if isFirstStep { planner.reset(); categoricalPlanner?.reset(); evaluationPlanner?.reset(); evaluationCategoricalPlanner?.reset() }
-        let model = (mode == .evaluate ? averagedModel : nil) ?? self.model
+        let model = (mode == .evaluate && evaluatesWithAverage ? averagedModel : nil) ?? self.model
         return withoutGradients {
             var augmentation = actingGenerator.split()
             let z = model.encode(observation.reshaped(to: [1] + observation.shape), augmentationGenerator: &augmentation)

@@ -32,6 +32,9 @@ public final class TDMPC2Agent {
     /// The moving average of the model's weights (every parameter, target Q included) that `.evaluate` actions plan with, when
     /// ``TDMPC2Configuration/evaluationAverageRate`` is set (nil otherwise).
     public let averagedModel: WorldModel?
+    /// Whether `.evaluate` actions use ``averagedModel`` when there is one (`false`: the last update's
+    /// weights, e.g. to compare the two on one checkpoint). Not saved.
+    public var evaluatesWithAverage = true
     /// `model`'s and `averagedModel`'s parameters, in the same order (collected once).
     private let averagedPairs: (average: [Parameter], online: [Parameter])
     /// Gradient updates taken.

@@ -16,6 +16,8 @@ struct Evaluate: ParsableCommand {
     var plannerSamples: Int?
     @Option(name: .customLong("planner-elites"), help: "Elites of the evaluation planner.") var plannerElites: Int?
     @Option(name: .customLong("planner-iterations"), help: "Iterations of the evaluation planner.") var plannerIterations: Int?
+    @Flag(name: .customLong("trained-weights"), help: "Plan with the last update's weights even when the run evaluates with averaged weights (evaluationAverageRate).")
+    var trainedWeights = false
 
     func run() throws {
         guard episodes >= 1 else { throw ValidationError("--episodes must be >= 1, got \(episodes)") }
@@ -26,6 +28,12 @@ struct Evaluate: ParsableCommand {
             guard Trainer.hasCheckpoint(in: directory) else { throw ValidationError("\(directory.path) has no checkpoint to evaluate") }
             let setup = try TrainingRun(run, runDirectory: directory)
             try setup.trainer.resume()
+            if trainedWeights {
+                guard setup.agent.averagedModel != nil else {
+                    throw ValidationError("--trained-weights: this run does not average weights (no evaluationAverageRate), so it evaluates with its trained weights already")
+                }
+                setup.agent.evaluatesWithAverage = false
+            }
             if plannerSamples != nil || plannerElites != nil || plannerIterations != nil {
                 var planner = setup.agent.evaluationPlanner?.configuration ?? setup.agent.planner.configuration
                 if let v = plannerSamples { planner.sampleCount = v }

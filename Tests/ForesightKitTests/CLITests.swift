@@ -112,11 +112,35 @@ import Testing
         let evaluation = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1"])
         #expect(evaluation.status == 0 && evaluation.output.contains("mean return"), "\(evaluation.error)")
         #expect(FileManager.default.fileExists(atPath: runDir.appendingPathComponent("evaluation.json").path))
+        let notAveraged = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1", "--trained-weights"])
+        #expect(notAveraged.status != 0 && notAveraged.error.contains("does not average weights"), "\(notAveraged.error)")
         // examples/RunEpisodes loads the same run and plays episodes with it.
         let episodes = try Self.run(["--run-dir", runDir.path, "--episodes", "2", "--verbose"], product: "RunEpisodes")
         #expect(episodes.status == 0, "\(episodes.error)")
         #expect(episodes.output.contains("step 400") && episodes.output.contains("episode 1: return") && episodes.output.contains("truncated"),
                 "\(episodes.output)")
+    }
+
+    /// A run that evaluates with averaged weights resumes with them, and `evaluate --trained-weights` plans
+    /// with the last update's weights instead (another return on the same episodes).
+    @Test func averagedWeightsEvaluateAndResume() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (_, runDir) = try Self.trainSmallRun("""
+        {"environment": "Pendulum-v1", "trainer": {"steps": 200, "seedSteps": 100, "pretrainingUpdates": 20, "evaluationInterval": 200,
+         "evaluationEpisodes": 1, "checkpointInterval": 200, "seed": 4},
+         "agent": {"batchSize": 16, "latentDimensions": 32, "mlpDimensions": 64, "encoderDimensions": 64, "evaluationAverageRate": 0.05,
+                   "plannerSamples": 32, "plannerElites": 4, "plannerPolicyTrajectories": 4, "plannerIterations": 2}}
+        """, in: dir)
+        let resumed = try Self.run(["train", "--run-dir", runDir.path, "--resume", "--steps", "400", "--no-progress"])
+        #expect(resumed.status == 0, "\(resumed.error)")
+        func meanReturn(_ extra: [String]) throws -> String? {
+            let r = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1"] + extra)
+            #expect(r.status == 0, "\(r.error)")
+            return r.output.split(separator: "\n").first { $0.hasPrefix("mean return") }.map(String.init)
+        }
+        let averaged = try #require(try meanReturn([])), trained = try #require(try meanReturn(["--trained-weights"]))
+        #expect(averaged != trained)
     }
 
     @Test func evaluateOnACountingTaskComparesWithTheOracle() throws {

@@ -70,11 +70,13 @@ import Testing
     }
 
     /// Evaluation plans with the average: at rate 1 the average is the model, so evaluation actions equal
-    /// those of an agent without one; at a small rate they come from other weights and differ.
+    /// those of an agent without one; at a small rate they come from other weights and differ, unless
+    /// `evaluatesWithAverage` is off.
     @Test func evaluationActionsPlanWithTheAverage() throws {
-        func evaluationActions(rate: Float?) throws -> [Tensor] {
+        func evaluationActions(rate: Float?, withAverage: Bool = true) throws -> [Tensor] {
             let c = Self.configuration(rate: rate, discrete: false)
             let agent = try TDMPC2Agent(configuration: c, seed: 7)
+            agent.evaluatesWithAverage = withAverage
             for k in 0..<6 { agent.update(Self.batch(c, seed: UInt64(k))) }
             let observations = [Tensor([0.2, 0.5]), Tensor([-0.6, 0.5]), Tensor([0.9, 0.5])]
             return observations.enumerated().map { agent.act($1, isFirstStep: $0 == 0, mode: .evaluate) }
@@ -82,6 +84,7 @@ import Testing
         let plain = try evaluationActions(rate: nil)
         #expect(try evaluationActions(rate: 1) == plain)
         #expect(try evaluationActions(rate: 0.01) != plain)
+        #expect(try evaluationActions(rate: 0.01, withAverage: false) == plain)
     }
 
     @Test func theAverageIsSavedAndRestored() throws {
