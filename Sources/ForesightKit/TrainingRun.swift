@@ -126,6 +126,9 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
             if let decay = try Self.object("explorationDecay", in: trainer) {
                 try Self.refuseUnknownKeys(in: decay, names: ExplorationDecay.keys, prefix: "trainer.explorationDecay.")
             }
+            if let decay = try Self.object("learningRateDecay", in: trainer) {
+                try Self.refuseUnknownKeys(in: decay, names: LearningRateDecay.keys, prefix: "trainer.learningRateDecay.")
+            }
         }
         if let agent = try Self.object("agent", in: json) {
             try Self.refuseUnknownKeys(in: agent, names: AgentOverrides.CodingKeys.allCases.map(\.stringValue), prefix: "agent.")

@@ -82,6 +82,8 @@ struct RunConfigurationTests {
                                         (#"{"environment": "CartPole-v1", "trainer": {"updatesPerstep": 2}}"#, "trainer.updatesPerstep", "trainer.updatesPerStep"),
                                         (#"{"environment": "CartPole-v1", "trainer": {"explorationDecay": {"final": 0.1, "step": 3}}}"#,
                                          "trainer.explorationDecay.step", "trainer.explorationDecay.steps"),
+                                        (#"{"environment": "CartPole-v1", "trainer": {"learningRateDecay": {"fianl": 0.1, "steps": 3}}}"#,
+                                         "trainer.learningRateDecay.fianl", "trainer.learningRateDecay.final"),
                                         (#"{"environment": "CartPole-v1", "agnet": {}}"#, "agnet", "agent")] {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("foresight-keys-\(UUID().uuidString).json")
             try Data(json.utf8).write(to: url)

@@ -52,11 +52,12 @@ struct Reach: Environment {
     }
 
     static func makeTrainer(_ dir: URL, steps: Int, nanAfter: Int? = nil, discrete: Bool = false, targetReturn: Double? = nil,
-                            explorationDecay: ExplorationDecay? = nil) throws -> Trainer {
+                            explorationDecay: ExplorationDecay? = nil, learningRateDecay: LearningRateDecay? = nil) throws -> Trainer {
         let agent = try TDMPC2Agent(configuration: agentConfiguration(discrete: discrete), seed: 11)
         var t = trainerConfiguration(steps: steps)
         t.targetReturn = targetReturn
         t.explorationDecay = explorationDecay
+        t.learningRateDecay = learningRateDecay
         return try Trainer(configuration: t, agent: agent, environmentID: "Reach", episodeLength: 16,
                            runDirectory: dir) { OrderEnforcing(TimeLimit(Reach(nanAfter: nanAfter, discrete: discrete), maxEpisodeSteps: 16)) }
     }
@@ -140,6 +141,51 @@ struct Reach: Environment {
         #expect(decoded.explorationDecay == ExplorationDecay(final: 0.05, steps: 5000))
         t.explorationDecay = ExplorationDecay(final: 0, steps: 100)
         #expect(throws: TrainerError.invalidConfiguration("explorationDecay.final must be a positive number, got 0.0")) { try t.validate() }
+    }
+
+    @Test func learningRateDecaysLinearlyAfterTheSeedSteps() throws {
+        var t = Self.trainerConfiguration(steps: 400)
+        #expect(t.learningRateFactor(step: 300, seedSteps: 64) == 1)   // no schedule: constant
+        t.learningRateDecay = LearningRateDecay(final: 0.2, steps: 264)
+        #expect(t.learningRateFactor(step: 10, seedSteps: 64) == 1)
+        #expect(t.learningRateFactor(step: 64, seedSteps: 64) == 1)
+        #expect(abs(t.learningRateFactor(step: 164, seedSteps: 64) - 0.6) < 1e-6)
+        #expect(t.learningRateFactor(step: 264, seedSteps: 64) == 0.2)
+        #expect(t.learningRateFactor(step: 1000, seedSteps: 64) == 0.2)
+        let decoded = try JSONDecoder().decode(TrainerConfiguration.self, from: Data(#"{"learningRateDecay": {"final": 0.1, "steps": 10000}}"#.utf8))
+        #expect(decoded.learningRateDecay == LearningRateDecay(final: 0.1, steps: 10000))
+        t.learningRateDecay = LearningRateDecay(final: 1.5, steps: 100)
+        #expect(throws: TrainerError.invalidConfiguration("learningRateDecay.final must be in [0, 1] (a fraction of the learning rate), got 1.5")) {
+            try t.validate()
+        }
+        t.learningRateDecay = LearningRateDecay(final: 0.5, steps: 0)
+        #expect(throws: TrainerError.invalidConfiguration("learningRateDecay.steps must be >= 1, got 0")) { try t.validate() }
+    }
+
+    /// The trainer sets both optimizers' rate from the schedule, the pretraining burst runs at the full rate, and
+    /// a resumed trainer continues at the rate the run reached.
+    @Test func trainerDecaysBothLearningRates() throws {
+        let dir = Self.temporaryDirectory("lr-decay")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let decay = LearningRateDecay(final: 0.25, steps: 80)
+        let trainer = try Self.makeTrainer(dir, steps: 96, learningRateDecay: decay)
+        let base = trainer.agent.configuration.learningRate
+        var pretrainingRate: Float?
+        try trainer.run { event in
+            if case .pretraining = event { pretrainingRate = trainer.agent.modelOptimizer.learningRate }
+        }
+        #expect(pretrainingRate == base)
+        #expect(trainer.agent.modelOptimizer.learningRate == base * 0.25)
+        #expect(trainer.agent.policyOptimizer.learningRate == base * 0.25)
+        let resumed = try Self.makeTrainer(dir, steps: 96, learningRateDecay: decay)
+        try resumed.resume()
+        #expect(resumed.agent.modelOptimizer.learningRate == base * 0.25)
+        // Without a schedule the rate stays the configured one.
+        let dir2 = Self.temporaryDirectory("lr-constant")
+        defer { try? FileManager.default.removeItem(at: dir2) }
+        let constant = try Self.makeTrainer(dir2, steps: 96)
+        try constant.run()
+        #expect(constant.agent.modelOptimizer.learningRate == base)
     }
 
     @Test func trainerAnnealsThePlannersFloorAndRefusesAFloorAboveOneForDiscreteActions() throws {

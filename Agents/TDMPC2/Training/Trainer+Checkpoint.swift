@@ -93,7 +93,7 @@ extension Trainer {
         if agent.categoricalPlanner != nil { agent.categoricalPlanner?.previousProbabilities = agentFile.tensors["planner.previous_probabilities"]?.scalars }
         buffer = restoredBuffer
         state = restored
-        applyExplorationSchedule()
+        applySchedules()
         try updateLog.truncate(to: restored.logSizes["updates"] ?? [0, 0])
         try episodeLog.truncate(to: restored.logSizes["episodes"] ?? [0, 0])
         try evaluationLog.truncate(to: restored.logSizes["evaluations"] ?? [0, 0])

@@ -122,9 +122,15 @@ public final class Trainer {
         return g.next()
     }
 
-    /// Sets the planners' exploration floor for the current step (``TrainerConfiguration/explorationDecay``); also
-    /// after `resume()`, so that evaluating a resumed run uses the floor the run had reached.
-    func applyExplorationSchedule() {
+    /// Sets the planners' exploration floor (``TrainerConfiguration/explorationDecay``) and the optimizers' learning
+    /// rate (``TrainerConfiguration/learningRateDecay``) for the current step; also after `resume()`, so that a
+    /// resumed run continues with the floor and rate the run had reached.
+    func applySchedules() {
+        if configuration.learningRateDecay != nil {
+            let rate = agent.configuration.learningRate * configuration.learningRateFactor(step: state.step, seedSteps: seedSteps)
+            agent.modelOptimizer.learningRate = rate
+            agent.policyOptimizer.learningRate = rate
+        }
         guard configuration.explorationDecay != nil else { return }
         agent.setExplorationFloor(configuration.explorationFloor(initial: agent.configuration.planner.minStd, step: state.step, seedSteps: seedSteps))
     }
@@ -147,7 +153,7 @@ public final class Trainer {
             var recorder = EpisodeRecorder(firstObservation: observation, actionDimensions: adapter.agentDimensions, stateValue: stateValue(info))
             var episodeReturn = 0.0, success: Bool? = nil, done = false
             while !done && state.step < configuration.steps {
-                applyExplorationSchedule()
+                applySchedules()
                 let action = state.step < seedSteps
                     ? adapter.randomAction(using: &state.generator)
                     : agent.act(observation, isFirstStep: recorder.length == 0, mode: .explore)

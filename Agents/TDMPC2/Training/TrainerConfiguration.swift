@@ -36,6 +36,11 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
     /// seed steps end to `final` at environment step `steps`, like DQN's epsilon schedule (Mnih et al. 2015).
     /// `nil` keeps the floor fixed (TD-MPC2).
     public var explorationDecay: ExplorationDecay? = nil
+    /// Decays both optimizers' learning rate linearly from the agent's `learningRate` when the seed steps end
+    /// to `final` times it at environment step `steps`, constant after (the pretraining burst runs at the full
+    /// rate). Smaller late updates settle a policy whose evaluations swing between updates. `nil` keeps the rate
+    /// constant (TD-MPC2).
+    public var learningRateDecay: LearningRateDecay? = nil
 
     public init() {}
 
@@ -44,7 +49,7 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case steps, seedSteps, pretrainingUpdates, updatesPerStep, evaluationInterval, evaluationEpisodes, checkpointInterval
-        case updateLogInterval, seed, bufferCapacity, stateValueKey, targetReturn, explorationDecay
+        case updateLogInterval, seed, bufferCapacity, stateValueKey, targetReturn, explorationDecay, learningRateDecay
     }
 
     /// Decodes settings in which any key may be left out (its default applies).
@@ -64,6 +69,7 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
         stateValueKey = try c.decodeIfPresent(String.self, forKey: .stateValueKey) ?? d.stateValueKey
         targetReturn = try c.decodeIfPresent(Double.self, forKey: .targetReturn)
         explorationDecay = try c.decodeIfPresent(ExplorationDecay.self, forKey: .explorationDecay)
+        learningRateDecay = try c.decodeIfPresent(LearningRateDecay.self, forKey: .learningRateDecay)
     }
 
     /// The seed steps used for a task whose episodes last `episodeLength` steps.
@@ -88,6 +94,10 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
             try check(d.final > 0 && d.final.isFinite, "explorationDecay.final must be a positive number, got \(d.final)")
             try check(d.steps >= 1, "explorationDecay.steps must be >= 1, got \(d.steps)")
         }
+        if let d = learningRateDecay {
+            try check(d.final >= 0 && d.final <= 1, "learningRateDecay.final must be in [0, 1] (a fraction of the learning rate), got \(d.final)")
+            try check(d.steps >= 1, "learningRateDecay.steps must be >= 1, got \(d.steps)")
+        }
     }
 
     /// The exploration floor at environment step `step`: `initial` until the seed steps end, then linear to
@@ -98,6 +108,15 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
         let progress = Float(Swift.max(step - seedSteps, 0)) / Float(d.steps - seedSteps)
         return initial + (d.final - initial) * progress
     }
+
+    /// The factor on the agent's learning rate at environment step `step`: 1 until the seed steps end, then
+    /// linear to `learningRateDecay.final` at `learningRateDecay.steps`, constant after.
+    public func learningRateFactor(step: Int, seedSteps: Int) -> Float {
+        guard let d = learningRateDecay else { return 1 }
+        guard step < d.steps else { return d.final }
+        let progress = Float(Swift.max(step - seedSteps, 0)) / Float(Swift.max(d.steps - seedSteps, 1))
+        return 1 + (d.final - 1) * progress
+    }
 }
 
 /// A linear schedule of the planner's exploration floor (see ``TrainerConfiguration/explorationDecay``).
@@ -105,6 +124,21 @@ public struct ExplorationDecay: Codable, Equatable, Sendable {
     /// The floor reached at `steps` and kept after.
     public var final: Float
     /// The environment step at which the floor reaches `final`.
+    public var steps: Int
+
+    public init(final: Float, steps: Int) { self.final = final; self.steps = steps }
+
+    /// The keys of its JSON form.
+    public static var keys: [String] { CodingKeys.allCases.map(\.stringValue) }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case final, steps }
+}
+
+/// A linear decay of the learning rate (see ``TrainerConfiguration/learningRateDecay``).
+public struct LearningRateDecay: Codable, Equatable, Sendable {
+    /// The fraction of the configured learning rate reached at `steps` and kept after, in [0, 1].
+    public var final: Float
+    /// The environment step at which the rate reaches `final` times the configured one.
     public var steps: Int
 
     public init(final: Float, steps: Int) { self.final = final; self.steps = steps }
