@@ -22,6 +22,8 @@ struct BenchTDMPC2: ParsableCommand {
     @Option(help: "Untimed runs before each figure.") var warmup = 3
     @Option(help: "Time only `update` or `act` (for profiling); both by default.") var only: String?
     @Option(help: "Before each figure, wait up to this many seconds for other processes to use < 0.15 cores.") var waitQuiet: Double = 0
+    @Option(name: .customLong("evaluation-average-rate"), help: "Keep a moving average of the weights at this rate (evaluationAverageRate), so that `update` includes its cost and `act evaluate` plans with it.")
+    var evaluationAverageRate: Float?
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
@@ -30,6 +32,9 @@ struct BenchTDMPC2: ParsableCommand {
         guard updateIterations >= 1, actIterations >= 1 else { throw ValidationError("iteration counts must be positive") }
         guard only == nil || only == "update" || only == "act" else { throw ValidationError("--only must be update or act, got \(only!)") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be >= 0, got \(warmup)") }
+        if let r = evaluationAverageRate, !(r > 0 && r <= 1) {
+            throw ValidationError("--evaluation-average-rate must be in (0, 1], got \(r)")
+        }
     }
 
     func run() throws {
@@ -37,6 +42,7 @@ struct BenchTDMPC2: ParsableCommand {
         let size: ModelSize = modelSize == 1 ? .m1 : .m5
         var c = TDMPC2Configuration(observationShape: [24], actionDimensions: 6, modelSize: size)
         c.episodeLength = 1000
+        c.evaluationAverageRate = evaluationAverageRate
         let agent = try TDMPC2Agent(configuration: c, seed: 1)
         var g = SeededGenerator(seed: 0)
         let (h, b) = (c.horizon, c.batchSize)
@@ -86,6 +92,7 @@ struct BenchTDMPC2: ParsableCommand {
         if json {
             let object: [String: Any] = [
                 "impl": "foresight", "model_size": modelSize, "threads": threads, "parameters": agent.model.parameterCount,
+                "evaluation_average_rate": evaluationAverageRate.map { Double($0) } ?? 0,
                 "update_ms": update.time.median, "update_min_ms": update.time.min, "update_max_ms": update.time.max,
                 "act_ms": actMedian, "act_explore_ms": explore.time.median, "act_explore_min_ms": explore.time.min,
                 "act_explore_max_ms": explore.time.max, "act_eval_ms": evaluate.time.median, "act_eval_min_ms": evaluate.time.min,
@@ -107,7 +114,8 @@ struct BenchTDMPC2: ParsableCommand {
         #if DEBUG
         print("note: debug build; benchmark with `swift build -c release` and `.build/release/foresight bench tdmpc2`")
         #endif
-        print("TD-MPC2 \(modelSize)M (\(agent.model.parameterCount) parameters), obs 24, action 6, batch \(b), horizon \(h), \(threads) thread(s)")
+        print("TD-MPC2 \(modelSize)M (\(agent.model.parameterCount) parameters), obs 24, action 6, batch \(b), horizon \(h), \(threads) thread(s)"
+              + (evaluationAverageRate.map { ", weights averaged at rate \($0)" } ?? ""))
         print(String(format: "sgemm 512x512x512: %.1f GFLOP/s (this run: median of 3 measurements, before, between and after the figures, of %@)",
                      sgemm, sgemmRates.map { String(format: "%.1f", $0) }.joined(separator: ", ")))
         print(String(format: "(Foresight's GEMM, %d thread(s); OpenBLAS's own sgemm: %.1f GFLOP/s on %d thread(s), %.1f on one)",
