@@ -150,7 +150,9 @@ import _TestSupport
             let parts = Tensor.normedLinear(concatenating: [z, a], weight: w, bias: b, normWeight: gamma, normBias: beta, activation: .mish)
             let joined = Tensor.normedLinear(Tensor.concatenate([z, a], along: -1), weight: w, bias: b, normWeight: gamma, normBias: beta, activation: .mish)
             #expect(maxAbsDifference(parts.scalars, joined.scalars) == 0)
-            let r = checkGradients([z, a, w, b, gamma, beta], epsilon: 1e-3) {
+            // epsilon 1e-2 (the default): at 1e-3 the float32 rounding of the loss, divided by 2 epsilon, reaches the
+            // tolerance on some CPUs (1.02x at one ensemble weight on AMD Zen 3, whose GEMMs round differently).
+            let r = checkGradients([z, a, w, b, gamma, beta], epsilon: 1e-2) {
                 Tensor.normedLinear(concatenating: [$0[0], $0[1]], weight: $0[2], bias: $0[3], normWeight: $0[4], normBias: $0[5], activation: .mish)
             }
             #expect(r.passed, "\(w.shape): \(r)")

@@ -32,7 +32,12 @@ import _TestSupport
             for transB in [false, true] {
                 let one = Self.gemm(transA: transA, transB: transB, m: m, n: n, k: k, threads: 1)
                 let two = Self.gemm(transA: transA, transB: transB, m: m, n: n, k: k, threads: 2)
-                #expect(maxAbsDifference(one, two) <= 1e-5, "\(shape) transA \(transA) transB \(transB)")
+                // Equal up to rounding: on machines without AVX-512 each block is OpenBLAS's own sgemm, whose edge
+                // tiles sum in another order than its full tiles, so a split moves elements by about √k ulps of the
+                // partial sums (1.05e-5 measured on AMD Zen 3 at (40, 900, 160), outputs up to ~13). A wrong or
+                // missing block would be off by O(1).
+                let difference = maxAbsDifference(one, two)
+                #expect(difference <= 5e-5, "\(shape) transA \(transA) transB \(transB): max difference \(difference)")
             }
         }
     }
