@@ -87,15 +87,20 @@ import Testing
         return (config, runDir)
     }
 
+    /// A 200-step Pendulum-v1 run of a small agent (seconds); `agentSettings` adds agent keys (each followed by ", ").
+    static func smallPendulumRun(agentSettings: String = "") -> String {
+        """
+        {"environment": "Pendulum-v1", "trainer": {"steps": 200, "seedSteps": 100, "pretrainingUpdates": 20, "evaluationInterval": 200,
+         "evaluationEpisodes": 1, "checkpointInterval": 200, "seed": 4},
+         "agent": {\(agentSettings)"batchSize": 16, "latentDimensions": 32, "mlpDimensions": 64, "encoderDimensions": 64,
+                   "plannerSamples": 32, "plannerElites": 4, "plannerPolicyTrajectories": 4, "plannerIterations": 2}}
+        """
+    }
+
     @Test func trainTwoHundredStepsThenEvaluateAndResume() throws {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (config, runDir) = try Self.trainSmallRun("""
-        {"environment": "Pendulum-v1", "trainer": {"steps": 200, "seedSteps": 100, "pretrainingUpdates": 20, "evaluationInterval": 200,
-         "evaluationEpisodes": 1, "checkpointInterval": 200, "seed": 4},
-         "agent": {"batchSize": 16, "latentDimensions": 32, "mlpDimensions": 64, "encoderDimensions": 64,
-                   "plannerSamples": 32, "plannerElites": 4, "plannerPolicyTrajectories": 4, "plannerIterations": 2}}
-        """, in: dir)
+        let (config, runDir) = try Self.trainSmallRun(Self.smallPendulumRun(), in: dir)
         let summaryData = try Data(contentsOf: runDir.appendingPathComponent("summary.json"))
         let summary = try #require(try JSONSerialization.jsonObject(with: summaryData) as? [String: Any])
         for key in ["environment", "seed", "steps", "finalEvaluationReturn", "bestEvaluationReturn", "wallClockSeconds", "stepsPerSecond"] {
@@ -126,12 +131,7 @@ import Testing
     @Test func averagedWeightsEvaluateAndResume() throws {
         let dir = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (_, runDir) = try Self.trainSmallRun("""
-        {"environment": "Pendulum-v1", "trainer": {"steps": 200, "seedSteps": 100, "pretrainingUpdates": 20, "evaluationInterval": 200,
-         "evaluationEpisodes": 1, "checkpointInterval": 200, "seed": 4},
-         "agent": {"batchSize": 16, "latentDimensions": 32, "mlpDimensions": 64, "encoderDimensions": 64, "evaluationAverageRate": 0.05,
-                   "plannerSamples": 32, "plannerElites": 4, "plannerPolicyTrajectories": 4, "plannerIterations": 2}}
-        """, in: dir)
+        let (_, runDir) = try Self.trainSmallRun(Self.smallPendulumRun(agentSettings: #""evaluationAverageRate": 0.05, "#), in: dir)
         let resumed = try Self.run(["train", "--run-dir", runDir.path, "--resume", "--steps", "400", "--no-progress"])
         #expect(resumed.status == 0, "\(resumed.error)")
         func meanReturn(_ extra: [String]) throws -> String? {
