@@ -136,6 +136,14 @@ struct Reach: Environment {
         #expect(abs(t.explorationFloor(initial: 0.5, step: 164, seedSteps: 64) - 0.3) < 1e-6)
         #expect(t.explorationFloor(initial: 0.5, step: 264, seedSteps: 64) == 0.1)
         #expect(t.explorationFloor(initial: 0.5, step: 1000, seedSteps: 64) == 0.1)
+        // A schedule that ends with the seed steps jumps to its final floor there (and is never NaN before).
+        t.explorationDecay = ExplorationDecay(final: 0.1, steps: 64)
+        #expect(t.explorationFloor(initial: 0.5, step: 10, seedSteps: 64) == 0.5)
+        #expect(t.explorationFloor(initial: 0.5, step: 64, seedSteps: 64) == 0.1)
+        t.learningRateDecay = LearningRateDecay(final: 0.3, steps: 64)
+        #expect(t.learningRateFactor(step: 10, seedSteps: 64) == 1)
+        #expect(t.learningRateFactor(step: 64, seedSteps: 64) == 0.3)
+        t.learningRateDecay = nil
         // Decoded from a run file; bad values are refused by name.
         let decoded = try JSONDecoder().decode(TrainerConfiguration.self, from: Data(#"{"explorationDecay": {"final": 0.05, "steps": 5000}}"#.utf8))
         #expect(decoded.explorationDecay == ExplorationDecay(final: 0.05, steps: 5000))

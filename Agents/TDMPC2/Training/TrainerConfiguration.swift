@@ -105,7 +105,8 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
     public func explorationFloor(initial: Float, step: Int, seedSteps: Int) -> Float {
         guard let d = explorationDecay else { return initial }
         guard step < d.steps else { return d.final }
-        let progress = Float(Swift.max(step - seedSteps, 0)) / Float(d.steps - seedSteps)
+        // max(_, 1): with `steps` at or before the end of the seed steps the schedule jumps to `final` there (0/0 otherwise).
+        let progress = Float(Swift.max(step - seedSteps, 0)) / Float(Swift.max(d.steps - seedSteps, 1))
         return initial + (d.final - initial) * progress
     }
 
