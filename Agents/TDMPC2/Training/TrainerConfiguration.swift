@@ -104,19 +104,22 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
     /// `explorationDecay.final` at `explorationDecay.steps`, constant after.
     public func explorationFloor(initial: Float, step: Int, seedSteps: Int) -> Float {
         guard let d = explorationDecay else { return initial }
-        guard step < d.steps else { return d.final }
-        // max(_, 1): with `steps` at or before the end of the seed steps the schedule jumps to `final` there (0/0 otherwise).
-        let progress = Float(Swift.max(step - seedSteps, 0)) / Float(Swift.max(d.steps - seedSteps, 1))
-        return initial + (d.final - initial) * progress
+        return Self.linearSchedule(from: initial, to: d.final, endStep: d.steps, step: step, seedSteps: seedSteps)
+    }
+
+    /// `from` until the seed steps end, then linear to `to` at `endStep`, constant after. A schedule that ends at
+    /// or before the end of the seed steps jumps to `to` there (the `max(_, 1)` keeps 0/0 out).
+    static func linearSchedule(from initial: Float, to final: Float, endStep: Int, step: Int, seedSteps: Int) -> Float {
+        guard step < endStep else { return final }
+        let progress = Float(Swift.max(step - seedSteps, 0)) / Float(Swift.max(endStep - seedSteps, 1))
+        return initial + (final - initial) * progress
     }
 
     /// The factor on the agent's learning rate at environment step `step`: 1 until the seed steps end, then
     /// linear to `learningRateDecay.final` at `learningRateDecay.steps`, constant after.
     public func learningRateFactor(step: Int, seedSteps: Int) -> Float {
         guard let d = learningRateDecay else { return 1 }
-        guard step < d.steps else { return d.final }
-        let progress = Float(Swift.max(step - seedSteps, 0)) / Float(Swift.max(d.steps - seedSteps, 1))
-        return 1 + (d.final - 1) * progress
+        return Self.linearSchedule(from: 1, to: d.final, endStep: d.steps, step: step, seedSteps: seedSteps)
     }
 }
 
