@@ -16,6 +16,8 @@ struct Evaluate: ParsableCommand {
     var plannerSamples: Int?
     @Option(name: .customLong("planner-elites"), help: "Elites of the evaluation planner.") var plannerElites: Int?
     @Option(name: .customLong("planner-iterations"), help: "Iterations of the evaluation planner.") var plannerIterations: Int?
+    @Option(name: .customLong("planner-horizon"), help: "Planning horizon of the evaluation planner (default: the training horizon).")
+    var plannerHorizon: Int?
     @Flag(name: .customLong("trained-weights"), help: "Plan with the last update's weights even when the run evaluates with averaged weights (evaluationAverageRate).")
     var trainedWeights = false
 
@@ -34,11 +36,12 @@ struct Evaluate: ParsableCommand {
                 }
                 setup.agent.evaluatesWithAverage = false
             }
-            if plannerSamples != nil || plannerElites != nil || plannerIterations != nil {
+            if plannerSamples != nil || plannerElites != nil || plannerIterations != nil || plannerHorizon != nil {
                 var planner = setup.agent.evaluationPlanner?.configuration ?? setup.agent.planner.configuration
                 if let v = plannerSamples { planner.sampleCount = v }
                 if let v = plannerElites { planner.eliteCount = v }
                 if let v = plannerIterations { planner.iterations = v }
+                if let v = plannerHorizon { planner.horizon = v }
                 try setup.agent.setEvaluationPlanner(planner)
             }
             let result = try setup.trainer.evaluate(episodes: episodes, index: 1_000_000)

@@ -26,12 +26,15 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     /// Q level rises about `n` times faster, which long episodic tasks such as CartPole-v1 need.
     public var tdSteps: Int?
     public var plannerIterations: Int?, plannerSamples: Int?, plannerElites: Int?, plannerPolicyTrajectories: Int?
+    /// The planner's depth when it should differ from the training rollout's `horizon` (TD-MPC2 uses one
+    /// horizon for both): a deeper plan lets the reward and termination heads see further before the terminal Q.
+    public var plannerHorizon: Int?
     /// The planner's exploration floor: the smallest sampling std for continuous actions (TD-MPC2: 0.05), the weight
     /// of the uniform distribution mixed into every categorical refit for discrete ones (at most 1).
     public var plannerMinStd: Float?
     /// A larger planning budget for evaluation actions only (nil: the training planner's); training never
     /// reads them, so they change no training trajectory. See ``TDMPC2Configuration/evaluationPlanner``.
-    public var evaluationPlannerIterations: Int?, evaluationPlannerSamples: Int?, evaluationPlannerElites: Int?
+    public var evaluationPlannerIterations: Int?, evaluationPlannerSamples: Int?, evaluationPlannerElites: Int?, evaluationPlannerHorizon: Int?
     /// Evaluate with a moving average of the model's weights at this Polyak rate. See
     /// ``TDMPC2Configuration/evaluationAverageRate``.
     public var evaluationAverageRate: Float?
@@ -52,8 +55,8 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         case pixelReadout, pixelOffset, encoderLearningRateScale
         case consistencyCoefficient, rewardCoefficient, valueCoefficient, terminationCoefficient
         case horizon, batchSize, learningRate, rho, discount, tau, tdSteps
-        case plannerIterations, plannerSamples, plannerElites, plannerPolicyTrajectories, plannerMinStd
-        case evaluationPlannerIterations, evaluationPlannerSamples, evaluationPlannerElites, evaluationAverageRate, usesPlanner
+        case plannerIterations, plannerSamples, plannerElites, plannerPolicyTrajectories, plannerMinStd, plannerHorizon
+        case evaluationPlannerIterations, evaluationPlannerSamples, evaluationPlannerElites, evaluationPlannerHorizon, evaluationAverageRate, usesPlanner
         case valueBinCount, valueMin, valueMax, episodic
     }
 
@@ -84,11 +87,13 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = plannerElites { c.planner.eliteCount = v }
         if let v = plannerPolicyTrajectories { c.planner.policyTrajectoryCount = v }
         if let v = plannerMinStd { c.planner.minStd = v }
-        if evaluationPlannerIterations != nil || evaluationPlannerSamples != nil || evaluationPlannerElites != nil {
+        if let v = plannerHorizon { c.planner.horizon = v }
+        if evaluationPlannerIterations != nil || evaluationPlannerSamples != nil || evaluationPlannerElites != nil || evaluationPlannerHorizon != nil {
             var e = c.planner   // the training planner's horizon, floor and temperature
             if let v = evaluationPlannerIterations { e.iterations = v }
             if let v = evaluationPlannerSamples { e.sampleCount = v }
             if let v = evaluationPlannerElites { e.eliteCount = v }
+            if let v = evaluationPlannerHorizon { e.horizon = v }
             c.evaluationPlanner = e
         }
         if let v = evaluationAverageRate { c.evaluationAverageRate = v }

@@ -50,6 +50,28 @@ struct RunConfigurationTests {
         Self.expectRefused([(#"{"plannerMinStd": 1.5}"#, "minStd", "1.5"), (#"{"tdSteps": 0}"#, "tdSteps", "0")])
     }
 
+    /// `plannerHorizon` deepens the plan without changing the training rollout's horizon, and
+    /// `evaluationPlannerHorizon` deepens evaluation plans only; both plan a valid action, and a depth of 0 is refused by name.
+    @Test func plannerHorizonsAreSeparateFromTheTrainingHorizon() throws {
+        let small = #""mlpDimensions": 32, "latentDimensions": 16, "encoderDimensions": 32"#
+        let set = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"horizon": 2, "plannerHorizon": 6, "evaluationPlannerHorizon": 9, "# + small + "}}")
+        let agent = set.agent
+        #expect(agent.configuration.horizon == 2)
+        #expect(agent.configuration.planner.horizon == 6 && agent.categoricalPlanner?.configuration.horizon == 6)
+        #expect(agent.configuration.evaluationPlanner?.horizon == 9 && agent.evaluationCategoricalPlanner?.configuration.horizon == 9)
+        #expect(agent.configuration.evaluationPlanner?.sampleCount == agent.configuration.planner.sampleCount)
+        // Each planner's warm start holds one distribution per step of its own horizon.
+        for (mode, planned) in [(ActionMode.explore, { agent.categoricalPlanner?.previousProbabilities }), (.evaluate, { agent.evaluationCategoricalPlanner?.previousProbabilities })] {
+            let action = agent.act(Tensor([0.01, 0.02, -0.01, 0.03]), isFirstStep: true, mode: mode)
+            #expect(action.shape == [2] && action.scalars.reduce(0, +) == 1, "\(action.scalars)")
+            #expect(planned()?.count == (mode == .explore ? 6 : 9) * 2)
+        }
+        // Without the key the planner plans over the training horizon, as in TD-MPC2.
+        let plain = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"horizon": 4, "# + small + "}}")
+        #expect(plain.agent.configuration.planner.horizon == 4 && plain.agent.configuration.evaluationPlanner == nil)
+        Self.expectRefused([(#"{"plannerHorizon": 0}"#, "planner.horizon", "0"), (#"{"evaluationPlannerHorizon": 0}"#, "evaluationPlanner.horizon", "0")])
+    }
+
     /// The two-hot bins of the reward and Q heads: the override reaches the agent (its heads' widths and
     /// bin centres), and bad bins are refused by name, never trapped on.
     @Test func valueBinOverridesReachTheAgentAndBadBinsAreRefused() throws {
