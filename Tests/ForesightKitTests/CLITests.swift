@@ -117,6 +117,11 @@ import Testing
         let evaluation = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1"])
         #expect(evaluation.status == 0 && evaluation.output.contains("mean return"), "\(evaluation.error)")
         #expect(FileManager.default.fileExists(atPath: runDir.appendingPathComponent("evaluation.json").path))
+        // A deeper evaluation plan runs; a depth of 0 is refused by name.
+        let deeper = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1", "--planner-horizon", "5"])
+        #expect(deeper.status == 0 && deeper.output.contains("mean return"), "\(deeper.error)")
+        let flat = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1", "--planner-horizon", "0"])
+        #expect(flat.status != 0 && flat.error.contains("evaluationPlanner.horizon") && flat.error.contains("0"), "\(flat.error)")
         let notAveraged = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1", "--trained-weights"])
         #expect(notAveraged.status != 0 && notAveraged.error.contains("does not average weights"), "\(notAveraged.error)")
         // examples/RunEpisodes loads the same run and plays episodes with it.
