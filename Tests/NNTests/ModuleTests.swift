@@ -44,6 +44,7 @@ import _TestSupport
     }
 
     @Test func polyakUpdate() {
+        lockThreadCount(); defer { unlockThreadCount() }
         var g = SeededGenerator(seed: 3)
         let online = MLP(inputDimensions: 4, hiddenDimensions: [8], outputDimensions: 2, generator: &g)
         let target = MLP(inputDimensions: 4, hiddenDimensions: [8], outputDimensions: 2, generator: &g)

@@ -109,6 +109,7 @@ import _TestSupport
     }
 
     @Test func planIsTheSameOnOneAndTwoThreads() {
+        lockThreadCount(); defer { unlockThreadCount() }
         // The samples' and the terminal policy's normal draws are transformed on several threads.
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }

@@ -214,6 +214,7 @@ struct Reach: Environment {
     }
 
     @Test func resumedRunEqualsUninterruptedRun() throws {
+        lockThreadCount(); defer { unlockThreadCount() }
         BLAS.setThreadCount(1)
         let straight = Self.temporaryDirectory("straight"), split = Self.temporaryDirectory("split")
         defer { try? FileManager.default.removeItem(at: straight); try? FileManager.default.removeItem(at: split) }

@@ -118,6 +118,7 @@ import _TestSupport
     }
 
     @Test func rowParallelKernelsMatchOneThread() {
+        lockThreadCount(); defer { unlockThreadCount() }
         // Rows split over threads: the same values (up to summation order) as one thread.
         let x = Self.random([512, 64], seed: 21), w = Self.random([96, 64], seed: 22), b = Self.random([96], seed: 23)
         let gamma = Self.random([96], seed: 24) + 1.5, beta = Self.random([96], seed: 25)

@@ -26,6 +26,7 @@ import _TestSupport
 
     @Test(arguments: [(320, 192, 96), (40, 900, 160), (257, 257, 80)])
     func splitGEMMEqualsOneThread(shape: (Int, Int, Int)) {
+        lockThreadCount(); defer { unlockThreadCount() }
         let (m, n, k) = shape
         #expect(m * n * k >= BLAS.minimumSplitWork, "the shape must be large enough to be split")
         for transA in [false, true] {
@@ -43,6 +44,7 @@ import _TestSupport
     }
 
     @Test func regionRunsEveryPartOnceAndKeepsNestedWorkOnItsThread() {
+        lockThreadCount(); defer { unlockThreadCount() }
         let parts = 2
         var seen = [Int](repeating: 0, count: parts), nested = [Int](repeating: 0, count: parts)
         seen.withUnsafeMutableBufferPointer { s in nested.withUnsafeMutableBufferPointer { p in
@@ -61,6 +63,7 @@ import _TestSupport
     /// every part of every region runs exactly once, and no region returns while a worker still holds its
     /// closure (which would trap: the closure does not escape).
     @Test func manyRegionsInARowRunEveryPartOnce() {
+        lockThreadCount(); defer { unlockThreadCount() }
         let regions = 20_000
         var counts = [Int](repeating: 0, count: 2 * regions)
         counts.withUnsafeMutableBufferPointer { c in
@@ -76,6 +79,7 @@ import _TestSupport
     /// Two-hot decoding and the soft cross-entropy split their rows between threads: values and gradients
     /// have the same bits with one thread and with two.
     @Test func twoHotRowsSplitGiveTheSameBits() {
+        lockThreadCount(); defer { unlockThreadCount() }
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }
         let regression = DiscreteRegression()
@@ -95,6 +99,7 @@ import _TestSupport
 
     /// Gathering large rows (a Q ensemble's member weights) copies them on several threads: the exact rows.
     @Test func squashedGaussianRowsSplitGiveTheSameBits() {
+        lockThreadCount(); defer { unlockThreadCount() }
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }
         let (head, noise) = SquashedGaussianTests.inputs(rows: 2048, actions: 6, seed: 14)
@@ -108,6 +113,7 @@ import _TestSupport
     }
 
     @Test func randomNormalIsTheDrawsInOrderOnAnyThreadCount() {
+        lockThreadCount(); defer { unlockThreadCount() }
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }
         var sequential = SeededGenerator(seed: 5)
@@ -123,6 +129,7 @@ import _TestSupport
     }
 
     @Test func globalNormIsTheSameOnAnyThreadCountAndInsertionOrder() {
+        lockThreadCount(); defer { unlockThreadCount() }
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }
         // Gradients of several sizes, one spanning several pieces.
@@ -146,6 +153,7 @@ import _TestSupport
     }
 
     @Test func concatenateSplitCopiesEveryElementOnce() {
+        lockThreadCount(); defer { unlockThreadCount() }
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }
         // Along the first axis (one outer block, split by elements), along the last (many rows, split by
@@ -166,6 +174,7 @@ import _TestSupport
     }
 
     @Test func largeGradientsAccumulateOnTwoThreads() {
+        lockThreadCount(); defer { unlockThreadCount() }
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }
         BLAS.setThreadCount(2)
@@ -177,6 +186,7 @@ import _TestSupport
     }
 
     @Test func gatheringLargeRowsOnTwoThreadsCopiesTheRows() {
+        lockThreadCount(); defer { unlockThreadCount() }
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }
         BLAS.setThreadCount(2)

@@ -83,6 +83,7 @@ import _TestSupport
     /// split over two threads.
     @Test(arguments: [(5, 12, 128), (40, 101, 512), (300, 134, 600), (512, 512, 128)])
     func preparedWeightGivesTheSameBits(shape: (Int, Int, Int)) {
+        lockThreadCount(); defer { unlockThreadCount() }
         let (m, n, k) = shape
         let saved = BLAS.threadCount
         defer { BLAS.setThreadCount(saved) }
