@@ -37,12 +37,9 @@ struct Evaluate: ParsableCommand {
                 setup.agent.evaluatesWithAverage = false
             }
             if plannerSamples != nil || plannerElites != nil || plannerIterations != nil || plannerHorizon != nil {
-                var planner = setup.agent.evaluationPlanner?.configuration ?? setup.agent.planner.configuration
-                if let v = plannerSamples { planner.sampleCount = v }
-                if let v = plannerElites { planner.eliteCount = v }
-                if let v = plannerIterations { planner.iterations = v }
-                if let v = plannerHorizon { planner.horizon = v }
-                try setup.agent.setEvaluationPlanner(planner)
+                let planner = setup.agent.evaluationPlanner?.configuration ?? setup.agent.planner.configuration
+                try setup.agent.setEvaluationPlanner(planner.overriding(iterations: plannerIterations, sampleCount: plannerSamples,
+                                                                        eliteCount: plannerElites, horizon: plannerHorizon))
             }
             let result = try setup.trainer.evaluate(episodes: episodes, index: 1_000_000)
             for (i, r) in result.returns.enumerated() { print("episode \(i): return \(String(format: "%.4f", r))") }

@@ -89,12 +89,9 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = plannerMinStd { c.planner.minStd = v }
         if let v = plannerHorizon { c.planner.horizon = v }
         if evaluationPlannerIterations != nil || evaluationPlannerSamples != nil || evaluationPlannerElites != nil || evaluationPlannerHorizon != nil {
-            var e = c.planner   // the training planner's horizon, floor and temperature
-            if let v = evaluationPlannerIterations { e.iterations = v }
-            if let v = evaluationPlannerSamples { e.sampleCount = v }
-            if let v = evaluationPlannerElites { e.eliteCount = v }
-            if let v = evaluationPlannerHorizon { e.horizon = v }
-            c.evaluationPlanner = e
+            // The training planner's floor and temperature, and its horizon unless set.
+            c.evaluationPlanner = c.planner.overriding(iterations: evaluationPlannerIterations, sampleCount: evaluationPlannerSamples,
+                                                       eliteCount: evaluationPlannerElites, horizon: evaluationPlannerHorizon)
         }
         if let v = evaluationAverageRate { c.evaluationAverageRate = v }
         if let v = usesPlanner { c.usesPlanner = v }
@@ -102,6 +99,19 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = valueMin { c.regression.vmin = v }
         if let v = valueMax { c.regression.vmax = v }
         c.isEpisodic = episodic ?? true
+    }
+}
+
+extension MPPIConfiguration {
+    /// This configuration with each given budget or depth replaced (nil: kept), for the evaluation planner of a
+    /// run configuration and of `foresight evaluate`.
+    public func overriding(iterations: Int?, sampleCount: Int?, eliteCount: Int?, horizon: Int?) -> MPPIConfiguration {
+        var c = self
+        if let v = iterations { c.iterations = v }
+        if let v = sampleCount { c.sampleCount = v }
+        if let v = eliteCount { c.eliteCount = v }
+        if let v = horizon { c.horizon = v }
+        return c
     }
 }
 

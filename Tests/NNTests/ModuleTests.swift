@@ -57,8 +57,6 @@ import _TestSupport
         target.copyParameters(from: online)
         #expect(target.stateDict().keys.allSatisfy { target.stateDict()[$0] == online.stateDict()[$0] })
         // A large parameter is split between threads: every element still gets exactly this update.
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         BLAS.setThreadCount(2)
         let bigOnline = MLP(inputDimensions: 512, hiddenDimensions: [512], outputDimensions: 2, generator: &g)
         let bigTarget = MLP(inputDimensions: 512, hiddenDimensions: [512], outputDimensions: 2, generator: &g)

@@ -111,8 +111,6 @@ import _TestSupport
     @Test func planIsTheSameOnOneAndTwoThreads() {
         lockThreadCount(); defer { unlockThreadCount() }
         // The samples' and the terminal policy's normal draws are transformed on several threads.
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         let model = Self.model(episodic: true, seed: 11)
         let c = model.configuration
         var g = SeededGenerator(seed: 12)

@@ -134,8 +134,6 @@ import _TestSupport
         #expect(zeros > 180 && zeros < 320)
         #expect(a.scalars.allSatisfy { $0 == 0 || Swift.abs($0 - 4.0 / 3) < 1e-6 })
         // A mask large enough that its fill is split between threads: the same mask as with one thread.
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         func mask(threads: Int) -> Tensor {
             BLAS.setThreadCount(threads)
             var g = SeededGenerator(seed: 6)

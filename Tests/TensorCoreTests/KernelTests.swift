@@ -131,8 +131,6 @@ import _TestSupport
             }
             return [Tensor.normedLinear(x, weight: w, bias: b, normWeight: gamma, normBias: beta, activation: .mish)] + grads
         }
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         BLAS.setThreadCount(1)
         let one = run()
         BLAS.setThreadCount(2)

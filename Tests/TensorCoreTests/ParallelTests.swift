@@ -8,10 +8,9 @@ import _TestSupport
 
 /// GEMMs split over threads and coarse regions give the single-threaded results.
 @Suite(.serialized) struct ParallelTests {
-    /// `C = op(A) op(B) + 0.5 C` through the strided entry point, with padded leading dimensions.
+    /// `C = op(A) op(B) + 0.5 C` through the strided entry point, with padded leading dimensions, on `threads`
+    /// threads (the caller holds `lockThreadCount()`, which restores the count).
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, threads: Int) -> [Float] {
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         BLAS.setThreadCount(threads)
         let (aRows, aCols) = transA ? (k, m) : (m, k), (bRows, bCols) = transB ? (n, k) : (k, n)
         let (lda, ldb, ldc) = (aCols + 3, bCols + 5, n + 7)
@@ -80,8 +79,6 @@ import _TestSupport
     /// have the same bits with one thread and with two.
     @Test func twoHotRowsSplitGiveTheSameBits() {
         lockThreadCount(); defer { unlockThreadCount() }
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         let regression = DiscreteRegression()
         var g = SeededGenerator(seed: 61)
         let logits = Tensor.randomNormal([512, regression.binCount], standardDeviation: 2, using: &g)
@@ -100,8 +97,6 @@ import _TestSupport
     /// Gathering large rows (a Q ensemble's member weights) copies them on several threads: the exact rows.
     @Test func squashedGaussianRowsSplitGiveTheSameBits() {
         lockThreadCount(); defer { unlockThreadCount() }
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         let (head, noise) = SquashedGaussianTests.inputs(rows: 2048, actions: 6, seed: 14)
         func run(threads: Int) -> [[Float]] {
             BLAS.setThreadCount(threads)
@@ -114,8 +109,6 @@ import _TestSupport
 
     @Test func randomNormalIsTheDrawsInOrderOnAnyThreadCount() {
         lockThreadCount(); defer { unlockThreadCount() }
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         var sequential = SeededGenerator(seed: 5)
         let expected = (0..<6144).map { _ in 0.5 + 2 * sequential.nextNormal() }
         for threads in [1, 2] {
@@ -130,8 +123,6 @@ import _TestSupport
 
     @Test func globalNormIsTheSameOnAnyThreadCountAndInsertionOrder() {
         lockThreadCount(); defer { unlockThreadCount() }
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         // Gradients of several sizes, one spanning several pieces.
         let sizes = [3, 700, Gradients.normPieceSize * 2 + 5, 64, 90_000]
         let parameters = sizes.enumerated().map { Parameter(KernelTests.random([$0.element], seed: UInt64(60 + $0.offset))) }
@@ -154,8 +145,6 @@ import _TestSupport
 
     @Test func concatenateSplitCopiesEveryElementOnce() {
         lockThreadCount(); defer { unlockThreadCount() }
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         // Along the first axis (one outer block, split by elements), along the last (many rows, split by
         // rows, one part 6 wide as the actions) and with an empty part.
         let cases: [([[Int]], Int)] = [([[256, 512], [256, 512], [300, 512]], 0), ([[768, 512], [768, 6]], -1), ([[40, 0, 900], [40, 3, 900]], 1)]
@@ -175,8 +164,6 @@ import _TestSupport
 
     @Test func largeGradientsAccumulateOnTwoThreads() {
         lockThreadCount(); defer { unlockThreadCount() }
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         BLAS.setThreadCount(2)
         let x = KernelTests.random([300, 512], seed: 75)
         #expect(Parallel.partCount(x.count, itemSize: 1) == 2)
@@ -187,8 +174,6 @@ import _TestSupport
 
     @Test func gatheringLargeRowsOnTwoThreadsCopiesTheRows() {
         lockThreadCount(); defer { unlockThreadCount() }
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         BLAS.setThreadCount(2)
         var g = SeededGenerator(seed: 62)
         let x = Tensor.randomNormal([5, 256, 512], using: &g)

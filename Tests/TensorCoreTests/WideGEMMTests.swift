@@ -85,8 +85,6 @@ import _TestSupport
     func preparedWeightGivesTheSameBits(shape: (Int, Int, Int)) {
         lockThreadCount(); defer { unlockThreadCount() }
         let (m, n, k) = shape
-        let saved = BLAS.threadCount
-        defer { BLAS.setThreadCount(saved) }
         var g = SeededGenerator(seed: UInt64(7 * m + n))
         let lda = k + 3, ldc = n + 5
         let a = Tensor.randomUniform([m * lda], low: -1, high: 1, using: &g).scalars
