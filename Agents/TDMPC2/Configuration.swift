@@ -116,6 +116,15 @@ public enum PixelReadout: String, Codable, Sendable, CaseIterable {
     case averagePool = "average-pool"
 }
 
+/// The layout of the pixel encoder's convolutions (see ``PixelEncoder``).
+public enum PixelArchitecture: String, Codable, Sendable, CaseIterable {
+    /// TD-MPC2's `enc`: four plain convolutions (k7 s2, k5 s2, k3 s2, k3 s1), `pixelChannels` wide, to a 4x4 map.
+    case tdmpc2
+    /// A small residual network in the style of the P-JEPA authors' ResNet encoder: Conv(k7 s2, `pixelChannels`) ReLU →
+    /// Conv(k3 s2, 2·`pixelChannels`) → 2 residual blocks (14x14) → Conv(k3 s2) → 1 residual block (6x6) → ReLU.
+    case resnet
+}
+
 /// Every hyperparameter of the TD-MPC2 agent; defaults are the reference's `config.yaml`.
 /// Derived values (discount, iterations for large action spaces) are computed, never written back.
 public struct TDMPC2Configuration: Codable, Equatable, Sendable {
@@ -141,12 +150,22 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     /// objects (a count) position-invariant.
     /// `nil` is TD-MPC2's `.flatten` (optional so that configurations saved before this setting still load).
     public var pixelReadout: PixelReadout? = nil
+    /// The pixel encoder's convolutions: TD-MPC2's four plain layers or a small residual network (``PixelArchitecture``).
+    /// `nil` is TD-MPC2's `.tdmpc2`.
+    public var pixelArchitecture: PixelArchitecture? = nil
     /// Subtracted from pixels after scaling them to `[0, 1]`: TD-MPC2's `x / 255 − 0.5` uses 0.5. On mostly black
     /// images (the counting environments) 0 trains far faster: with 0.5 the black background is the largest input
     /// everywhere and a small CNN with a LayerNorm readout stays at chance on supervised counting for thousands of
     /// steps (measured; see the study's README section).
     /// `nil` is TD-MPC2's 0.5.
     public var pixelOffset: Float? = nil
+    /// Hidden blocks (Linear → LayerNorm → Mish, ``encoderDimensions`` wide) between the pixel readout and the latent,
+    /// as TD-MPC2's state encoder has between the observation and the latent. TD-MPC2's pixel encoder has none: one
+    /// `NormedLinear` maps the readout to the latent (when the widths differ). A hidden block lets the latent be a
+    /// nonlinear function of the pooled features; a count read off average-pooled features gains from it (measured
+    /// with a PyTorch copy, supervised 9-way counting at 3,000 steps: 0.85 without, 0.90 with one block, 32 channels).
+    /// `nil` is TD-MPC2's 0.
+    public var pixelHiddenLayers: Int? = nil
     public var regression = DiscreteRegression()
     // Optimization
     public var batchSize = 256
@@ -210,7 +229,9 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     public var resolvingDefaults: TDMPC2Configuration {
         var c = self
         c.pixelReadout = resolvedPixelReadout
+        c.pixelArchitecture = resolvedPixelArchitecture
         c.pixelOffset = resolvedPixelOffset
+        c.pixelHiddenLayers = resolvedPixelHiddenLayers
         c.tdSteps = resolvedTDSteps
         c.routing.currentRewardZeroInitialized = routing.resolvedCurrentRewardZeroInitialized
         return c
@@ -218,6 +239,10 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
 
     /// The pixel readout in effect (`nil`: TD-MPC2's `.flatten`).
     public var resolvedPixelReadout: PixelReadout { pixelReadout ?? .flatten }
+    /// The pixel encoder's layout in effect (`nil`: TD-MPC2's `.tdmpc2`).
+    public var resolvedPixelArchitecture: PixelArchitecture { pixelArchitecture ?? .tdmpc2 }
+    /// The hidden blocks of the pixel encoder's projection in effect (`nil`: TD-MPC2's 0).
+    public var resolvedPixelHiddenLayers: Int { pixelHiddenLayers ?? 0 }
     /// The TD-target steps in effect (`nil`: TD-MPC2's 1).
     public var resolvedTDSteps: Int { tdSteps ?? 1 }
     /// The pixel offset in effect (`nil`: TD-MPC2's 0.5).
@@ -247,6 +272,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
                              ("valueCoefficient", valueCoefficient), ("terminationCoefficient", terminationCoefficient)] {
             try check(value >= 0 && value.isFinite, key, value, ">= 0 and finite")
         }
+        try check(resolvedPixelHiddenLayers >= 0, "pixelHiddenLayers", resolvedPixelHiddenLayers, ">= 0")
         try check((pixelOffset ?? 0).isFinite, "pixelOffset", pixelOffset ?? 0, "a finite number")
         try check(rho > 0 && rho <= 1, "rho", rho, "in (0, 1]")
         try check(tau >= 0 && tau <= 1, "tau", tau, "in [0, 1]")

@@ -10,6 +10,14 @@ import NN
 /// `ShiftAug(pad 3)` → `x / 255 − 0.5` → Conv(C→32, k7, s2) ReLU → Conv(32, k5, s2) ReLU →
 /// Conv(32, k3, s2) ReLU → Conv(32, k3, s1) → flatten (32·4·4 = 512) → SimNorm.
 ///
+/// With `pixelArchitecture` `.resnet` the convolutions are a small residual network instead (``PixelArchitecture``):
+/// Conv(C→C, k7, s2) ReLU → Conv(C→2C, k3, s2) → 2 × ResidualBlock(2C) → Conv(2C→2C, k3, s2) → ResidualBlock(2C) → ReLU,
+/// a 6x6 map of 2C channels (64 → 29 → 14 → 6). Its weights are in `convolutions` (stem and downsampling) and
+/// `residualBlocks`.
+///
+/// With `pixelHiddenLayers` set, that many `NormedLinear` blocks with Mish (``TDMPC2Configuration/encoderDimensions``
+/// wide) come between the readout and the closing `NormedLinear`, which is then always present.
+///
 /// Observations are raw pixel intensities in `[0, 255]`, `[N, C, H, W]`. When the latent width is
 /// not the flattened width, a `NormedLinear` (Linear → LayerNorm → SimNorm, the closing block of
 /// TD-MPC2's state encoder) maps to the latent width; the reference only supports a latent of 512.
@@ -18,7 +26,14 @@ import NN
 /// replicate-padded image, which is what the reference's bilinear `grid_sample` computes for the
 /// integer shifts it draws.
 public final class PixelEncoder: Layer {
+    /// The plain convolutions, in order (all of TD-MPC2's layout; the stem and the two downsampling ones of `.resnet`).
     public let convolutions: [Conv2d]
+    /// The residual blocks of `.resnet` (two after the second convolution, one after the third); none for `.tdmpc2`.
+    public let residualBlocks: [ResidualBlock]
+    /// The layout of the convolutions.
+    public let architecture: PixelArchitecture
+    /// Hidden blocks between the readout and ``projection`` (none in TD-MPC2).
+    public let hiddenLayers: [NormedLinear]
     public let projection: NormedLinear?
     public let simNormGroupSize: Int
     public let shiftAugmentation: Bool
@@ -29,20 +44,43 @@ public final class PixelEncoder: Layer {
     let pad = 3
 
     init(_ c: TDMPC2Configuration, generator: inout some RandomNumberGenerator) {
-        let channels = c.pixelChannels
-        convolutions = [
-            Conv2d(inputChannels: c.observationShape[0], outputChannels: channels, kernelSize: 7, stride: 2, generator: &generator),
-            Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 5, stride: 2, generator: &generator),
-            Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 3, stride: 2, generator: &generator),
-            Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 3, stride: 1, generator: &generator),
-        ]
+        let channels = c.pixelChannels, inputChannels = c.observationShape[0]
+        architecture = c.resolvedPixelArchitecture
         var side = c.observationShape[1]
-        for (k, s) in [(7, 2), (5, 2), (3, 2), (3, 1)] { side = (side - k) / s + 1 }
+        let featureChannels: Int
+        switch architecture {
+        case .tdmpc2:
+            convolutions = [
+                Conv2d(inputChannels: inputChannels, outputChannels: channels, kernelSize: 7, stride: 2, generator: &generator),
+                Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 5, stride: 2, generator: &generator),
+                Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 3, stride: 2, generator: &generator),
+                Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 3, stride: 1, generator: &generator),
+            ]
+            residualBlocks = []
+            for (k, s) in [(7, 2), (5, 2), (3, 2), (3, 1)] { side = (side - k) / s + 1 }
+            featureChannels = channels
+        case .resnet:
+            let wide = 2 * channels
+            let stem = Conv2d(inputChannels: inputChannels, outputChannels: channels, kernelSize: 7, stride: 2, generator: &generator)
+            let second = Conv2d(inputChannels: channels, outputChannels: wide, kernelSize: 3, stride: 2, generator: &generator)
+            let blocks = [ResidualBlock(channels: wide, generator: &generator), ResidualBlock(channels: wide, generator: &generator)]
+            let third = Conv2d(inputChannels: wide, outputChannels: wide, kernelSize: 3, stride: 2, generator: &generator)
+            convolutions = [stem, second, third]
+            residualBlocks = blocks + [ResidualBlock(channels: wide, generator: &generator)]
+            for (k, s) in [(7, 2), (3, 2), (3, 2)] { side = (side - k) / s + 1 }
+            featureChannels = wide
+        }
         let readout = c.resolvedPixelReadout
         self.readout = readout
         offset = c.resolvedPixelOffset
-        let flat = readout == .averagePool ? channels : channels * side * side
-        projection = flat == c.latentDimensions ? nil
+        var flat = readout == .averagePool ? featureChannels : featureChannels * side * side
+        var hidden: [NormedLinear] = []
+        for _ in 0..<c.resolvedPixelHiddenLayers {
+            hidden.append(NormedLinear(inputDimensions: flat, outputDimensions: c.encoderDimensions, activation: .mish, generator: &generator))
+            flat = c.encoderDimensions
+        }
+        hiddenLayers = hidden
+        projection = flat == c.latentDimensions && hidden.isEmpty ? nil
             : NormedLinear(inputDimensions: flat, outputDimensions: c.latentDimensions, activation: .simNorm(groupSize: c.simNormGroupSize), generator: &generator)
         simNormGroupSize = c.simNormGroupSize
         shiftAugmentation = c.shiftAugmentation
@@ -58,14 +96,22 @@ public final class PixelEncoder: Layer {
 
     func features(_ input: Tensor) -> Tensor {
         var x = offset == 0 ? input * (1 / 255) : input * (1 / 255) - offset
-        for (i, conv) in convolutions.enumerated() {
-            x = conv(x)
-            if i < convolutions.count - 1 { x = x.relu() }
+        switch architecture {
+        case .tdmpc2:
+            for (i, conv) in convolutions.enumerated() {
+                x = conv(x)
+                if i < convolutions.count - 1 { x = x.relu() }
+            }
+        case .resnet:
+            x = convolutions[1](convolutions[0](x).relu())
+            x = residualBlocks[1](residualBlocks[0](x))
+            x = residualBlocks[2](convolutions[2](x)).relu()
         }
         switch readout {
         case .flatten: x = x.reshaped(to: [x.shape[0], -1])
         case .averagePool: x = x.relu().reshaped(to: [x.shape[0], x.shape[1], -1]).mean(squeezingAxes: [2])
         }
+        for layer in hiddenLayers { x = layer(x) }
         if let projection { return projection(x) }
         return x.simNorm(groupSize: simNormGroupSize)
     }
@@ -90,5 +136,5 @@ public final class PixelEncoder: Layer {
         return Tensor(shape: input.shape, scalars: out)
     }
 
-    public var description: String { "PixelEncoder(convolutions=\(convolutions.count), readout=\(readout.rawValue), projection=\(projection != nil), shift=\(shiftAugmentation))" }
+    public var description: String { "PixelEncoder(architecture=\(architecture.rawValue), convolutions=\(convolutions.count), residualBlocks=\(residualBlocks.count), readout=\(readout.rawValue), hidden=\(hiddenLayers.count), projection=\(projection != nil), shift=\(shiftAugmentation))" }
 }

@@ -14,6 +14,11 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     public var pixelReadout: PixelReadout?
     /// Subtracted from pixels scaled to `[0, 1]` (TD-MPC2: 0.5; 0 suits mostly black images).
     public var pixelOffset: Float?
+    /// `"tdmpc2"` (TD-MPC2's four convolutions) or `"resnet"` (a small residual network; see ``PixelArchitecture``).
+    public var pixelArchitecture: PixelArchitecture?
+    /// Hidden Mish blocks between the pixel readout and the latent (TD-MPC2: 0; see
+    /// ``TDMPC2Configuration/pixelHiddenLayers``).
+    public var pixelHiddenLayers: Int?
     public var encoderLearningRateScale: Float?
     /// Weights of the update's loss terms (TD-MPC2: consistency 20, reward 0.1, value 0.1, termination 1).
     /// A larger reward or value weight strengthens the auxiliary heads' pull on the encoder.
@@ -52,7 +57,7 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     /// Every key a run configuration's `agent` object may hold (one per stored property; a test holds them equal).
     enum CodingKeys: String, CodingKey, CaseIterable {
         case latentDimensions, mlpDimensions, encoderDimensions, encoderLayerCount, qCount, pixelChannels, shiftAugmentation
-        case pixelReadout, pixelOffset, encoderLearningRateScale
+        case pixelReadout, pixelArchitecture, pixelOffset, pixelHiddenLayers, encoderLearningRateScale
         case consistencyCoefficient, rewardCoefficient, valueCoefficient, terminationCoefficient
         case horizon, batchSize, learningRate, rho, discount, tau, tdSteps
         case plannerIterations, plannerSamples, plannerElites, plannerPolicyTrajectories, plannerMinStd, plannerHorizon
@@ -70,6 +75,8 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = shiftAugmentation { c.shiftAugmentation = v }
         if let v = pixelReadout { c.pixelReadout = v }
         if let v = pixelOffset { c.pixelOffset = v }
+        if let v = pixelHiddenLayers { c.pixelHiddenLayers = v }
+        if let v = pixelArchitecture { c.pixelArchitecture = v }
         if let v = encoderLearningRateScale { c.encoderLearningRateScale = v }
         if let v = consistencyCoefficient { c.consistencyCoefficient = v }
         if let v = rewardCoefficient { c.rewardCoefficient = v }

@@ -161,3 +161,21 @@ public final class Conv2d: Layer {
         return "Conv2d(\(s[1]) -> \(s[0]), kernel=\(s[2]), stride=\(stride), padding=\(padding))"
     }
 }
+
+// MARK: - ResidualBlock
+
+/// A pre-activation residual block of two 3x3 convolutions that keep the shape: `x + conv₂(relu(conv₁(relu(x))))`,
+/// with zero padding 1 and no normalization (the blocks of the P-JEPA authors' ResNet encoder have no BatchNorm either).
+/// Input and output `[N, C, H, W]`.
+public final class ResidualBlock: Layer {
+    public let first: Conv2d, second: Conv2d
+
+    public init(channels: Int, generator: inout some RandomNumberGenerator) {
+        first = Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 3, padding: 1, generator: &generator)
+        second = Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 3, padding: 1, generator: &generator)
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor { input + second(first(input.relu()).relu()) }
+
+    public var description: String { "ResidualBlock(\(first.weight.value.shape[0]))" }
+}

@@ -99,6 +99,22 @@ struct RunConfigurationTests {
     }
 
     /// A misspelt key is refused at every level with the nearest known key, never ignored silently.
+    /// The pixel encoder's layout and hidden blocks reach a pixel agent; bad values are refused by name.
+    @Test func pixelArchitectureAndHiddenLayersReachTheAgent() throws {
+        let run = try Self.setup(#"{"environment": "CountingHold-v0", "agent": {"pixelArchitecture": "resnet", "pixelHiddenLayers": 1, "pixelChannels": 4, "mlpDimensions": 32, "latentDimensions": 16, "encoderDimensions": 32}}"#)
+        let c = run.agent.configuration
+        #expect(c.pixelArchitecture == .resnet && c.pixelHiddenLayers == 1)
+        let encoder = try #require(run.agent.model.encoder as? PixelEncoder)
+        #expect(encoder.architecture == .resnet && encoder.residualBlocks.count == 3 && encoder.hiddenLayers.count == 1)
+        Self.expectRefused([(#"{"pixelHiddenLayers": -1}"#, "pixelHiddenLayers", "-1")])
+        do {
+            _ = try Self.setup(#"{"environment": "CountingHold-v0", "agent": {"pixelArchitecture": "resnet50"}}"#)
+            Issue.record("pixelArchitecture resnet50 was accepted")
+        } catch {
+            #expect("\(error)".contains("pixelArchitecture") && "\(error)".contains("resnet50"), "\(error)")
+        }
+    }
+
     @Test func unknownKeysAreRefusedWithTheNearestKnownKey() throws {
         for (json, key, suggestion) in [(#"{"environment": "CartPole-v1", "agent": {"rewardCoeficient": 1}}"#, "agent.rewardCoeficient", "agent.rewardCoefficient"),
                                         (#"{"environment": "CartPole-v1", "trainer": {"updatesPerstep": 2}}"#, "trainer.updatesPerstep", "trainer.updatesPerStep"),

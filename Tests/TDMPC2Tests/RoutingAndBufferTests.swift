@@ -114,6 +114,50 @@ import _TestSupport
         #expect(throws: ConfigurationError.self) { try c.validate() }
     }
 
+    /// `pixelArchitecture` "resnet" and `pixelHiddenLayers` build the documented encoder: a 6x6 map of 2C channels
+    /// from three plain convolutions and three residual blocks, hidden Mish blocks of `encoderDimensions` before the
+    /// latent; TD-MPC2's layout stays the default; bad values are refused by name.
+    @Test func residualPixelEncoderAndHiddenLayers() throws {
+        var c = try Self.configuration("reward+q", observationShape: [3, 64, 64])
+        #expect(c.pixelArchitecture == nil && c.pixelHiddenLayers == nil && c.resolvedPixelArchitecture == .tdmpc2)
+        let plain = try #require(try TDMPC2Agent(configuration: c, seed: 7).model.encoder as? PixelEncoder)
+        #expect(plain.architecture == .tdmpc2 && plain.residualBlocks.isEmpty && plain.hiddenLayers.isEmpty && plain.convolutions.count == 4)
+        c.pixelArchitecture = .resnet
+        c.pixelReadout = .flatten
+        c.pixelOffset = 0
+        c.pixelHiddenLayers = 2
+        let encoder = try #require(try TDMPC2Agent(configuration: c, seed: 7).model.encoder as? PixelEncoder)
+        #expect(encoder.convolutions.map { $0.weight.value.shape } == [[8, 3, 7, 7], [16, 8, 3, 3], [16, 16, 3, 3]])
+        #expect(encoder.residualBlocks.count == 3 && encoder.residualBlocks.allSatisfy { $0.first.weight.value.shape == [16, 16, 3, 3] })
+        // Flattened 16 x 6 x 6 map -> two hidden blocks of encoderDimensions (32) -> the latent (16).
+        #expect(encoder.hiddenLayers.map { $0.linear.weight.value.shape } == [[32, 576], [32, 32]])
+        #expect(encoder.projection?.linear.weight.value.shape == [16, 32])
+        let paths = Set(encoder.namedParameters().map(\.path))
+        #expect(paths.contains("residualBlocks.2.second.weight") && paths.contains("hiddenLayers.1.norm.weight"))
+        var g = SeededGenerator(seed: 3)
+        let x = Tensor.randomUniform([2, 3, 64, 64], low: 0, high: 200, using: &g)
+        let z = encoder(x)
+        #expect(z.shape == [2, 16] && z.scalars.allSatisfy(\.isFinite))
+        // SimNorm groups of 8 sum to 1.
+        #expect(stride(from: 0, to: 32, by: 8).allSatisfy { Swift.abs(z.scalars[$0..<$0 + 8].reduce(0, +) - 1) < 1e-5 })
+        // The pooled readout reads the 2C = 16 channels; as wide as the latent, it needs no projection.
+        c.pixelReadout = .averagePool
+        c.pixelHiddenLayers = 0
+        let pooled = try #require(try TDMPC2Agent(configuration: c, seed: 7).model.encoder as? PixelEncoder)
+        #expect(pooled.hiddenLayers.isEmpty && pooled.projection == nil && pooled(x).shape == [2, 16])
+        c.pixelHiddenLayers = 1
+        let pooledHidden = try #require(try TDMPC2Agent(configuration: c, seed: 7).model.encoder as? PixelEncoder)
+        #expect(pooledHidden.hiddenLayers.map { $0.linear.weight.value.shape } == [[32, 16]] && pooledHidden.projection != nil)
+        // A whole update trains it (finite loss, encoder weights move).
+        let agent = try TDMPC2Agent(configuration: c, seed: 7)
+        let before = try #require(agent.model.encoder as? PixelEncoder).residualBlocks[0].first.weight.value.scalars
+        let m = agent.update(Self.batch(c, seed: 4))
+        #expect(m.isFinite && m.totalLoss > 0)
+        #expect(try #require(agent.model.encoder as? PixelEncoder).residualBlocks[0].first.weight.value.scalars != before)
+        c.pixelHiddenLayers = -1
+        #expect(throws: ConfigurationError.self) { try c.validate() }
+    }
+
     @Test func bufferSamplesStayInsideEpisodesWithDocumentedShapes() throws {
         var buffer = EpisodeReplayBuffer(capacity: 60)
         // Episode e has observations whose value encodes (episode, time): 100 e + t.
