@@ -15,9 +15,17 @@ Encoders (no padding; 64 -> 29 -> 13 -> 6 -> 4):
   B  A with 32 channels (`"pixelChannels": 32`)
   C  mean over the 13x13 map: Conv(3,16,k7,s2) ReLU Conv(16,k5,s2) ReLU Conv(16,32,k1) ReLU
   D  C with a stride-1 first layer (k5) and a 28x28 map
+  R  the agent's `"pixelArchitecture": "resnet"` with 16 channels: Conv(3,16,k7,s2) ReLU Conv(16,32,k3,s2)
+     2 x Res(32) Conv(32,32,k3,s2) Res(32) ReLU, mean over 6x6; Res(x) = x + conv(relu(conv(relu(x)))), 3x3, padding 1
+  P  R without the skips (the same six padded 3x3 convolutions in a plain chain)
+
+Heads (--head): `linear` (a linear layer on the pooled features, the default), `agent` (the agent's projection,
+Linear -> LayerNorm -> SimNorm(8) to 128, then a linear layer) and `hidden` (`agent` after one Linear(256) ->
+LayerNorm -> Mish block, `"pixelHiddenLayers": 1`).
 
   counting_encoder_probe.py generate --foresight .build/release/foresight --out /tmp/probe
   counting_encoder_probe.py train --data /tmp/probe --arch A --steps 3000 --seed 0
+  counting_encoder_probe.py train --data /tmp/probe --arch R --head hidden --steps 3000 --seed 0
 Needs numpy and torch (e.g. /work/venv/bin/python).
 """
 import argparse
@@ -78,6 +86,23 @@ def train(args):
             return x.mean((2, 3))
 
     relu = nn.ReLU
+
+    class Block(nn.Module):
+        def __init__(self, channels, skip):
+            super().__init__()
+            self.first, self.second, self.skip = nn.Conv2d(channels, channels, 3, 1, 1), nn.Conv2d(channels, channels, 3, 1, 1), skip
+
+        def forward(self, x):
+            y = self.second(torch.relu(self.first(torch.relu(x))))
+            return x + y if self.skip else y
+
+    class SimNorm(nn.Module):
+        def forward(self, x):
+            return torch.softmax(x.view(*x.shape[:-1], -1, 8), -1).view(x.shape)
+
+    def residual(skip):
+        return nn.Sequential(nn.Conv2d(3, 16, 7, 2), relu(), nn.Conv2d(16, 32, 3, 2), Block(32, skip), Block(32, skip),
+                             nn.Conv2d(32, 32, 3, 2), Block(32, skip), relu(), MeanPool())
     encoders = {
         "A": (lambda: nn.Sequential(nn.Conv2d(3, 16, 7, 2), relu(), nn.Conv2d(16, 16, 5, 2), relu(), nn.Conv2d(16, 16, 3, 2), relu(),
                                     nn.Conv2d(16, 16, 3, 1), relu(), MeanPool()), 16),
@@ -87,9 +112,15 @@ def train(args):
                                     MeanPool()), 32),
         "D": (lambda: nn.Sequential(nn.Conv2d(3, 16, 5, 1), relu(), nn.Conv2d(16, 16, 5, 2), relu(), nn.Conv2d(16, 32, 1), relu(),
                                     MeanPool()), 32),
+        "R": (lambda: residual(True), 32),
+        "P": (lambda: residual(False), 32),
     }
     make, width = encoders[args.arch]
-    model = nn.Sequential(make(), nn.Linear(width, 9))
+    heads = {"linear": lambda: nn.Linear(width, 9),
+             "agent": lambda: nn.Sequential(nn.Linear(width, 128), nn.LayerNorm(128), SimNorm(), nn.Linear(128, 9)),
+             "hidden": lambda: nn.Sequential(nn.Linear(width, 256), nn.LayerNorm(256), nn.Mish(), nn.Linear(256, 128),
+                                             nn.LayerNorm(128), SimNorm(), nn.Linear(128, 9))}
+    model = nn.Sequential(make(), heads[args.head]())
     load = lambda name, part: torch.from_numpy(np.load(os.path.join(args.data, f"{name}_{part}.npy")))
     x_train, c_train = load("train", "x"), load("train", "count")
     held_out = {name: (load(name, "x"), load(name, "count").numpy(), load(name, "shape").numpy()) for name in ("test", "testline")}
@@ -101,7 +132,7 @@ def train(args):
         loss = nn.functional.cross_entropy(model(x_train[index].float() / 255), c_train[index])
         optimizer.zero_grad(); loss.backward(); optimizer.step()
     model.eval()
-    result = {"arch": args.arch, "steps": args.steps, "seed": args.seed, "seconds": round(time.time() - start, 1)}
+    result = {"arch": args.arch, "head": args.head, "steps": args.steps, "seed": args.seed, "seconds": round(time.time() - start, 1)}
     with torch.no_grad():
         for name, (x, counts, shapes) in held_out.items():
             predicted = torch.cat([model(x[i:i + 250].float() / 255).argmax(1) for i in range(0, len(x), 250)]).numpy()
@@ -123,7 +154,8 @@ def main():
     g.add_argument("--test", type=int, default=3_000)
     t = commands.add_parser("train", help="train one encoder and print held-out accuracies as JSON")
     t.add_argument("--data", required=True)
-    t.add_argument("--arch", choices=("A", "B", "C", "D"), default="A")
+    t.add_argument("--arch", choices=("A", "B", "C", "D", "R", "P"), default="A")
+    t.add_argument("--head", choices=("linear", "agent", "hidden"), default="linear")
     t.add_argument("--steps", type=int, default=3_000)
     t.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
