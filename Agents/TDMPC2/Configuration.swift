@@ -166,6 +166,12 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     /// with a PyTorch copy, supervised 9-way counting at 3,000 steps: 0.85 without, 0.90 with one block, 32 channels).
     /// `nil` is TD-MPC2's 0.
     public var pixelHiddenLayers: Int? = nil
+    /// Whether the pixel encoder's last block normalizes before SimNorm (TD-MPC2's `NormedLinear`: Linear → LayerNorm →
+    /// SimNorm). `false` is the P-JEPA authors' readout, a plain Linear (PyTorch's default initialisation) into SimNorm.
+    /// LayerNorm divides out the scale of its input, and average-pooled features that add up over objects carry the
+    /// count in their scale: with it, the residual encoder's latents collapsed in closed-loop training on
+    /// CountingHold-v0 (consistency loss near 1e-7, every count the same latent). `nil` is TD-MPC2's `true`.
+    public var pixelProjectionNorm: Bool? = nil
     public var regression = DiscreteRegression()
     // Optimization
     public var batchSize = 256
@@ -232,6 +238,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         c.pixelArchitecture = resolvedPixelArchitecture
         c.pixelOffset = resolvedPixelOffset
         c.pixelHiddenLayers = resolvedPixelHiddenLayers
+        c.pixelProjectionNorm = resolvedPixelProjectionNorm
         c.tdSteps = resolvedTDSteps
         c.routing.currentRewardZeroInitialized = routing.resolvedCurrentRewardZeroInitialized
         return c
@@ -243,6 +250,8 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     public var resolvedPixelArchitecture: PixelArchitecture { pixelArchitecture ?? .tdmpc2 }
     /// The hidden blocks of the pixel encoder's projection in effect (`nil`: TD-MPC2's 0).
     public var resolvedPixelHiddenLayers: Int { pixelHiddenLayers ?? 0 }
+    /// Whether the pixel encoder's last block has TD-MPC2's LayerNorm (`nil`: `true`).
+    public var resolvedPixelProjectionNorm: Bool { pixelProjectionNorm ?? true }
     /// The TD-target steps in effect (`nil`: TD-MPC2's 1).
     public var resolvedTDSteps: Int { tdSteps ?? 1 }
     /// The pixel offset in effect (`nil`: TD-MPC2's 0.5).

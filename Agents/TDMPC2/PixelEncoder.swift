@@ -18,6 +18,9 @@ import NN
 /// With `pixelHiddenLayers` set, that many `NormedLinear` blocks with Mish (``TDMPC2Configuration/encoderDimensions``
 /// wide) come between the readout and the closing `NormedLinear`, which is then always present.
 ///
+/// With `pixelProjectionNorm` false the last block is a plain Linear into SimNorm (the P-JEPA authors' readout has no
+/// normalization), so the scale of the pooled features reaches the latent.
+///
 /// Observations are raw pixel intensities in `[0, 255]`, `[N, C, H, W]`. When the latent width is
 /// not the flattened width, a `NormedLinear` (Linear → LayerNorm → SimNorm, the closing block of
 /// TD-MPC2's state encoder) maps to the latent width; the reference only supports a latent of 512.
@@ -35,6 +38,8 @@ public final class PixelEncoder: Layer {
     /// Hidden blocks between the readout and ``projection`` (none in TD-MPC2).
     public let hiddenLayers: [NormedLinear]
     public let projection: NormedLinear?
+    /// The last block without LayerNorm (`pixelProjectionNorm` false): a Linear into SimNorm, in place of ``projection``.
+    public let plainProjection: Linear?
     public let simNormGroupSize: Int
     public let shiftAugmentation: Bool
     /// Flatten (TD-MPC2) or global average pooling of the last feature map.
@@ -80,8 +85,14 @@ public final class PixelEncoder: Layer {
             flat = c.encoderDimensions
         }
         hiddenLayers = hidden
-        projection = flat == c.latentDimensions && hidden.isEmpty ? nil
-            : NormedLinear(inputDimensions: flat, outputDimensions: c.latentDimensions, activation: .simNorm(groupSize: c.simNormGroupSize), generator: &generator)
+        if !c.resolvedPixelProjectionNorm {
+            projection = nil
+            plainProjection = Linear(inputDimensions: flat, outputDimensions: c.latentDimensions, fanInUniform: true, generator: &generator)
+        } else {
+            plainProjection = nil
+            projection = flat == c.latentDimensions && hidden.isEmpty ? nil
+                : NormedLinear(inputDimensions: flat, outputDimensions: c.latentDimensions, activation: .simNorm(groupSize: c.simNormGroupSize), generator: &generator)
+        }
         simNormGroupSize = c.simNormGroupSize
         shiftAugmentation = c.shiftAugmentation
     }
@@ -112,6 +123,7 @@ public final class PixelEncoder: Layer {
         case .averagePool: x = x.relu().reshaped(to: [x.shape[0], x.shape[1], -1]).mean(squeezingAxes: [2])
         }
         for layer in hiddenLayers { x = layer(x) }
+        if let plainProjection { return plainProjection(x).simNorm(groupSize: simNormGroupSize) }
         if let projection { return projection(x) }
         return x.simNorm(groupSize: simNormGroupSize)
     }

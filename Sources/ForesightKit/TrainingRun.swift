@@ -19,6 +19,9 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     /// Hidden Mish blocks between the pixel readout and the latent (TD-MPC2: 0; see
     /// ``TDMPC2Configuration/pixelHiddenLayers``).
     public var pixelHiddenLayers: Int?
+    /// `false`: the pixel encoder's last block is a plain Linear into SimNorm, without TD-MPC2's LayerNorm (see
+    /// ``TDMPC2Configuration/pixelProjectionNorm``).
+    public var pixelProjectionNorm: Bool?
     public var encoderLearningRateScale: Float?
     /// Weights of the update's loss terms (TD-MPC2: consistency 20, reward 0.1, value 0.1, termination 1).
     /// A larger reward or value weight strengthens the auxiliary heads' pull on the encoder.
@@ -57,7 +60,7 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
     /// Every key a run configuration's `agent` object may hold (one per stored property; a test holds them equal).
     enum CodingKeys: String, CodingKey, CaseIterable {
         case latentDimensions, mlpDimensions, encoderDimensions, encoderLayerCount, qCount, pixelChannels, shiftAugmentation
-        case pixelReadout, pixelArchitecture, pixelOffset, pixelHiddenLayers, encoderLearningRateScale
+        case pixelReadout, pixelArchitecture, pixelOffset, pixelHiddenLayers, pixelProjectionNorm, encoderLearningRateScale
         case consistencyCoefficient, rewardCoefficient, valueCoefficient, terminationCoefficient
         case horizon, batchSize, learningRate, rho, discount, tau, tdSteps
         case plannerIterations, plannerSamples, plannerElites, plannerPolicyTrajectories, plannerMinStd, plannerHorizon
@@ -76,6 +79,7 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         if let v = pixelReadout { c.pixelReadout = v }
         if let v = pixelOffset { c.pixelOffset = v }
         if let v = pixelHiddenLayers { c.pixelHiddenLayers = v }
+        if let v = pixelProjectionNorm { c.pixelProjectionNorm = v }
         if let v = pixelArchitecture { c.pixelArchitecture = v }
         if let v = encoderLearningRateScale { c.encoderLearningRateScale = v }
         if let v = consistencyCoefficient { c.consistencyCoefficient = v }

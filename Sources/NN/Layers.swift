@@ -8,20 +8,27 @@ import Foundation
 /// `y = x W^T + b`, with `W` `[outputDimensions, inputDimensions]` (PyTorch layout).
 ///
 /// Initialisation follows TD-MPC2 (`common/init.py`): `W ~ trunc_normal(std 0.02)` with absolute
-/// bounds ±2, `b = 0`; or all zeros when `zeroInitialized` (TD-MPC2's reward and Q output layers).
+/// bounds ±2, `b = 0`; or all zeros when `zeroInitialized` (TD-MPC2's reward and Q output layers); or, with
+/// `fanInUniform`, PyTorch's `nn.Linear` default, `W, b ~ U(-1/sqrt(in), 1/sqrt(in))`.
 public final class Linear: Layer {
     public let weight: Parameter
     public let bias: Parameter?
     public let inputDimensions: Int, outputDimensions: Int
 
     public init(inputDimensions: Int, outputDimensions: Int, bias: Bool = true, zeroInitialized: Bool = false,
-                generator: inout some RandomNumberGenerator) {
+                fanInUniform: Bool = false, generator: inout some RandomNumberGenerator) {
         precondition(inputDimensions > 0 && outputDimensions > 0, "Linear needs positive sizes, got \(inputDimensions) -> \(outputDimensions)")
         self.inputDimensions = inputDimensions
         self.outputDimensions = outputDimensions
         let shape = [outputDimensions, inputDimensions]
-        weight = Parameter(zeroInitialized ? .zeros(shape) : .randomTruncatedNormal(shape, standardDeviation: 0.02, using: &generator))
-        self.bias = bias ? Parameter(.zeros([outputDimensions])) : nil
+        if fanInUniform && !zeroInitialized {
+            let bound = 1 / Float(inputDimensions).squareRoot()
+            weight = Parameter(.randomUniform(shape, low: -bound, high: bound, using: &generator))
+            self.bias = bias ? Parameter(.randomUniform([outputDimensions], low: -bound, high: bound, using: &generator)) : nil
+        } else {
+            weight = Parameter(zeroInitialized ? .zeros(shape) : .randomTruncatedNormal(shape, standardDeviation: 0.02, using: &generator))
+            self.bias = bias ? Parameter(.zeros([outputDimensions])) : nil
+        }
     }
 
     /// `[..., in] -> [..., out]`.

@@ -158,6 +158,37 @@ import _TestSupport
         #expect(throws: ConfigurationError.self) { try c.validate() }
     }
 
+    /// `pixelProjectionNorm` false ends the pixel encoder with a plain Linear (PyTorch's default initialisation) into
+    /// SimNorm: the latent then depends on the scale of the pooled features, which TD-MPC2's LayerNorm divides out.
+    @Test func pixelProjectionWithoutLayerNormKeepsTheFeatureScale() throws {
+        var c = try Self.configuration("reward+q", observationShape: [3, 64, 64])
+        c.pixelArchitecture = .resnet
+        c.pixelReadout = .averagePool
+        c.pixelOffset = 0
+        #expect(c.resolvedPixelProjectionNorm)
+        c.pixelProjectionNorm = false
+        let encoder = try #require(try TDMPC2Agent(configuration: c, seed: 7).model.encoder as? PixelEncoder)
+        let plain = try #require(encoder.plainProjection)
+        #expect(encoder.projection == nil && plain.weight.value.shape == [16, 16])
+        let bound = 1 / Float(16).squareRoot()
+        #expect(plain.weight.value.scalars.allSatisfy { Swift.abs($0) <= bound } && plain.weight.value.scalars.contains { Swift.abs($0) > bound / 2 })
+        #expect(try #require(plain.bias).value.scalars.contains { $0 != 0 })
+        #expect(Set(encoder.namedParameters().map(\.path)).isSuperset(of: ["plainProjection.weight", "plainProjection.bias"]))
+        // Scaling the pooled features p changes the latent SimNorm(W p + b); LayerNorm(W p) at initialisation would not.
+        var g0 = SeededGenerator(seed: 8)
+        let p = Tensor.randomUniform([3, 16], low: 0.5, high: 2, using: &g0)
+        let z1 = plain(p).simNorm(groupSize: 8), z2 = plain(p * 3).simNorm(groupSize: 8)
+        #expect(maxAbsDifference(z1.scalars, z2.scalars) > 1e-3)
+        var g = SeededGenerator(seed: 5)
+        let z = encoder(Tensor.randomUniform([2, 3, 64, 64], low: 0, high: 200, using: &g))
+        #expect(z.shape == [2, 16] && stride(from: 0, to: 32, by: 8).allSatisfy { Swift.abs(z.scalars[$0..<$0 + 8].reduce(0, +) - 1) < 1e-5 })
+        let agent = try TDMPC2Agent(configuration: c, seed: 7)
+        let trained = try #require(agent.model.encoder as? PixelEncoder)
+        let before = try #require(trained.plainProjection).weight.value.scalars
+        #expect(agent.update(Self.batch(c, seed: 4)).isFinite)
+        #expect(try #require(trained.plainProjection).weight.value.scalars != before)
+    }
+
     @Test func bufferSamplesStayInsideEpisodesWithDocumentedShapes() throws {
         var buffer = EpisodeReplayBuffer(capacity: 60)
         // Episode e has observations whose value encodes (episode, time): 100 e + t.
