@@ -7,7 +7,7 @@ import ForesightKit
 
 /// `foresight evaluate`: evaluation episodes with a trained run's last checkpoint.
 struct Evaluate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Evaluate the last checkpoint of a training run (prints and writes evaluation.json; on the counting tasks also control.json against the oracle).")
+    static let configuration = CommandConfiguration(abstract: "Evaluate the last checkpoint of a training run (prints and writes evaluation.json; on the counting tasks also control.json against the oracle and, from pixels, representation.json).")
 
     @Option(name: .customLong("run-dir"), help: "The run directory written by `foresight train`.") var runDir: String
     @Option(help: "Evaluation episodes.") var episodes = 10
@@ -20,6 +20,8 @@ struct Evaluate: ParsableCommand {
     var plannerHorizon: Int?
     @Flag(name: .customLong("trained-weights"), help: "Plan with the last update's weights even when the run evaluates with averaged weights (evaluationAverageRate).")
     var trainedWeights = false
+    @Flag(name: .customLong("no-representation"), help: "On the counting tasks, skip the representation metrics (representation.json: the study's nearest-centroid count accuracy, clusters and linear probes of the encoder's latents).")
+    var noRepresentation = false
 
     func run() throws {
         guard episodes >= 1 else { throw ValidationError("--episodes must be >= 1, got \(episodes)") }
@@ -69,6 +71,16 @@ struct Evaluate: ParsableCommand {
                     if let b = scores.successMeanBrightness { print(String(format: "  successful episodes' mean brightness %.2f", b)) }
                 }
                 try encoder.encode(scores).write(to: directory.appendingPathComponent("control.json"), options: .atomic)
+                // What the encoder learned: the study's representation metrics on the agent that plans.
+                if setup.agent.configuration.isPixel, !noRepresentation {
+                    let r = try AgentRepresentation.measure(agent: setup.agent)
+                    let m = r.representation, p = r.probes
+                    print(String(format: "representation (%@ weights, %d held-out images): count accuracy %.3f (nearest centroid), %d clusters (%.2f of the images), within/between %.3f, RankMe %.1f",
+                                 r.weights, r.probeImages, m.countAccuracy, m.clusters, m.clusteredFraction, m.withinBetweenRatio, m.rankme))
+                    print(String(format: "  linear probes: count %.3f, shape %.3f, colour %.3f (R² %.2f), position R² %.2f",
+                                 p.countAccuracy, p.shapeAccuracy, p.colourAccuracy, p.colourR2, p.positionR2))
+                    try encoder.encode(r).write(to: directory.appendingPathComponent("representation.json"), options: .atomic)
+                }
             }
         } catch let error as ValidationError { throw error } catch {
             throw ValidationError("\(error)")

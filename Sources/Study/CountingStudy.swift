@@ -62,16 +62,7 @@ public final class CountingStudy {
 
     /// Encodes observations `[N, 3, 64, 64]` without augmentation, `[N, L]`.
     public static func encode(_ agent: TDMPC2Agent, _ observations: Tensor, chunk: Int = 128) -> Tensor {
-        withoutGradients {
-            var parts: [Tensor] = []
-            var start = 0
-            while start < observations.shape[0] {
-                let end = Swift.min(start + chunk, observations.shape[0])
-                parts.append(agent.model.encoder(observations.slice(along: 0, start..<end)))
-                start = end
-            }
-            return Tensor.concatenate(parts, along: 0)
-        }
+        AgentRepresentation.encode(agent.model, observations, chunk: chunk)
     }
 
     /// Random-action Counting-v0 episodes for `seed` (collected once, shared by the arms).

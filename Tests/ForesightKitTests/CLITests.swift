@@ -186,6 +186,19 @@ import Testing
             #expect(b > 0.11 && b < 0.89, "\(f)")
         }
         #expect(failures.isEmpty || evaluation.output.contains("failures (start -> final, shape, brightness)"))
+        // From pixels, the encoder's representation on the study's probe images (representation.json).
+        let representationFile = runDir.appendingPathComponent("representation.json")
+        let representation = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: representationFile)) as? [String: Any])
+        #expect(representation["weights"] as? String == "trained" && representation["probeImages"] as? Int == 1080)
+        let scores = try #require(representation["representation"] as? [String: Any])
+        let accuracy = try #require(scores["countAccuracy"] as? Double)
+        #expect(accuracy >= 0 && accuracy <= 1)
+        #expect(evaluation.output.contains("representation (trained weights, 1080 held-out images): count accuracy \(String(format: "%.3f", accuracy))"))
+        #expect(evaluation.output.contains("linear probes: count"))
+        try FileManager.default.removeItem(at: representationFile)
+        let without = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1", "--no-representation"])
+        #expect(without.status == 0 && !without.output.contains("representation ("), "\(without.output)")
+        #expect(!FileManager.default.fileExists(atPath: representationFile.path))
     }
 
     @Test func runEpisodesPlaysRandomActionsAndRefusesBadInput() throws {
