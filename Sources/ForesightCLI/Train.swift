@@ -113,7 +113,8 @@ final class ProgressReporter {
         case let .episode(s, _, r, _, _): step = s; lastReturn = r
         case .evaluation(let e):
             lastEval = e.meanReturn
-            line("eval @\(e.step): return \(String(format: "%.3f", e.meanReturn))" + (e.successRate.map { ", success \(String(format: "%.2f", $0))" } ?? ""))
+            line("eval @\(e.step): return \(String(format: "%.3f", e.meanReturn))" + (e.successRate.map { ", success \(String(format: "%.2f", $0))" } ?? "")
+                 + (e.probe?["count_accuracy"].map { ", encoder count accuracy \(String(format: "%.3f", $0))" } ?? ""))
         case .checkpoint(let s): if !interactive { line("checkpoint @\(s)") }
         }
         draw()

@@ -137,10 +137,19 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var aux: String = "reward+q"
     public var trainer = TrainerConfiguration()
     public var agent = AgentOverrides()
+    /// On `Counting-v0` and `CountingHold-v0` from pixels: at every periodic evaluation, measure what the encoder
+    /// has learned (``AgentRepresentation`` on ``representationProbeImages`` held-out and as many probe-fitting
+    /// images) and log it to `representation.csv` / `.jsonl`. Ignored on other tasks. Default true.
+    public var representationProbe = true
+    /// Held-out images of the representation probe (at least 9; default 540, about a second of encoding per
+    /// evaluation with the residual encoder; `foresight evaluate` uses the study's 1,080).
+    public var representationProbeImages = 540
 
     public init(environment: String) { self.environment = environment }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case environment, environmentOptions, modelSize, aux, trainer, agent }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case environment, environmentOptions, modelSize, aux, trainer, agent, representationProbe, representationProbeImages
+    }
 
     /// Decodes a configuration in which every key but `environment` may be left out. A key the configuration does
     /// not know (a misspelt setting would otherwise be ignored silently) is refused with the nearest known key.
@@ -166,6 +175,8 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         aux = try c.decodeIfPresent(String.self, forKey: .aux) ?? "reward+q"
         trainer = try c.decodeIfPresent(TrainerConfiguration.self, forKey: .trainer) ?? TrainerConfiguration()
         agent = try c.decodeIfPresent(AgentOverrides.self, forKey: .agent) ?? AgentOverrides()
+        representationProbe = try c.decodeIfPresent(Bool.self, forKey: .representationProbe) ?? true
+        representationProbeImages = try c.decodeIfPresent(Int.self, forKey: .representationProbeImages) ?? 540
     }
 
     /// Any key of a JSON object, to list the keys a configuration holds.
@@ -275,5 +286,16 @@ public struct TrainingRun {
         agent = try TDMPC2Agent(configuration: agentConfiguration, seed: configuration.trainer.seed)
         trainer = try Trainer(configuration: configuration.trainer, agent: agent, environmentID: configuration.environment,
                               episodeLength: episodeLength, runDirectory: runDirectory, makeEnvironment: makeEnvironment)
+        if configuration.representationProbe, CountingTask(rawValue: configuration.environment) != nil, agentConfiguration.observationShape == [3, 64, 64] {
+            let count = configuration.representationProbeImages
+            guard count >= 9 else {
+                throw RunError.invalidValue("invalid representationProbeImages \(count): expected at least 9 (or \"representationProbe\": false)")
+            }
+            let probeSet = try ProbeSet.generate(count: count, seed: AgentRepresentation.probeSeed)
+            let trainSet = try ProbeSet.generate(count: count, seed: AgentRepresentation.probeTrainSeed)
+            trainer.evaluationProbe = EvaluationProbe(name: "representation", columns: AgentRepresentation.columns) { agent in
+                try AgentRepresentation.measure(agent: agent, probeSet: probeSet, trainSet: trainSet).values
+            }
+        }
     }
 }

@@ -42,16 +42,25 @@ public struct AgentRepresentation: Codable, Equatable, Sendable {
     ///   counting images or for too few images; errors of the image generator.
     public static func measure(agent: TDMPC2Agent, probeCount: Int = 1080, probeTrainCount: Int = 1800,
                                rule: ClusterCountRule = ClusterCountRule()) throws -> AgentRepresentation {
-        let shape = agent.configuration.observationShape
-        guard shape == [3, 64, 64] else {
-            throw StudyError.invalidSetting(name: "observation shape", value: "\(shape)", expected: "[3, 64, 64] (the counting images)")
-        }
+        try requireCountingImages(agent)
         guard probeCount >= 9 else { throw StudyError.invalidSetting(name: "probeCount", value: "\(probeCount)", expected: ">= 9") }
         guard probeTrainCount >= 9 else {
             throw StudyError.invalidSetting(name: "probeTrainCount", value: "\(probeTrainCount)", expected: ">= 9")
         }
-        let probeSet = try ProbeSet.generate(count: probeCount, seed: probeSeed)
-        let trainSet = try ProbeSet.generate(count: probeTrainCount, seed: probeTrainSeed)
+        return try measure(agent: agent, probeSet: ProbeSet.generate(count: probeCount, seed: probeSeed),
+                           trainSet: ProbeSet.generate(count: probeTrainCount, seed: probeTrainSeed), rule: rule)
+    }
+
+    /// Measures `agent` on given probe sets (held-out `probeSet`, probe-fitting `trainSet`, at least 9 images each).
+    /// - Throws: ``StudyError/invalidSetting(name:value:expected:)`` as above.
+    public static func measure(agent: TDMPC2Agent, probeSet: ProbeSet, trainSet: ProbeSet,
+                               rule: ClusterCountRule = ClusterCountRule()) throws -> AgentRepresentation {
+        try requireCountingImages(agent)
+        guard probeSet.count >= 9 else { throw StudyError.invalidSetting(name: "probeCount", value: "\(probeSet.count)", expected: ">= 9") }
+        guard trainSet.count >= 9 else {
+            throw StudyError.invalidSetting(name: "probeTrainCount", value: "\(trainSet.count)", expected: ">= 9")
+        }
+        let (probeCount, probeTrainCount) = (probeSet.count, trainSet.count)
         let averaged = agent.evaluatesWithAverage ? agent.averagedModel : nil
         let model = averaged ?? agent.model
         let latents = FeatureMatrix(encode(model, probeSet.observations))
@@ -60,6 +69,25 @@ public struct AgentRepresentation: Codable, Equatable, Sendable {
             weights: averaged == nil ? "trained" : "averaged", probeImages: probeCount, probeTrainImages: probeTrainCount,
             representation: RepresentationScores.measure(latents, counts: probeSet.counts, rule: rule),
             probes: ProbeScores.measure(train: trainLatents, trainSet: trainSet, test: latents, testSet: probeSet))
+    }
+
+    /// The columns of ``values``, as the trainer's representation log (`representation.csv`) names them.
+    public static let columns = ["count_accuracy", "clusters", "clustered_fraction", "within_between_ratio", "mean_pairwise_distance",
+                                 "rankme", "count_probe_accuracy", "shape_probe_accuracy", "colour_probe_accuracy", "colour_probe_r2",
+                                 "position_probe_r2"]
+
+    /// The scores in the order of ``columns``.
+    public var values: [Double] {
+        let (m, p) = (representation, probes)
+        return [m.countAccuracy, Double(m.clusters), m.clusteredFraction, m.withinBetweenRatio, m.meanPairwiseDistance, m.rankme,
+                p.countAccuracy, p.shapeAccuracy, p.colourAccuracy, p.colourR2, p.positionR2]
+    }
+
+    static func requireCountingImages(_ agent: TDMPC2Agent) throws {
+        let shape = agent.configuration.observationShape
+        guard shape == [3, 64, 64] else {
+            throw StudyError.invalidSetting(name: "observation shape", value: "\(shape)", expected: "[3, 64, 64] (the counting images)")
+        }
     }
 
     /// `[N, L]` latents of `observations` `[N, 3, 64, 64]`, without augmentation, in chunks.

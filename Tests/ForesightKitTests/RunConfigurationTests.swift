@@ -153,5 +153,28 @@ struct RunConfigurationTests {
             .filter { $0.pathExtension == "json" }
         #expect(configs.count >= 5)
         for url in configs { _ = try RunConfiguration.load(from: url) }
+        let topLevel = Set(Mirror(reflecting: RunConfiguration(environment: "x")).children.compactMap(\.label))
+        #expect(topLevel == Set(RunConfiguration.CodingKeys.allCases.map(\.stringValue)))
+    }
+
+    /// On the counting tasks from pixels the trainer measures the encoder at every evaluation (on by default,
+    /// `"representationProbe": false` turns it off); other tasks get no probe; a bad image count is refused.
+    @Test func representationProbeIsInstalledOnCountingPixelRunsOnly() throws {
+        let small = #""agent": {"mlpDimensions": 32, "latentDimensions": 16, "encoderDimensions": 32, "pixelChannels": 4}"#
+        let hold = try Self.setup(#"{"environment": "CountingHold-v0", "# + small + "}")
+        let probe = try #require(hold.trainer.evaluationProbe)
+        #expect(probe.name == "representation" && probe.columns == AgentRepresentation.columns && hold.configuration.representationProbeImages == 540)
+        let values = try probe.measure(hold.agent)
+        #expect(values.count == AgentRepresentation.columns.count && values[0] >= 0 && values[0] <= 1)
+        #expect(try Self.setup(#"{"environment": "CountingHold-v0", "representationProbe": false, "# + small + "}").trainer.evaluationProbe == nil)
+        #expect(try Self.setup(#"{"environment": "CartPole-v1", "# + small + "}").trainer.evaluationProbe == nil)
+        do {
+            _ = try Self.setup(#"{"environment": "Counting-v0", "representationProbeImages": 4, "# + small + "}")
+            Issue.record("4 probe images were accepted")
+        } catch {
+            #expect("\(error)".contains("representationProbeImages 4"), "\(error)")
+        }
+        let roundTrip = try JSONDecoder().decode(RunConfiguration.self, from: JSONEncoder().encode(hold.configuration))
+        #expect(roundTrip == hold.configuration)
     }
 }

@@ -283,3 +283,80 @@ struct Reach: Environment {
         #expect(action.shape == [3] && action.scalars.filter { $0 == 1 }.count == 1 && action.sum().scalar == 1)
     }
 }
+
+/// `Trainer.evaluationProbe`: measurements at every periodic evaluation, logged next to the evaluations.
+@Suite(.serialized) struct EvaluationProbeTests {
+    /// A probe that reads the weights: the sum of the encoder's absolute weights, and a constant.
+    static func probe(name: String = "probe", extraValue: Bool = false) -> EvaluationProbe {
+        EvaluationProbe(name: name, columns: ["weight_sum", "constant"]) { agent in
+            let sum = agent.model.encoder.stateDict().values.reduce(0.0) { $0 + $1.scalars.reduce(0.0) { $0 + Double(Swift.abs($1)) } }
+            return [sum, 7] + (extraValue ? [1] : [])
+        }
+    }
+
+    static func rows(_ url: URL) throws -> [Substring] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+    }
+
+    @Test func probeIsLoggedPerEvaluationLeavesTrainingAloneAndResumes() throws {
+        lockThreadCount(); defer { unlockThreadCount() }
+        BLAS.setThreadCount(1)
+        let plain = TrainerTests.temporaryDirectory("plain"), straight = TrainerTests.temporaryDirectory("probe"),
+            split = TrainerTests.temporaryDirectory("probe-split")
+        defer { for d in [plain, straight, split] { try? FileManager.default.removeItem(at: d) } }
+        let without = try TrainerTests.makeTrainer(plain, steps: 160)
+        let summaryWithout = try without.run()
+        let with = try TrainerTests.makeTrainer(straight, steps: 160)
+        with.evaluationProbe = Self.probe()
+        let summary = try with.run()
+        // Measuring never changes training: the same weights and returns as without a probe.
+        #expect(with.agent.model.stateDict() == without.agent.model.stateDict())
+        #expect(summary.evaluations.map(\.meanReturn) == summaryWithout.evaluations.map(\.meanReturn))
+        #expect(summaryWithout.evaluations.allSatisfy { $0.probe == nil })
+        // One row per evaluation, the values in the evaluation results too.
+        let rows = try Self.rows(straight.appendingPathComponent("probe.csv"))
+        #expect(rows.first == "step,weight_sum,constant" && rows.count == 1 + summary.evaluations.count)
+        #expect(rows.dropFirst().map { $0.split(separator: ",").first.map(String.init) } == summary.evaluations.map { "\($0.step)" })
+        for e in summary.evaluations {
+            let values = try #require(e.probe)
+            #expect(values["constant"] == 7 && (values["weight_sum"] ?? 0) > 0)
+        }
+        #expect(Set(summary.evaluations.compactMap { $0.probe?["weight_sum"] }).count == summary.evaluations.count)   // weights change
+        #expect(try Self.rows(straight.appendingPathComponent("probe.jsonl")).count == summary.evaluations.count)
+
+        // Stopped at 96, a row written after that checkpoint (a run killed mid-way) is dropped on resume.
+        let first = try TrainerTests.makeTrainer(split, steps: 96)
+        first.evaluationProbe = Self.probe()
+        _ = try first.run()
+        try RunLogTestHelper.append("999,1,1\n", to: split.appendingPathComponent("probe.csv"))
+        let second = try TrainerTests.makeTrainer(split, steps: 160)
+        second.evaluationProbe = Self.probe()
+        try second.resume()
+        let resumed = try second.run()
+        let splitRows = try Self.rows(split.appendingPathComponent("probe.csv"))
+        #expect(!splitRows.contains("999,1,1"))
+        // The resumed run also evaluated at 96, where it stopped; the other rows equal the uninterrupted run's.
+        #expect(splitRows.filter { !$0.hasPrefix("96,") } == rows)
+        #expect(resumed.evaluations.filter { $0.step != 96 } == summary.evaluations)
+    }
+
+    @Test func badProbesAreRefusedByName() throws {
+        for (probe, needle) in [(Self.probe(name: "updates"), "\"updates\""), (Self.probe(name: "a/b"), "\"a/b\""),
+                                (Self.probe(extraValue: true), "returned 3 values for 2 columns")] {
+            let dir = TrainerTests.temporaryDirectory("bad-probe")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let trainer = try TrainerTests.makeTrainer(dir, steps: 64)
+            trainer.evaluationProbe = probe
+            do {
+                _ = try trainer.run()
+                Issue.record("\(probe.name) was accepted")
+            } catch let TrainerError.invalidConfiguration(message) {
+                #expect(message.contains(needle), "\(message)")
+            }
+        }
+    }
+}
+
+enum RunLogTestHelper {
+    static func append(_ text: String, to url: URL) throws { try RunLog.appendText(text, to: url) }
+}

@@ -31,7 +31,8 @@ do {
         switch event {
         case .pretraining(let n): print("  seed data collected; pretraining with \(n) updates")
         case .evaluation(let e):
-            print("  step \(e.step): evaluation return \(String(format: "%.2f", e.meanReturn)), success \(String(format: "%.2f", e.successRate ?? 0))")
+            print("  step \(e.step): evaluation return \(String(format: "%.2f", e.meanReturn)), success \(String(format: "%.2f", e.successRate ?? 0))"
+                  + (e.probe?["count_accuracy"].map { ", encoder count accuracy \(String(format: "%.2f", $0))" } ?? ""))
         default: break
         }
         fflush(nil)

@@ -16,6 +16,29 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
     public var meanLength: Double
     /// Fraction of episodes whose last step reported `success == 1` (nil when the environment reports none).
     public var successRate: Double?
+    /// The trainer's ``EvaluationProbe`` measurements at this evaluation, by column (finite values only; nil
+    /// without a probe).
+    public var probe: [String: Double]? = nil
+}
+
+/// Measurements of the agent taken at every periodic evaluation besides its returns: for example what its
+/// encoder has learned so far (ForesightKit installs the counting study's representation metrics on the counting
+/// tasks). The trainer writes them to `name.csv` and `name.jsonl` in the run directory, one row per evaluation
+/// (`step`, then `columns`), truncates both with the other logs when a run resumes, and adds them to the
+/// ``EvaluationResult``. `measure` must not draw from the agent's generators or change its weights, so a run
+/// trains identically with or without a probe.
+public struct EvaluationProbe {
+    /// The log files' name (`name.csv`, `name.jsonl`); letters, digits, `-` and `_`.
+    public var name: String
+    /// Column names of the values `measure` returns, in order.
+    public var columns: [String]
+    public var measure: (TDMPC2Agent) throws -> [Double]
+
+    public init(name: String, columns: [String], measure: @escaping (TDMPC2Agent) throws -> [Double]) {
+        self.name = name
+        self.columns = columns
+        self.measure = measure
+    }
 }
 
 /// What the trainer reports while it runs (the CLI draws progress from these; the library never prints).
@@ -77,6 +100,17 @@ public final class Trainer {
     var evaluationEnvironment: any Environment<Tensor, Tensor>
     var state: TrainerState
     let updateLog: RunLog, episodeLog: RunLog, evaluationLog: RunLog
+    /// The log of ``evaluationProbe`` (nil without one).
+    private(set) var probeLog: RunLog?
+    /// Measured at every periodic evaluation (not by ``evaluate(episodes:index:)`` alone); set it before
+    /// ``run(onEvent:)`` and before ``resume()``, so that resuming truncates its log too.
+    /// ``run(onEvent:)`` refuses a name other than letters, digits, `-` and `_`, one of the trainer's own logs, or
+    /// a probe without columns.
+    public var evaluationProbe: EvaluationProbe? {
+        didSet {
+            probeLog = evaluationProbe.map { RunLog(directory: runDirectory, name: $0.name, columns: ["step"] + $0.columns) }
+        }
+    }
 
     /// - Parameters:
     ///   - makeEnvironment: builds a fresh environment (called twice: training and evaluation).
@@ -147,6 +181,13 @@ public final class Trainer {
     public func run(onEvent: (TrainerEvent) -> Void = { _ in }) throws -> TrainingSummary {
         var clock = ContinuousClock.now
         func tick() { let now = ContinuousClock.now; state.elapsedSeconds += Self.seconds(now - clock); clock = now }
+        if let probe = evaluationProbe {
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+            guard !probe.name.isEmpty, probe.name.allSatisfy(allowed.contains), !["updates", "episodes", "evaluations"].contains(probe.name),
+                  !probe.columns.isEmpty else {
+                throw TrainerError.invalidConfiguration("evaluation probe \"\(probe.name)\" with \(probe.columns.count) columns: expected a name of letters, digits, - and _ other than updates, episodes and evaluations, and at least one column")
+            }
+        }
         if state.step == 0 && state.nextEvaluationStep == 0 { state.nextEvaluationStep = configuration.evaluationInterval }
         while state.step < configuration.steps && targetReachedStep == nil {
             var (observation, info) = try environment.reset(seed: episodeSeed(state.episode), options: [:])
@@ -173,7 +214,15 @@ public final class Trainer {
             state.episode += 1
             if state.step >= state.nextEvaluationStep || state.step >= configuration.steps {
                 tick()
-                let result = try evaluate(episodes: configuration.evaluationEpisodes, index: state.step)
+                var result = try evaluate(episodes: configuration.evaluationEpisodes, index: state.step)
+                if let probe = evaluationProbe, let probeLog {
+                    let values = try probe.measure(agent)
+                    guard values.count == probe.columns.count else {
+                        throw TrainerError.invalidConfiguration("evaluation probe \(probe.name) returned \(values.count) values for \(probe.columns.count) columns")
+                    }
+                    result.probe = Dictionary(uniqueKeysWithValues: zip(probe.columns, values).filter { $0.1.isFinite })
+                    try probeLog.append([Double(result.step)] + values)
+                }
                 state.evaluations.append(result)
                 try evaluationLog.append([Double(result.step), result.meanReturn, result.meanLength, result.successRate])
                 onEvent(.evaluation(result))
