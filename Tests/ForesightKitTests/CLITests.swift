@@ -157,6 +157,17 @@ import Testing
          "agent": {"batchSize": 4, "horizon": 1, "latentDimensions": 16, "mlpDimensions": 32, "encoderDimensions": 32, "pixelChannels": 4,
                    "plannerSamples": 16, "plannerElites": 4, "plannerPolicyTrajectories": 2, "plannerIterations": 1}}
         """, in: dir)
+        // Training logged the encoder's representation at its evaluation (step 60), without changing the run.
+        let curve = try String(contentsOf: runDir.appendingPathComponent("representation.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(curve.count == 2 && curve[0].hasPrefix("step,count_accuracy,clusters,") && curve[1].hasPrefix("60,"), "\(curve)")
+        let unprobedDir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: unprobedDir) }
+        let config = try String(contentsOf: dir.appendingPathComponent("config.json"), encoding: .utf8)
+        let (_, unprobed) = try Self.trainSmallRun(config.replacingOccurrences(of: #"{"environment": "CountingHold-v0","#,
+                                                                               with: #"{"environment": "CountingHold-v0", "representationProbe": false,"#), in: unprobedDir)
+        #expect(!FileManager.default.fileExists(atPath: unprobed.appendingPathComponent("representation.csv").path))
+        #expect(try Data(contentsOf: unprobed.appendingPathComponent("updates.csv")) == Data(contentsOf: runDir.appendingPathComponent("updates.csv")))
+        #expect(try Data(contentsOf: unprobed.appendingPathComponent("evaluations.csv")) == Data(contentsOf: runDir.appendingPathComponent("evaluations.csv")))
         let evaluation = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "2"])
         #expect(evaluation.status == 0, "\(evaluation.error)")
         // Nine episodes (one per start count) against the oracle, whose success rate on CountingHold-v0 is 1.
