@@ -328,7 +328,7 @@ struct Reach: Environment {
         let first = try TrainerTests.makeTrainer(split, steps: 96)
         first.evaluationProbe = Self.probe()
         _ = try first.run()
-        try RunLogTestHelper.append("999,1,1\n", to: split.appendingPathComponent("probe.csv"))
+        try RunLog.appendText("999,1,1\n", to: split.appendingPathComponent("probe.csv"))
         let second = try TrainerTests.makeTrainer(split, steps: 160)
         second.evaluationProbe = Self.probe()
         try second.resume()
@@ -355,8 +355,4 @@ struct Reach: Environment {
             }
         }
     }
-}
-
-enum RunLogTestHelper {
-    static func append(_ text: String, to url: URL) throws { try RunLog.appendText(text, to: url) }
 }

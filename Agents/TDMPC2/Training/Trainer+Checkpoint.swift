@@ -45,7 +45,7 @@ extension Trainer {
         var saved = state
         saved.lastCheckpointStep = state.step
         saved.logSizes = ["updates": updateLog.sizes, "episodes": episodeLog.sizes, "evaluations": evaluationLog.sizes]
-        if let probeLog, let name = evaluationProbe?.name { saved.logSizes["probe." + name] = probeLog.sizes }
+        if let probe = evaluationProbe, let probeLog { saved.logSizes["probe." + probe.name] = probeLog.sizes }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(saved).write(to: temporary.appendingPathComponent("trainer.json"))
@@ -98,6 +98,6 @@ extension Trainer {
         try updateLog.truncate(to: restored.logSizes["updates"] ?? [0, 0])
         try episodeLog.truncate(to: restored.logSizes["episodes"] ?? [0, 0])
         try evaluationLog.truncate(to: restored.logSizes["evaluations"] ?? [0, 0])
-        if let probeLog, let name = evaluationProbe?.name { try probeLog.truncate(to: restored.logSizes["probe." + name] ?? [0, 0]) }
+        if let probe = evaluationProbe, let probeLog { try probeLog.truncate(to: restored.logSizes["probe." + probe.name] ?? [0, 0]) }
     }
 }

@@ -101,16 +101,12 @@ public final class Trainer {
     var state: TrainerState
     let updateLog: RunLog, episodeLog: RunLog, evaluationLog: RunLog
     /// The log of ``evaluationProbe`` (nil without one).
-    private(set) var probeLog: RunLog?
+    var probeLog: RunLog? { evaluationProbe.map { RunLog(directory: runDirectory, name: $0.name, columns: ["step"] + $0.columns) } }
     /// Measured at every periodic evaluation (not by ``evaluate(episodes:index:)`` alone); set it before
     /// ``run(onEvent:)`` and before ``resume()``, so that resuming truncates its log too.
     /// ``run(onEvent:)`` refuses a name other than letters, digits, `-` and `_`, one of the trainer's own logs, or
     /// a probe without columns.
-    public var evaluationProbe: EvaluationProbe? {
-        didSet {
-            probeLog = evaluationProbe.map { RunLog(directory: runDirectory, name: $0.name, columns: ["step"] + $0.columns) }
-        }
-    }
+    public var evaluationProbe: EvaluationProbe?
 
     /// - Parameters:
     ///   - makeEnvironment: builds a fresh environment (called twice: training and evaluation).
