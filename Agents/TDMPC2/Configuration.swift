@@ -42,6 +42,15 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
     public var resolvedCurrentRewardZeroInitialized: Bool { currentRewardZeroInitialized ?? true }
     /// Output width of the random projection (the paper uses 256).
     public var randomProjectionDimensions = 256
+    /// Whether the current-reward head also reads the latents the dynamics predicts over the horizon,
+    /// `P(T(...T(E(o_t), a_t)...)) ≈ p(o_{t+k})`, besides the encoded ones `P(E(o_{t+k})) ≈ p(o_{t+k})`.
+    /// At zero loss the two agree (P-JEPA's well-trained model has `T(E(o), a) = E(f(o, a))`), so the fixed point of the
+    /// loss is unchanged; the rolled-out term sends "which value lies k steps ahead under these actions" straight into
+    /// `E(o_t)`, so a two-valued head separates states up to `horizon` steps from the target at once instead of one
+    /// bisimulation level per round of learning. `nil` is `false` (the authors' loss).
+    public var currentRewardOnRollout: Bool? = nil
+    /// Whether the current-reward head reads the rolled-out latents, in effect (`nil`: no).
+    public var resolvedCurrentRewardOnRollout: Bool { currentRewardOnRollout ?? false }
 
     public init() {}
 
@@ -190,6 +199,13 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     /// `1/(tau (1 − γ^n))` updates instead of `1/(tau (1 − γ))`), at the price of the bias of returns
     /// collected by older policies.
     public var tdSteps: Int? = nil
+    /// Updates over which the consistency weight ramps linearly from `consistencyCoefficient / n` up to
+    /// `consistencyCoefficient` (update `k`, counted from 0, uses `(k + 1) / n` of it). Without a stop-gradient (P-JEPA)
+    /// the consistency loss alone is minimised by a constant latent, and at the start, before the auxiliary head has
+    /// learnt anything, it can pull every latent together faster than the head can hold them apart; the ramp lets
+    /// the head anchor the latents first. The loss it ramps into, and so its minimisers, are unchanged.
+    /// `nil` (or 0) is no ramp (TD-MPC2 and the P-JEPA authors).
+    public var consistencyWarmupUpdates: Int? = nil
     public var entropyCoefficient: Float = 1e-4
     public var logStdMin: Float = -10, logStdMax: Float = 2
     /// Episode length used by the discount heuristic `clip(1 - 5/length, 0.95, 0.995)`.
@@ -240,7 +256,9 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         c.pixelHiddenLayers = resolvedPixelHiddenLayers
         c.pixelProjectionNorm = resolvedPixelProjectionNorm
         c.tdSteps = resolvedTDSteps
+        if consistencyWarmupUpdates == 0 { c.consistencyWarmupUpdates = nil }
         c.routing.currentRewardZeroInitialized = routing.resolvedCurrentRewardZeroInitialized
+        c.routing.currentRewardOnRollout = routing.resolvedCurrentRewardOnRollout
         return c
     }
 
@@ -286,6 +304,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         try check(rho > 0 && rho <= 1, "rho", rho, "in (0, 1]")
         try check(tau >= 0 && tau <= 1, "tau", tau, "in [0, 1]")
         try check(resolvedTDSteps >= 1, "tdSteps", resolvedTDSteps, ">= 1")
+        try check((consistencyWarmupUpdates ?? 0) >= 0, "consistencyWarmupUpdates", consistencyWarmupUpdates ?? 0, ">= 0")
         try check(regression.binCount >= 2, "regression.binCount (valueBinCount)", regression.binCount, "at least 2")
         try check(regression.vmin.isFinite && regression.vmax.isFinite && regression.vmin < regression.vmax,
                   "regression.vmin/vmax (valueMin/valueMax)",

@@ -73,6 +73,13 @@ public final class TDMPC2Agent {
         if let evaluation = configuration.evaluationPlanner { installEvaluationPlanner(evaluation) }
     }
 
+    /// The share of the consistency weight at update `update` (from 0) of a linear warm-up over `updates` updates:
+    /// `min(1, (update + 1) / updates)`, or 1 without a warm-up.
+    static func warmupFraction(update: Int, over updates: Int?) -> Float {
+        guard let updates, updates > 0, update < updates else { return 1 }
+        return Float(update + 1) / Float(updates)
+    }
+
     /// Moves the averaged weights toward the model's after update number `updateCount + 1`, at the rate
     /// `max(rate, 1 / (updateCount + 1))`: the plain mean of every update's weights until that reaches the
     /// configured rate, an exponential moving average from then on, so that the initial weights do not
@@ -210,6 +217,7 @@ extension TDMPC2Agent {
         // 2. World-model losses with gradients through the H-step latent rollout.
         model.isTraining = true
         let routing = c.routing
+        let consistencyWeight = c.consistencyCoefficient * Self.warmupFraction(update: updateCount, over: c.consistencyWarmupUpdates)
         let needsAllLatents = !routing.consistencyStopGradient || routing.currentReward || routing.randomProjection
         var rolloutLatents: [Tensor] = []
         let (modelLoss, modelGradients) = valueWithGradients(at: model.encoderParameters.map(\.parameter) + model.headParameters.map(\.parameter)) { () -> Tensor in
@@ -247,7 +255,7 @@ extension TDMPC2Agent {
             let targetsRepeated = Tensor.concatenate(Array(repeating: tdTarget, count: c.qCount), along: 0).reshaped(to: [c.qCount, h * b, 1])
             let valueCE = c.regression.softCrossEntropy(qLogits, targetsRepeated).reshaped(to: [c.qCount, h, b])
             let valueLoss = (valueCE * timeWeights).sum() * (1 / Float(h * b * c.qCount))
-            var total = c.consistencyCoefficient * consistency + c.rewardCoefficient * rewardLoss + c.valueCoefficient * valueLoss
+            var total = consistencyWeight * consistency + c.rewardCoefficient * rewardLoss + c.valueCoefficient * valueLoss
             metrics.consistencyLoss = consistency.scalar
             metrics.rewardLoss = rewardLoss.scalar
             metrics.valueLoss = valueLoss.scalar
@@ -258,7 +266,14 @@ extension TDMPC2Agent {
                 metrics.terminationLoss = termination.scalar
             }
             if let head = model.currentReward, let allZ {
-                let ce = c.regression.softCrossEntropy(head(allZ), batch.stateValues.reshaped(to: [(h + 1) * b, 1])).mean()
+                let values = batch.stateValues.reshaped(to: [(h + 1) * b, 1])
+                var ce = c.regression.softCrossEntropy(head(allZ), values).mean()
+                if routing.resolvedCurrentRewardOnRollout {
+                    // The same head on the predicted latents z_{t+1..t+H} against the values of o_{t+1..t+H}, rho-weighted.
+                    let rolled = Tensor.concatenate(Array(zs.suffix(h)), along: 0)                  // [HB, L]
+                    let rolledCE = c.regression.softCrossEntropy(head(rolled), values.slice(along: 0, b..<((h + 1) * b))).reshaped(to: [h, b])
+                    ce = ce + (rolledCE * timeWeights).sum() * (1 / Float(h * b))
+                }
                 total = total + routing.currentRewardCoefficient * ce
                 metrics.currentRewardLoss = ce.scalar
             }

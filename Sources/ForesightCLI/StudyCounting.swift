@@ -32,12 +32,16 @@ struct StudyCounting: ParsableCommand {
     @Option(help: "Comma-separated configurations (default: untrained and the six trained ones).") var configs: String?
     @Flag(help: "Also train and evaluate on CountingHold-v0, and continue on the agent's own Counting-v0 experience.") var closedLoop = false
     @Option(help: "Override the number of updates per configuration.") var updates: Int?
-    @Option(help: "OpenBLAS threads.") var threads = 1
+    @Option(help: "OpenBLAS threads per run.") var threads = 1
+    @Option(help: "Runs (configuration and seed) trained side by side on their own threads (default: the cores divided by --threads).")
+    var jobs: Int?
     @Option(help: "Reward of the training data and target of the current-reward head: dense (default; the authors' dense variant) or sparse (1 iff 4 objects; does not train within the default budget).")
     var reward: CountingReward = .dense
     @Option(name: .customLong("batch-size"), help: "Override the update batch size.") var batchSize: Int?
     @Option(name: .customLong("consistency-coefficient"), help: "The P-JEPA configurations' consistency weight (default 2, the authors'; the current-reward head has 10).")
     var consistencyCoefficient: Float?
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override any study setting: NAME=VALUE (repeatable; the names are those of metrics.json's settings, e.g. horizon=3, pixelArchitecture=resnet).", valueName: "name=value"))
+    var overrides: [String] = []
 
     func validate() throws {
         if let consistencyCoefficient, !(consistencyCoefficient > 0 && consistencyCoefficient.isFinite) {
@@ -47,6 +51,7 @@ struct StudyCounting: ParsableCommand {
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
         guard firstSeed >= 0 else { throw ValidationError("--first-seed must be at least 0, got \(firstSeed)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let updates, updates < 1 { throw ValidationError("--updates must be at least 1, got \(updates)") }
         _ = try arms()
     }
@@ -71,23 +76,38 @@ struct StudyCounting: ParsableCommand {
         if let batchSize { settings.batchSize = batchSize }
         if let consistencyCoefficient { settings.pjepaConsistencyCoefficient = consistencyCoefficient }
         settings.trainingReward = reward
+        for text in overrides {
+            guard let equals = text.firstIndex(of: "=") else { throw ValidationError("--set expects NAME=VALUE, got \"\(text)\"") }
+            do { try settings.set(String(text[..<equals]), to: String(text[text.index(after: equals)...])) } catch let error as StudyError {
+                throw ValidationError(error.description)
+            }
+        }
+        try settings.validate()
         let arms = try arms()
+        let seedList = Array(firstSeed..<(firstSeed + seeds))
+        let jobs = self.jobs ?? Swift.max(1, ProcessInfo.processInfo.activeProcessorCount / threads)
         let start = Date()
-        let elapsed = { String(format: "%6.0fs", Date().timeIntervalSince(start)) }
-        say("counting study: \(arms.map(\.rawValue).joined(separator: ", ")); \(seeds) seed(s); \(settings.updates) updates at batch \(settings.batchSize)")
+        say("counting study: \(arms.map(\.rawValue).joined(separator: ", ")); \(seeds) seed(s); \(settings.updates) updates at batch "
+            + "\(settings.batchSize); \(settings.trainingReward.rawValue) reward; \(jobs) run(s) at a time")
         let study = try CountingStudy(settings: settings)
-        let result = try study.run(arms: arms, seeds: Array(firstSeed..<(firstSeed + seeds))) { event in
+        var tracker = StudyProgressTracker(runs: arms.map { $0 == .untrained ? 0 : settings.updates }, seeds: seedList.count, start: start)
+        let result = try study.run(arms: arms, seeds: seedList, jobs: jobs) { event in
+            let elapsed = String(format: "%6.0fs", Date().timeIntervalSince(start))
             switch event {
             case let .phase(arm, seed, name):
-                say("\(elapsed()) \(arm.rawValue) seed \(seed): \(name)")
-            case let .curve(arm, _, p):
+                tracker.phase(arm: arm, seed: seed, arms: arms, seeds: seedList)
+                say("\(elapsed) [\(tracker.label(arm: arm, seed: seed))] \(arm.rawValue) seed \(seed): \(name)\(tracker.remaining)")
+            case let .curve(arm, seed, p):
                 guard arm != .untrained else { return }
-                say(String(format: "        update %5d  count acc %.3f  mean dist %.2e  consistency %.2e  auxiliary %.3f",
-                             p.update, p.countAccuracy, p.meanPairwiseDistance, p.consistencyLoss, p.auxiliaryLoss))
+                tracker.update(arm: arm, seed: seed, update: p.update)
+                say(String(format: "%@ [%@] %@ seed %d update %5d  count acc %.3f  mean dist %.2e  consistency %.2e  auxiliary %.3f%@",
+                           elapsed, tracker.label(arm: arm, seed: seed), arm.rawValue, seed, p.update, p.countAccuracy,
+                           p.meanPairwiseDistance, p.consistencyLoss, p.auxiliaryLoss, tracker.remaining))
             case let .finished(r):
-                say(String(format: "%@ %@ seed %d: count acc %.3f, clusters %d, mean dist %.2e, shape probe %.3f, success %.2f (%.0fs)",
-                             elapsed(), r.config, r.seed, r.countAccuracy, r.clusters, r.meanPairwiseDistance, r.shapeProbeAccuracy,
-                             r.successRate, r.totalSeconds))
+                tracker.finish(config: r.config, seed: r.seed)
+                say(String(format: "%@ %@ seed %d: count acc %.3f, clusters %d, mean dist %.2e, shape probe %.3f, success %.2f (%.0fs)%@",
+                             elapsed, r.config, r.seed, r.countAccuracy, r.clusters, r.meanPairwiseDistance, r.shapeProbeAccuracy,
+                             r.successRate, r.totalSeconds, tracker.remaining))
             }
         }
         let directory = URL(fileURLWithPath: runDir)
@@ -129,6 +149,55 @@ struct StudyMerge: ParsableCommand {
 }
 
 extension CountingReward: ExpressibleByArgument {}
+
+/// Which run of a study is where, and the time left from the work done so far (updates, plus a fixed share of each
+/// run for its measurements).
+struct StudyProgressTracker {
+    /// Updates per arm, in the order of the arms.
+    let updatesPerArm: [Int]
+    let seeds: Int
+    let start: Date
+    private var done: [String: Double] = [:]
+    private var index: [String: Int] = [:]
+
+    init(runs updatesPerArm: [Int], seeds: Int, start: Date) {
+        self.updatesPerArm = updatesPerArm
+        self.seeds = seeds
+        self.start = start
+    }
+
+    var total: Int { updatesPerArm.count * seeds }
+    /// A run's weight: its updates plus a share for measurement and control (about a fifth of a trained run).
+    private func weight(_ updates: Int) -> Double { Double(updates) + 0.25 * Double(updatesPerArm.max() ?? 0) + 1 }
+    private var totalWork: Double { Double(seeds) * updatesPerArm.map(weight).reduce(0, +) }
+
+    private static func key(_ config: String, _ seed: Int) -> String { "\(config)#\(seed)" }
+
+    mutating func phase(arm: StudyArm, seed: Int, arms: [StudyArm], seeds: [Int]) {
+        let k = Self.key(arm.rawValue, seed)
+        if index[k] == nil, let a = arms.firstIndex(of: arm), let s = seeds.firstIndex(of: seed) { index[k] = s * arms.count + a + 1 }
+        if done[k] == nil { done[k] = 0 }
+    }
+
+    mutating func update(arm: StudyArm, seed: Int, update: Int) { done[Self.key(arm.rawValue, seed)] = Double(update) }
+
+    mutating func finish(config: String, seed: Int) {
+        let k = Self.key(config, seed)
+        let arm = index[k].map { ($0 - 1) % updatesPerArm.count } ?? 0
+        done[k] = weight(updatesPerArm[arm])
+    }
+
+    /// `k/n`: the run's place among all runs.
+    func label(arm: StudyArm, seed: Int) -> String { "\(index[Self.key(arm.rawValue, seed)] ?? 0)/\(total)" }
+
+    /// `", about N min left"` once there is enough work done to tell.
+    var remaining: String {
+        let work = done.values.reduce(0, +), elapsed = Date().timeIntervalSince(start)
+        guard work > 0, elapsed > 5 else { return "" }
+        let left = Swift.max(0, elapsed * (totalWork - work) / work)
+        return left >= 90 ? String(format: ", about %.0f min left", left / 60) : String(format: ", about %.0f s left", left)
+    }
+}
 
 /// Writes one line to standard output at once (unbuffered), so progress shows also when piped to a file.
 func say(_ line: String) {

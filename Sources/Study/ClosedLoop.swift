@@ -144,7 +144,7 @@ enum ClosedLoop {
             guard let episode else { continue }
             buffer.append(episode)
             for _ in 0..<episode.length {
-                let batch = try buffer.sample(batchSize: agent.configuration.batchSize, horizon: 1, using: &generator)
+                let batch = try buffer.sample(batchSize: agent.configuration.batchSize, horizon: agent.configuration.horizon, using: &generator)
                 metrics.append(agent.update(batch))
             }
         }

@@ -69,7 +69,8 @@ public final class CountingStudy {
     func randomData(seed: Int) throws -> EpisodeReplayBuffer {
         if let cached = dataCache[seed] { return cached }
         let buffer = try Rollout.randomEpisodes(task: .counting, count: settings.randomEpisodes, seed: UInt64(1000 + seed),
-                                                reward: settings.trainingReward)
+                                                reward: settings.trainingReward, episodeSteps: settings.trainingEpisodeSteps,
+                                                terminatesOnSuccess: settings.trainingTerminatesOnSuccess)
         dataCache[seed] = buffer
         return buffer
     }
@@ -164,7 +165,8 @@ public final class CountingStudy {
             let mean = { (f: (UpdateMetrics) -> Float) in window.reduce(0.0) { $0 + Double(f($1)) } / n }
             let auxiliary: (UpdateMetrics) -> Float = switch arm {
             case .random: { $0.randomProjectionLoss }
-            case .q, .rewardQ: { $0.valueLoss }
+            case .reward: { $0.rewardLoss }
+            case .q, .rewardQ, .none: { $0.valueLoss }
             default: { $0.currentRewardLoss }
             }
             return LearningCurvePoint(update: update, consistencyLoss: mean { $0.consistencyLoss }, auxiliaryLoss: mean(auxiliary),
@@ -175,7 +177,7 @@ public final class CountingStudy {
         curve.append(point(0))
         progress(.curve(arm: arm, seed: seed, point: curve[0]))
         for u in stride(from: 1, through: updates, by: 1) {
-            let batch = try buffer.sample(batchSize: agent.configuration.batchSize, horizon: 1, using: &generator)
+            let batch = try buffer.sample(batchSize: agent.configuration.batchSize, horizon: agent.configuration.horizon, using: &generator)
             let m = agent.update(batch)
             guard m.isFinite else { throw StudyError.trainingDiverged(arm: arm.rawValue, seed: seed, update: u) }
             window.append(m)
@@ -197,7 +199,7 @@ public final class CountingStudy {
         let agent = try TDMPC2Agent(configuration: configuration, seed: UInt64(seed) &* 104_729 &+ 3)
         var generator = SeededGenerator(seed: UInt64(seed) &+ 0x401D)
         for u in 1...s.holdUpdates {
-            let batch = try buffer.sample(batchSize: configuration.batchSize, horizon: 1, using: &generator)
+            let batch = try buffer.sample(batchSize: configuration.batchSize, horizon: configuration.horizon, using: &generator)
             guard agent.update(batch).isFinite else { throw StudyError.trainingDiverged(arm: arm.rawValue + " (hold)", seed: seed, update: u) }
         }
         return try ClosedLoop.evaluate(agent: agent, task: task, episodes: s.holdEvaluationEpisodes, seed: UInt64(6000 + seed))

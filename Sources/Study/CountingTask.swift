@@ -48,11 +48,16 @@ struct TaskEnvironment {
     private var sign: CountingSignEnvironment?
     private var hold: DiscreteAsBox<CountingRemoveKeepAddEnvironment>?
 
-    /// - Parameter reward: the reward (and current-reward target) of the episodes; the task's own by default.
-    init(task: CountingTask, seed: UInt64, reward: CountingReward? = nil) throws {
+    /// - Parameters:
+    ///   - reward: the reward (and current-reward target) of the episodes; the task's own by default.
+    ///   - episodeSteps: the step limit of the episodes; the task's own by default.
+    ///   - terminatesOnSuccess: whether reaching the target ends an episode; the task's own by default.
+    init(task: CountingTask, seed: UInt64, reward: CountingReward? = nil, episodeSteps: Int? = nil, terminatesOnSuccess: Bool? = nil) throws {
         self.task = task
         var configuration = task.configuration
         if let reward { configuration.reward = reward }
+        if let episodeSteps { configuration.maxEpisodeSteps = episodeSteps }
+        if let terminatesOnSuccess { configuration.terminatesOnSuccess = terminatesOnSuccess }
         self.configuration = configuration
         switch task {
         case .counting: sign = try CountingSignEnvironment(configuration: configuration, seed: seed)
@@ -98,7 +103,7 @@ enum Rollout {
                                        stateValue: stateValue(info, configuration: env.configuration))
         var observation = first, total = 0.0, count = start
         var reached: Int? = nil
-        for t in 0..<task.maxEpisodeSteps {
+        for t in 0..<(env.configuration.maxEpisodeSteps ?? task.maxEpisodeSteps) {
             let action = try policy(observation, t == 0)
             let step = try env.step(action)
             total += Double(step.reward)
@@ -118,8 +123,11 @@ enum Rollout {
     }
 
     /// Episodes with actions uniform in `[-1, 1]^A` (the paper's data), into a replay buffer.
-    static func randomEpisodes(task: CountingTask, count: Int, seed: UInt64, reward: CountingReward? = nil) throws -> EpisodeReplayBuffer {
-        var env = try TaskEnvironment(task: task, seed: seed, reward: reward)
+    /// - Parameters:
+    ///   - episodeSteps, terminatesOnSuccess: the episodes' step limit and termination (the task's by default).
+    static func randomEpisodes(task: CountingTask, count: Int, seed: UInt64, reward: CountingReward? = nil,
+                               episodeSteps: Int? = nil, terminatesOnSuccess: Bool? = nil) throws -> EpisodeReplayBuffer {
+        var env = try TaskEnvironment(task: task, seed: seed, reward: reward, episodeSteps: episodeSteps, terminatesOnSuccess: terminatesOnSuccess)
         var generator = SeededGenerator(seed: seed &+ 0x5EED)
         var buffer = EpisodeReplayBuffer(capacity: 1_000_000)
         for i in 0..<count {

@@ -24,15 +24,85 @@ public struct StudyResult: Sendable {
 }
 
 extension CountingStudy {
-    /// Runs every arm for every seed (seed-major: all arms of seed 0, then seed 1, ...).
-    public func run(arms: [StudyArm], seeds: [Int], progress: (StudyProgress) -> Void = { _ in }) throws -> StudyResult {
+    /// Runs every arm for every seed, `jobs` at a time on as many threads (arms and seeds are independent: each run
+    /// draws only from generators seeded by its own arm and seed, so the records do not depend on `jobs` or on the
+    /// order in which runs finish). The result lists the runs seed-major: all arms of the first seed, then the next.
+    /// - Parameters:
+    ///   - jobs: runs trained at once (one OpenBLAS thread each is the intended setting).
+    ///   - progress: called from the worker threads, one call at a time.
+    /// - Throws: the first error of any run, after the runs in flight have finished.
+    public func run(arms: [StudyArm], seeds: [Int], jobs: Int = 1, progress: @escaping (StudyProgress) -> Void = { _ in }) throws -> StudyResult {
         let start = Date()
-        var runs: [ArmRun] = []
-        for seed in seeds {
-            for arm in arms { runs.append(try run(arm: arm, seed: seed, progress: progress)) }
+        let tasks = seeds.flatMap { seed in arms.map { (arm: $0, seed: seed) } }
+        // Everything shared by the runs is built before they start, so the workers only read it.
+        for seed in seeds { _ = try randomData(seed: seed) }
+        let reference = pixelReference
+        let box = RunBox(count: tasks.count)
+        let report: (StudyProgress) -> Void = { event in box.locked { progress(event) } }
+        let work: (Int) -> Void = { _ in
+            while let i = box.claim() {
+                let outcome = Result { try self.run(arm: tasks[i].arm, seed: tasks[i].seed, progress: report) }
+                box.finish(i, outcome)
+            }
         }
-        return StudyResult(settings: settings, pixelReference: pixelReference, runs: runs, probeCounts: probeSet.counts,
+        let workers = Swift.max(1, Swift.min(jobs, tasks.count))
+        if workers == 1 {
+            work(0)
+        } else {
+            // The runs share only what was built above (read-only) and `box` (locked).
+            nonisolated(unsafe) let shared = work
+            DispatchQueue.concurrentPerform(iterations: workers) { shared($0) }
+        }
+        let runs = try box.results()
+        return StudyResult(settings: settings, pixelReference: reference, runs: runs, probeCounts: probeSet.counts,
                            gridOriginals: probeSet.observations.gathering(gridIndices), seconds: Date().timeIntervalSince(start))
+    }
+}
+
+/// The shared state of a parallel study run: the next run to start, the finished ones and the first failure.
+private final class RunBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var failed = false
+    private var outcomes: [Result<ArmRun, Error>?]
+
+    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// The index of the next run to start, or nil when all are taken or one has failed.
+    func claim() -> Int? {
+        locked {
+            guard !failed, next < outcomes.count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
+    func finish(_ index: Int, _ outcome: Result<ArmRun, Error>) {
+        locked {
+            outcomes[index] = outcome
+            if case .failure = outcome { failed = true }
+        }
+    }
+
+    /// The runs in task order, or the first failure (in task order).
+    func results() throws -> [ArmRun] {
+        try locked {
+            var runs: [ArmRun] = []
+            for outcome in outcomes {
+                switch outcome {
+                case let .success(run)?: runs.append(run)
+                case let .failure(error)?: throw error
+                case nil: continue
+                }
+            }
+            return runs
+        }
     }
 }
 
@@ -128,8 +198,11 @@ public enum StudyReport {
         try writeMetrics(document, to: directory)
         let summary = "# Counting study: auxiliary heads\n\n"
             + "\(document.runs.count) runs; \(Set(document.runs.map(\.seed)).count) seed(s); merged from several run directories "
-            + "(figures: see those).\n\n" + markdownTable(document.runs, pixelReference: document.pixelReference)
+            + "(other figures: see those).\n\n" + markdownTable(document.runs, pixelReference: document.pixelReference)
+            + "\n" + StudyStatistics.markdown(document.runs)
         try summary.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
+        try StudyStatistics.figure(document.runs).text
+            .write(to: directory.appendingPathComponent("intervals.svg"), atomically: true, encoding: .utf8)
     }
 
     /// `metrics.json`, written atomically.
@@ -147,12 +220,15 @@ public enum StudyReport {
         let summary = "# Counting study: auxiliary heads\n\n"
             + "\(result.records.count) runs; \(Set(result.records.map(\.seed)).count) seed(s); \(String(format: "%.0f", result.seconds)) s.\n\n"
             + markdownTable(result.records, pixelReference: result.pixelReference)
+            + "\n" + StudyStatistics.markdown(result.records)
         var firstRuns: [ArmRun] = []
         for run in result.runs where !firstRuns.contains(where: { $0.record.config == run.record.config }) { firstRuns.append(run) }
-        let figures = "\nFigures (first seed of each configuration): `pca_<config>.svg`, `distances_<config>.svg`, "
+        let figures = "\nFigures: `intervals.svg` (every seed); first seed of each configuration: `pca_<config>.svg`, `distances_<config>.svg`, "
             + "`learning_curves.svg` (mean over seeds), `reconstructions.png` (rows: originals, then "
             + firstRuns.map(\.record.config).joined(separator: ", ") + ").\n"
         try (summary + figures).write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
+        try StudyStatistics.figure(result.records).text
+            .write(to: directory.appendingPathComponent("intervals.svg"), atomically: true, encoding: .utf8)
         for run in firstRuns {
             let name = run.record.config.replacingOccurrences(of: "+", with: "_")
             let title = "\(run.record.config) (seed \(run.record.seed))"

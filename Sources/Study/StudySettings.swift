@@ -15,23 +15,29 @@ import TDMPC2
 /// | `random` | consistency (no stop-gradient) + regression of a fixed random projection of the pixels | P-JEPA |
 /// | `reward-only` | the current-reward head only | P-JEPA ablation |
 /// | `transition-only` | consistency only (no stop-gradient) | P-JEPA ablation |
-/// | `q` | consistency (stop-gradient target) + the Q ensemble | TD-MPC2 |
+/// | `reward` | consistency (stop-gradient target) + reward `R(z, a)` | TD-MPC2 with the Q heads detached |
+/// | `q` | consistency (stop-gradient target) + the Q ensemble | TD-MPC2 with the reward head detached |
 /// | `reward+q` | consistency (stop-gradient target) + reward `R(z, a)` + Q | TD-MPC2 default |
+/// | `none` | consistency (stop-gradient target) only | TD-MPC2 with every head detached |
 /// | `untrained` | nothing: the encoder at initialisation (a baseline row, no updates) | |
 ///
 /// In every arm the termination head is trained on detached latents, so only the heads named above shape the
-/// encoder; heads that do not shape it still train on detached latents, so every arm can plan.
+/// encoder; heads that do not shape it still train on detached latents, so every arm can plan. The four TD-MPC2 arms
+/// (`reward`, `q`, `reward+q`, `none`) share every setting and loss weight and differ only in which heads reach the
+/// encoder; `joint-reward` is their P-JEPA counterpart.
 public enum StudyArm: String, CaseIterable, Codable, Sendable {
     case jointReward = "joint-reward"
     case random
     case rewardOnly = "reward-only"
     case transitionOnly = "transition-only"
+    case reward
     case q
     case rewardQ = "reward+q"
+    case none
     case untrained
 
-    /// The six trained arms of the study, in table order.
-    public static let trained: [StudyArm] = [.jointReward, .random, .rewardOnly, .transitionOnly, .q, .rewardQ]
+    /// The eight trained arms of the study, in table order.
+    public static let trained: [StudyArm] = [.jointReward, .random, .rewardOnly, .transitionOnly, .reward, .q, .rewardQ, .none]
 
     /// Parses a name, accepting `reward+q` and the preset aliases of ``AuxiliaryRouting/init(parsing:)``.
     /// - Throws: ``StudyError/unknownArm(_:)``.
@@ -42,8 +48,9 @@ public enum StudyArm: String, CaseIterable, Codable, Sendable {
         throw StudyError.unknownArm(text)
     }
 
-    /// Whether the arm uses P-JEPA's loss weights (consistency 2, auxiliary 10) rather than TD-MPC2's.
-    public var isPJEPA: Bool { self != .q && self != .rewardQ }
+    /// Whether the arm is one of P-JEPA's (no stop-gradient, current-reward or random-projection head) rather than one
+    /// of TD-MPC2's routings.
+    public var isPJEPA: Bool { ![.reward, .q, .rewardQ, .none].contains(self) }
 
     /// The routing preset name (`untrained` uses the joint-reward model; it takes no update).
     var preset: String { self == .untrained ? StudyArm.jointReward.rawValue : rawValue }
@@ -107,6 +114,18 @@ public struct StudySettings: Codable, Equatable, Sendable {
     public var pixelReadout: PixelReadout = .averagePool
     /// Pixels scaled to `[0, 1]` without TD-MPC2's −0.5 (see ``TDMPC2Configuration/pixelOffset``).
     public var pixelOffset: Float = 0
+    /// The pixel encoder's convolutions (``PixelArchitecture``).
+    public var pixelArchitecture: PixelArchitecture = .tdmpc2
+    /// Whether the encoder's last block has LayerNorm before SimNorm (``TDMPC2Configuration/pixelProjectionNorm``).
+    public var pixelProjectionNorm = true
+    /// Hidden blocks between the pixel readout and the latent (``TDMPC2Configuration/pixelHiddenLayers``).
+    public var pixelHiddenLayers = 0
+    /// Transitions per training window: the consistency loss rolls the dynamics this many steps.
+    public var horizon = 1
+    /// Updates over which the consistency weight ramps up (``TDMPC2Configuration/consistencyWarmupUpdates``; 0: none).
+    public var consistencyWarmupUpdates = 0
+    /// Whether the current-reward head also reads the rolled-out latents (``AuxiliaryRouting/currentRewardOnRollout``).
+    public var currentRewardOnRollout = false
     public var learningRate: Float = 1e-3
     /// Whether the current-reward head's last layer starts at zero, as the authors' (see
     /// ``AuxiliaryRouting/currentRewardZeroInitialized``): off here, because with it the P-JEPA arms collapse
@@ -116,6 +135,11 @@ public struct StudySettings: Codable, Equatable, Sendable {
     /// `c_p` is 5; the theory holds for any `c_p > 0`).
     public var pjepaConsistencyCoefficient: Float = 2
     public var encoderLearningRateScale: Float = 0.3
+    /// The loss weights of the TD-MPC2 arms (`reward`, `q`, `reward+q`, `none`): consistency, reward `R(z, a)` and
+    /// value (TD-MPC2's: 20, 0.1, 0.1).
+    public var tdmpc2ConsistencyCoefficient: Float = 20
+    public var tdmpc2RewardCoefficient: Float = 0.1
+    public var tdmpc2ValueCoefficient: Float = 0.1
     // Data and training
     /// The reward of the random-action training data (and so the current-reward head's target): the paper's
     /// sparse `1[count = 4]`, or the authors' dense variant (`concept_discovery_dense.yaml`, the variant of their one
@@ -126,6 +150,11 @@ public struct StudySettings: Codable, Equatable, Sendable {
     public var trainingReward: CountingReward = .dense
     /// Counting-v0 episodes collected with uniformly random actions in `[-1, 1]`.
     public var randomEpisodes = 1000
+    /// The step limit of the training episodes (Counting-v0's: 4). Control is always evaluated on Counting-v0 itself.
+    public var trainingEpisodeSteps = 4
+    /// Whether a training episode ends when it reaches 4 objects (Counting-v0: yes, so the data never show a
+    /// transition out of 4).
+    public var trainingTerminatesOnSuccess = true
     /// Updates per configuration. On the curve set (seed 0), the count accuracy of `joint-reward` and `reward-only`
     /// is 0.72-0.73 at 1,500, 0.73-0.74 at 2,000 and 0.75-0.77 at 2,500 updates: 2,000 trades little for the budget.
     public var updates = 2000
@@ -211,6 +240,34 @@ public struct StudySettings: Codable, Equatable, Sendable {
         return s
     }
 
+    /// Sets one setting by its name (the property name, as in metrics.json's `settings`) from text: a JSON value
+    /// (`3`, `0.5`, `true`, `"resnet"`) or a bare word taken as a string (`resnet`, `sparse`).
+    /// - Throws: ``StudyError/invalidSetting(name:value:expected:)`` for an unknown name (with the known ones) or a
+    ///   value of the wrong type.
+    public mutating func set(_ name: String, to text: String) throws {
+        let encoder = JSONEncoder()
+        guard let data = try? encoder.encode(self),
+              var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw StudyError.invalidSetting(name: name, value: text, expected: "settings that encode as JSON")
+        }
+        guard let current = object[name] else {
+            throw StudyError.invalidSetting(name: name, value: text, expected: "one of " + object.keys.sorted().joined(separator: ", "))
+        }
+        let value: Any
+        if let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) {
+            value = parsed
+        } else {
+            value = text
+        }
+        object[name] = value
+        let typeName = current is String ? "a name" : current is [String: Any] ? "an object" : current is NSNumber ? "a number or true/false" : "a value"
+        guard let merged = try? JSONSerialization.data(withJSONObject: object),
+              let decoded = try? JSONDecoder().decode(StudySettings.self, from: merged) else {
+            throw StudyError.invalidSetting(name: name, value: text, expected: "\(typeName) like the default \(current)")
+        }
+        self = decoded
+    }
+
     /// Checks sizes and budgets.
     /// - Throws: ``StudyError/invalidSetting(name:value:expected:)`` naming the first bad value.
     public func validate() throws {
@@ -228,6 +285,15 @@ public struct StudySettings: Codable, Equatable, Sendable {
         try check(evaluationEpisodes >= 1, "evaluationEpisodes", evaluationEpisodes, ">= 1")
         try check(plannerSamples >= 2 && plannerIterations >= 1, "plannerSamples", plannerSamples, ">= 2")
         try check(holdRandomEpisodes >= 1 && holdUpdates >= 1 && holdEvaluationEpisodes >= 1, "holdRandomEpisodes", holdRandomEpisodes, ">= 1")
+        for (name, value) in [("pjepaConsistencyCoefficient", pjepaConsistencyCoefficient), ("tdmpc2ConsistencyCoefficient", tdmpc2ConsistencyCoefficient),
+                              ("tdmpc2RewardCoefficient", tdmpc2RewardCoefficient), ("tdmpc2ValueCoefficient", tdmpc2ValueCoefficient),
+                              ("learningRate", learningRate), ("encoderLearningRateScale", encoderLearningRateScale)] {
+            try check(value >= 0 && value.isFinite, name, value, "a finite number >= 0")
+        }
+        try check(trainingEpisodeSteps >= 1, "trainingEpisodeSteps", trainingEpisodeSteps, ">= 1")
+        try check(horizon >= 1 && horizon <= trainingEpisodeSteps, "horizon", horizon, "1...trainingEpisodeSteps (\(trainingEpisodeSteps))")
+        try check(consistencyWarmupUpdates >= 0, "consistencyWarmupUpdates", consistencyWarmupUpdates, ">= 0")
+        try check(pixelHiddenLayers >= 0, "pixelHiddenLayers", pixelHiddenLayers, ">= 0")
         try check(onlineEpisodes >= 0, "onlineEpisodes", onlineEpisodes, ">= 0")
     }
 
@@ -245,7 +311,10 @@ public struct StudySettings: Codable, Equatable, Sendable {
         c.learningRate = learningRate
         c.encoderLearningRateScale = encoderLearningRateScale
         c.batchSize = batchSize
-        c.horizon = 1
+        c.horizon = horizon
+        c.pixelArchitecture = pixelArchitecture
+        c.pixelProjectionNorm = pixelProjectionNorm
+        c.pixelHiddenLayers = pixelHiddenLayers
         c.episodeLength = episodeLength
         c.isEpisodic = isEpisodic
         c.planner.horizon = 1
@@ -254,8 +323,16 @@ public struct StudySettings: Codable, Equatable, Sendable {
         c.planner.eliteCount = Swift.max(1, Swift.min(64, plannerSamples / 8))
         c.planner.policyTrajectoryCount = Swift.min(24, plannerSamples / 4)
         arm.apply(to: &c)   // the random projection keeps the paper's 256 outputs
-        if arm.isPJEPA { c.consistencyCoefficient = pjepaConsistencyCoefficient }
+        if arm.isPJEPA {
+            c.consistencyCoefficient = pjepaConsistencyCoefficient
+        } else {
+            c.consistencyCoefficient = tdmpc2ConsistencyCoefficient
+            c.rewardCoefficient = tdmpc2RewardCoefficient
+            c.valueCoefficient = tdmpc2ValueCoefficient
+        }
         c.routing.currentRewardZeroInitialized = currentRewardZeroInitialized
+        c.routing.currentRewardOnRollout = currentRewardOnRollout
+        c.consistencyWarmupUpdates = consistencyWarmupUpdates > 0 ? consistencyWarmupUpdates : nil
         return c
     }
 }
