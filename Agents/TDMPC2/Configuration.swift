@@ -49,6 +49,13 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
     /// `E(o_t)`, so a two-valued head separates states up to `horizon` steps from the target at once instead of one
     /// bisimulation level per round of learning. `nil` is `false` (the authors' loss).
     public var currentRewardOnRollout: Bool? = nil
+    /// Whether the current-reward loss weighs the values of its targets equally within each batch: a sample's
+    /// cross-entropy is weighted by `1 / (k · share of its value in the batch)` for the `k` distinct values present,
+    /// so that every value carries the same total weight (the mean weight stays 1). With the sparse `1[count = 4]`
+    /// about one sample in eight is positive, and the unweighted head's first gradients push every latent towards
+    /// "not four" at once, which collapses the latents (the study measured it with the encoder cut off from the
+    /// consistency loss too). `nil` is `false` (the authors' loss).
+    public var currentRewardBalanced: Bool? = nil
     /// Whether the current-reward head reads the rolled-out latents, in effect (`nil`: no).
     public var resolvedCurrentRewardOnRollout: Bool { currentRewardOnRollout ?? false }
 
@@ -206,6 +213,14 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     /// the head anchor the latents first. The loss it ramps into, and so its minimisers, are unchanged.
     /// `nil` (or 0) is no ramp (TD-MPC2 and the P-JEPA authors).
     public var consistencyWarmupUpdates: Int? = nil
+    /// Updates over which the encoder's learning rate ramps linearly up to `learningRate × encoderLearningRateScale`
+    /// (update `k`, from 0, uses `(k + 1) / n` of it), while the heads and the dynamics learn at their full rate from
+    /// the start. Adam moves every parameter by about its learning rate whatever the size of its gradient, so a loss
+    /// weight cannot hold the encoder still while a freshly initialised head learns the base rate of its target; this
+    /// can. With a sparse auxiliary target the head's first gradients push every latent the same way (towards the
+    /// majority value) and, with the consistency loss, collapse the latents before they separate. `nil` (or 0):
+    /// no warm-up (TD-MPC2 and the P-JEPA authors).
+    public var encoderWarmupUpdates: Int? = nil
     public var entropyCoefficient: Float = 1e-4
     public var logStdMin: Float = -10, logStdMax: Float = 2
     /// Episode length used by the discount heuristic `clip(1 - 5/length, 0.95, 0.995)`.
@@ -257,8 +272,10 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         c.pixelProjectionNorm = resolvedPixelProjectionNorm
         c.tdSteps = resolvedTDSteps
         if consistencyWarmupUpdates == 0 { c.consistencyWarmupUpdates = nil }
+        if encoderWarmupUpdates == 0 { c.encoderWarmupUpdates = nil }
         c.routing.currentRewardZeroInitialized = routing.resolvedCurrentRewardZeroInitialized
         c.routing.currentRewardOnRollout = routing.resolvedCurrentRewardOnRollout
+        c.routing.currentRewardBalanced = routing.currentRewardBalanced ?? false
         return c
     }
 
@@ -305,6 +322,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         try check(tau >= 0 && tau <= 1, "tau", tau, "in [0, 1]")
         try check(resolvedTDSteps >= 1, "tdSteps", resolvedTDSteps, ">= 1")
         try check((consistencyWarmupUpdates ?? 0) >= 0, "consistencyWarmupUpdates", consistencyWarmupUpdates ?? 0, ">= 0")
+        try check((encoderWarmupUpdates ?? 0) >= 0, "encoderWarmupUpdates", encoderWarmupUpdates ?? 0, ">= 0")
         try check(regression.binCount >= 2, "regression.binCount (valueBinCount)", regression.binCount, "at least 2")
         try check(regression.vmin.isFinite && regression.vmax.isFinite && regression.vmin < regression.vmax,
                   "regression.vmin/vmax (valueMin/valueMax)",

@@ -73,6 +73,28 @@ public final class TDMPC2Agent {
         if let evaluation = configuration.evaluationPlanner { installEvaluationPlanner(evaluation) }
     }
 
+    /// Data-dependent initialisation of the pixel encoder's first layer after its readout
+    /// (``PixelEncoder/standardizeReadout(on:)``) on `observations` `[N, C, H, W]`; the averaged weights, if kept, follow.
+    /// Meant for a fresh agent, before its first update.
+    /// - Returns: the number of features standardised (0 for a state encoder or an encoder without such a layer).
+    @discardableResult
+    public func standardizePixelReadout(on observations: Tensor) -> Int {
+        guard let pixel = model.encoder as? PixelEncoder else { return 0 }
+        let count = pixel.standardizeReadout(on: observations)
+        averagedModel?.copyParameters(from: model)
+        return count
+    }
+
+    /// Per-sample weights `[N, 1]` that give each distinct value of `values` (`[N, 1]`) the same total weight, with mean 1
+    /// (``AuxiliaryRouting/currentRewardBalanced``).
+    static func balancingWeights(_ values: Tensor) -> Tensor {
+        let v = values.scalars
+        var counts: [Float: Int] = [:]
+        for x in v { counts[x, default: 0] += 1 }
+        let k = Float(counts.count), n = Float(v.count)
+        return Tensor(shape: values.shape, scalars: v.map { n / (k * Float(counts[$0] ?? 1)) })
+    }
+
     /// The share of the consistency weight at update `update` (from 0) of a linear warm-up over `updates` updates:
     /// `min(1, (update + 1) / updates)`, or 1 without a warm-up.
     static func warmupFraction(update: Int, over updates: Int?) -> Float {
@@ -267,12 +289,17 @@ extension TDMPC2Agent {
             }
             if let head = model.currentReward, let allZ {
                 let values = batch.stateValues.reshaped(to: [(h + 1) * b, 1])
-                var ce = c.regression.softCrossEntropy(head(allZ), values).mean()
+                let balanced = routing.currentRewardBalanced ?? false
+                var encodedCE = c.regression.softCrossEntropy(head(allZ), values)
+                if balanced { encodedCE = encodedCE * Self.balancingWeights(values) }
+                var ce = encodedCE.mean()
                 if routing.resolvedCurrentRewardOnRollout {
                     // The same head on the predicted latents z_{t+1..t+H} against the values of o_{t+1..t+H}, rho-weighted.
                     let rolled = Tensor.concatenate(Array(zs.suffix(h)), along: 0)                  // [HB, L]
-                    let rolledCE = c.regression.softCrossEntropy(head(rolled), values.slice(along: 0, b..<((h + 1) * b))).reshaped(to: [h, b])
-                    ce = ce + (rolledCE * timeWeights).sum() * (1 / Float(h * b))
+                    let rolledValues = values.slice(along: 0, b..<((h + 1) * b))
+                    var rolledCE = c.regression.softCrossEntropy(head(rolled), rolledValues)
+                    if balanced { rolledCE = rolledCE * Self.balancingWeights(rolledValues) }
+                    ce = ce + (rolledCE.reshaped(to: [h, b]) * timeWeights).sum() * (1 / Float(h * b))
                 }
                 total = total + routing.currentRewardCoefficient * ce
                 metrics.currentRewardLoss = ce.scalar
@@ -291,6 +318,10 @@ extension TDMPC2Agent {
         // The clip is folded into Adam (one pass over the gradients fewer); the gradients stay unclipped.
         let modelClip = modelGradients.clippingFactor(maxNorm: c.gradientClipNorm)
         metrics.gradientNorm = modelClip.norm
+        if c.encoderWarmupUpdates != nil {
+            // Group 0 is the encoder (see init).
+            modelOptimizer.setLearningRateScale(c.encoderLearningRateScale * Self.warmupFraction(update: updateCount, over: c.encoderWarmupUpdates), group: 0)
+        }
         modelOptimizer.update(modelGradients, gradientScale: modelClip.factor)
 
         // 3. Policy update on detached latents, Q from online members as constants (dropout on).

@@ -35,8 +35,8 @@ struct StudyCounting: ParsableCommand {
     @Option(help: "OpenBLAS threads per run.") var threads = 1
     @Option(help: "Runs (configuration and seed) trained side by side on their own threads (default: the cores divided by --threads).")
     var jobs: Int?
-    @Option(help: "Reward of the training data and target of the current-reward head: dense (default; the authors' dense variant) or sparse (1 iff 4 objects; does not train within the default budget).")
-    var reward: CountingReward = .dense
+    @Option(help: "Reward of the training data and target of the current-reward head: sparse (1 iff 4 objects, the paper's; default) or dense (the authors' dense variant).")
+    var reward: CountingReward?
     @Option(name: .customLong("batch-size"), help: "Override the update batch size.") var batchSize: Int?
     @Option(name: .customLong("consistency-coefficient"), help: "The P-JEPA configurations' consistency weight (default 2, the authors'; the current-reward head has 10).")
     var consistencyCoefficient: Float?
@@ -75,7 +75,7 @@ struct StudyCounting: ParsableCommand {
         if let updates { settings.updates = updates }
         if let batchSize { settings.batchSize = batchSize }
         if let consistencyCoefficient { settings.pjepaConsistencyCoefficient = consistencyCoefficient }
-        settings.trainingReward = reward
+        if let reward { settings.trainingReward = reward }
         for text in overrides {
             guard let equals = text.firstIndex(of: "=") else { throw ValidationError("--set expects NAME=VALUE, got \"\(text)\"") }
             do { try settings.set(String(text[..<equals]), to: String(text[text.index(after: equals)...])) } catch let error as StudyError {

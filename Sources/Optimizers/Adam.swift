@@ -49,7 +49,7 @@ public enum OptimizerError: Error, CustomStringConvertible, Equatable {
 public final class Adam {
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float
-    public let groups: [ParameterGroup]
+    public private(set) var groups: [ParameterGroup]
     /// The number of steps taken.
     public private(set) var step = 0
     var firstMoments: [ObjectIdentifier: Tensor] = [:]
@@ -70,6 +70,13 @@ public final class Adam {
 
     /// All parameters the optimizer updates.
     public var parameters: [Parameter] { groups.flatMap { $0.parameters.map(\.parameter) } }
+
+    /// Changes one group's learning-rate scale (a schedule: warm-up or decay of that group alone).
+    /// - Precondition: `index` is a group's index.
+    public func setLearningRateScale(_ scale: Float, group index: Int) {
+        precondition(groups.indices.contains(index), "Adam has \(groups.count) groups, not \(index + 1)")
+        groups[index].learningRateScale = scale
+    }
 
     /// Applies one update; parameters without a gradient are left unchanged (their moments too).
     /// - Parameter gradientScale: multiplies every gradient as it is read: pass the factor of

@@ -84,6 +84,7 @@ public final class CountingStudy {
         var buffer = try randomData(seed: seed)
         let configuration = s.agentConfiguration(arm: arm, actionDimensions: 1, episodeLength: CountingTask.counting.maxEpisodeSteps, isEpisodic: true)
         let agent = try TDMPC2Agent(configuration: configuration, seed: UInt64(seed) &* 7919 &+ 17)
+        standardize(agent, on: buffer)
         var generator = SeededGenerator(seed: UInt64(seed) &+ 0xA11CE)
 
         progress(.phase(arm: arm, seed: seed, name: "train"))
@@ -154,6 +155,21 @@ public final class CountingStudy {
         return ArmRun(record: record, latents: latents, reconstructions: decoder.reconstructions.gathering(gridIndices))
     }
 
+    /// The data-dependent initialisation of ``StudySettings/readoutStandardizationImages`` (the first images of the
+    /// buffer's episodes, in order).
+    func standardize(_ agent: TDMPC2Agent, on buffer: EpisodeReplayBuffer) {
+        let wanted = settings.readoutStandardizationImages
+        guard wanted > 0 else { return }
+        var parts: [Tensor] = [], have = 0
+        for episode in buffer.episodes where have < wanted {
+            let take = Swift.min(episode.observations.shape[0], wanted - have)
+            parts.append(episode.observations.slice(along: 0, 0..<take))
+            have += take
+        }
+        guard have >= 2 else { return }
+        agent.standardizePixelReadout(on: Tensor.concatenate(parts, along: 0))
+    }
+
     /// `updates` updates on random-action data with learning-curve points every `curveInterval` updates.
     func train(agent: TDMPC2Agent, arm: StudyArm, seed: Int, buffer: EpisodeReplayBuffer, updates: Int,
                generator: inout SeededGenerator, progress: (StudyProgress) -> Void) throws -> [LearningCurvePoint] {
@@ -177,6 +193,12 @@ public final class CountingStudy {
         curve.append(point(0))
         progress(.curve(arm: arm, seed: seed, point: curve[0]))
         for u in stride(from: 1, through: updates, by: 1) {
+            if settings.finalLearningRateFraction < 1 {
+                let progress = updates > 1 ? Float(u - 1) / Float(updates - 1) : 1
+                let rate = agent.configuration.learningRate * (1 - progress * (1 - settings.finalLearningRateFraction))
+                agent.modelOptimizer.learningRate = rate
+                agent.policyOptimizer.learningRate = rate
+            }
             let batch = try buffer.sample(batchSize: agent.configuration.batchSize, horizon: agent.configuration.horizon, using: &generator)
             let m = agent.update(batch)
             guard m.isFinite else { throw StudyError.trainingDiverged(arm: arm.rawValue, seed: seed, update: u) }
@@ -197,6 +219,7 @@ public final class CountingStudy {
         let buffer = try Rollout.randomEpisodes(task: task, count: s.holdRandomEpisodes, seed: UInt64(3000 + seed))
         let configuration = s.agentConfiguration(arm: arm, actionDimensions: task.actionDimensions, episodeLength: task.maxEpisodeSteps, isEpisodic: false)
         let agent = try TDMPC2Agent(configuration: configuration, seed: UInt64(seed) &* 104_729 &+ 3)
+        standardize(agent, on: buffer)
         var generator = SeededGenerator(seed: UInt64(seed) &+ 0x401D)
         for u in 1...s.holdUpdates {
             let batch = try buffer.sample(batchSize: configuration.batchSize, horizon: configuration.horizon, using: &generator)

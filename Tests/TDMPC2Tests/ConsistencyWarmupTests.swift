@@ -68,4 +68,93 @@ import _TestSupport
         a.routing.currentRewardOnRollout = nil; b.routing.currentRewardOnRollout = false
         #expect(a.resolvingDefaults == b.resolvingDefaults)
     }
+
+    /// Parameter changes of one update: (encoder, heads).
+    static func firstStep(encoderWarmup: Int?) throws -> (encoder: [Float], heads: [Float]) {
+        var c = try RoutingAndBufferTests.configuration("joint-reward")
+        c.encoderWarmupUpdates = encoderWarmup
+        let agent = try TDMPC2Agent(configuration: c, seed: 3)
+        func snapshot() -> ([Float], [Float]) {
+            (agent.model.encoderParameters.flatMap { $0.parameter.value.scalars }, agent.model.headParameters.flatMap { $0.parameter.value.scalars })
+        }
+        let before = snapshot()
+        agent.update(RoutingAndBufferTests.batch(c, seed: 4))
+        let after = snapshot()
+        return (zip(after.0, before.0).map { $0 - $1 }, zip(after.1, before.1).map { $0 - $1 })
+    }
+
+    @Test func encoderWarmupScalesOnlyTheEncodersStep() throws {
+        let plain = try Self.firstStep(encoderWarmup: nil), warm = try Self.firstStep(encoderWarmup: 4)
+        #expect(plain.encoder.contains { $0 != 0 })
+        let scale = plain.encoder.map(abs).max() ?? 1
+        // Update 0 of a 4-update warm-up: a quarter of the encoder's learning rate, the heads' unchanged.
+        #expect(zip(plain.encoder, warm.encoder).allSatisfy { abs($0 * 0.25 - $1) <= 1e-3 * scale })
+        #expect(plain.heads == warm.heads)
+        var invalid = try RoutingAndBufferTests.configuration("joint-reward")
+        invalid.encoderWarmupUpdates = -2
+        #expect(throws: ConfigurationError.self) { try invalid.validate() }
+    }
+
+    @Test func readoutStandardizationFeedsTheFirstLayerStandardizedFeatures() throws {
+        var c = try RoutingAndBufferTests.configuration("joint-reward", observationShape: [3, 64, 64])
+        c.pixelReadout = .averagePool; c.pixelHiddenLayers = 1; c.evaluationAverageRate = 0.01
+        let agent = try TDMPC2Agent(configuration: c, seed: 5)
+        let encoder = try #require(agent.model.encoder as? PixelEncoder)
+        var g = SeededGenerator(seed: 9)
+        // Mostly black images with a few bright pixels, like the counting scenes.
+        let images = Tensor.randomUniform([12, 3, 64, 64], low: 0, high: 1, using: &g).mapScalars { $0 > 0.97 ? 255 * $0 : 0 }
+        let layer = try #require(encoder.firstLinearAfterReadout)
+        let (oldW, oldB) = (layer.weight.value, try #require(layer.bias).value)
+        let x = encoder.readoutFeatures(images)                        // [N, F]
+        let spreadBefore = try Self.meanDistance(encoder(images))
+        let (n, f) = (x.shape[0], x.shape[1])
+        #expect(agent.standardizePixelReadout(on: images) == f)
+        // The new layer on x equals the old layer on the standardised x.
+        let mean = (0..<f).map { j in (0..<n).map { Double(x.scalars[$0 * f + j]) }.reduce(0, +) / Double(n) }
+        let std = (0..<f).map { j in ((0..<n).map { let d = Double(x.scalars[$0 * f + j]) - mean[j]; return d * d }.reduce(0, +) / Double(n)).squareRoot() }
+        let standardised = Tensor(shape: [n, f], scalars: (0..<(n * f)).map { Float((Double(x.scalars[$0]) - mean[$0 % f]) / Swift.max(std[$0 % f], 1e-6)) })
+        let expected = Tensor.linear(standardised, weight: oldW, bias: oldB)
+        let actual = Tensor.linear(x, weight: layer.weight.value, bias: layer.bias?.value)
+        let worst = zip(expected.scalars, actual.scalars).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst < 1e-3, "largest difference \(worst)")
+        // The averaged weights follow the change.
+        let average = try #require(agent.averagedModel?.encoder as? PixelEncoder)
+        #expect(average.firstLinearAfterReadout?.weight.value == layer.weight.value)
+        // The latents of these images spread out.
+        let spreadAfter = try Self.meanDistance(encoder(images))
+        #expect(spreadAfter > 2 * spreadBefore, "mean distance \(spreadBefore) -> \(spreadAfter)")
+    }
+
+    static func meanDistance(_ z: Tensor) throws -> Float {
+        let (n, d) = (z.shape[0], z.shape[1])
+        var total: Float = 0
+        for i in 0..<n { for j in (i + 1)..<n {
+            var s: Float = 0
+            for k in 0..<d { let e = z.scalars[i * d + k] - z.scalars[j * d + k]; s += e * e }
+            total += s.squareRoot()
+        } }
+        return total / Float(n * (n - 1) / 2)
+    }
+
+    @Test func balancingWeightsGiveEveryValueTheSameTotalWeight() throws {
+        let values = Tensor(shape: [8, 1], scalars: [0, 0, 0, 0, 0, 0, 1, 1])
+        let w = TDMPC2Agent.balancingWeights(values).scalars
+        // Six zeros share half of the weight 8, two ones the other half.
+        let third: Float = 4.0 / 6.0
+        let expected: [Float] = [third, third, third, third, third, third, 2, 2]
+        #expect(zip(w, expected).allSatisfy { abs($0 - $1) < 1e-6 })
+        #expect(abs(w.reduce(0, +) / 8 - 1) < 1e-6)
+        #expect(TDMPC2Agent.balancingWeights(Tensor(shape: [3, 1], scalars: [2, 2, 2])).scalars == [1, 1, 1])
+        // In an update, balancing changes the current-reward loss (the batch's values are not balanced).
+        func loss(_ balanced: Bool?) throws -> Float {
+            var c = try RoutingAndBufferTests.configuration("joint-reward")
+            c.routing.currentRewardBalanced = balanced
+            var batch = RoutingAndBufferTests.batch(c, seed: 4)
+            let n = (c.horizon + 1) * c.batchSize
+            batch.stateValues = Tensor(shape: [c.horizon + 1, c.batchSize, 1], scalars: (0..<n).map { Float($0 % 5 == 0 ? 1 : 0) })
+            return try TDMPC2Agent(configuration: c, seed: 3).update(batch).currentRewardLoss
+        }
+        #expect(try loss(true) != loss(nil))
+        #expect(try loss(false) == loss(nil))
+    }
 }

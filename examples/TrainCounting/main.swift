@@ -1,94 +1,82 @@
 // Foresight — examples/TrainCounting
 // Copyright (c) 2026 the Foresight developers. MIT License.
 //
-// The main job: trains a TD-MPC2 agent on the P-JEPA counting environment (Counting-v0: 64x64 images of
-// 0-8 objects, a sign action adds or removes one, reward 1 and termination when the count is 4), then
-// reports what it learned: control against a random policy and the oracle, and what the encoder kept
-// (count accuracy of nearest count centroids on held-out images).
+// The main job: the P-JEPA result in a few minutes. Two TD-MPC2 world models learn from the same random-action
+// episodes of the counting environment (Counting-v0: 64x64 images of 0-8 objects, a sign action adds or removes one,
+// reward 1 and termination when the count is 4), side by side on two threads:
 //
-// Usage: TrainCounting [CONFIG.json] [RUN_DIR]
+//   joint-reward     the encoder is shaped by latent consistency (no stop-gradient) and a head that predicts the
+//                    sparse reward 1[count = 4] (P-JEPA's auxiliary);
+//   transition-only  the encoder is shaped by latent consistency alone.
+//
+// The paper's theorem says the first must keep every count apart (a two-valued reward plus the dynamics tell all
+// nine counts apart) and the second may collapse. The job prints what each encoder kept (nearest-count-centroid
+// accuracy on 1,080 held-out images, label-free clusters, spread), MPPI control against the oracle, and writes the
+// study's figures, among them a PCA picture of the latents coloured by count.
+//
+// Usage: TrainCounting [RUN_DIR] [UPDATES]
 
 import Foundation
 import ForesightKit
 
-let arguments = CommandLine.arguments.dropFirst()
-let configPath = arguments.first ?? "examples/configs/counting-quick.json"
-let runDirectory = URL(fileURLWithPath: arguments.dropFirst().first ?? "runs/counting-quick")
+let arguments = Array(CommandLine.arguments.dropFirst())
+let runDirectory = URL(fileURLWithPath: arguments.first ?? "runs/counting-main")
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("TrainCounting: \(message)\n".utf8))
     exit(1)
 }
 
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 do {
     BLAS.setThreadCount(1)
-    let run = try RunConfiguration.load(from: URL(fileURLWithPath: configPath))
-    try? FileManager.default.removeItem(at: runDirectory)
-    let setup = try TrainingRun(run, runDirectory: runDirectory)
-    try run.save(to: runDirectory.appendingPathComponent("run.json"))
-    print("Training TD-MPC2 (model size \(run.modelSize), \(setup.agent.model.parameterCount) parameters) on \(run.environment) for \(run.trainer.steps) steps, aux \(run.aux)...")
-    let summary = try setup.trainer.run { event in
+    var settings = StudySettings.mainJob
+    if arguments.count > 1 {
+        guard let updates = Int(arguments[1]), updates >= 1 else { fail("UPDATES must be a positive integer, got \(arguments[1])") }
+        settings.updates = updates
+    }
+    let arms: [StudyArm] = [.jointReward, .transitionOnly]
+    let seed = 0
+    say("Training two encoders on \(settings.randomEpisodes) random-action Counting-v0 episodes (sparse reward 1[count = 4]), "
+        + "\(settings.updates) updates each at batch \(settings.batchSize), side by side:")
+    let start = Date()
+    let study = try CountingStudy(settings: settings)
+    let result = try study.run(arms: arms, seeds: [seed], jobs: 2) { event in
         switch event {
-        case .pretraining(let n): print("  seed data collected; pretraining with \(n) updates")
-        case .evaluation(let e):
-            print("  step \(e.step): evaluation return \(String(format: "%.2f", e.meanReturn)), success \(String(format: "%.2f", e.successRate ?? 0))"
-                  + (e.probe?["count_accuracy"].map { ", encoder count accuracy \(String(format: "%.2f", $0))" } ?? ""))
+        case let .curve(arm, _, point) where point.update % 500 == 0 || point.update == settings.updates:
+            say(String(format: "  %6.0f s  %-15@ update %5d  count accuracy %.2f", Date().timeIntervalSince(start), arm.rawValue, point.update, point.countAccuracy))
+        case let .phase(arm, _, name) where name != "train" && name != "collect":
+            say(String(format: "  %6.0f s  %-15@ %@", Date().timeIntervalSince(start), arm.rawValue, name))
         default: break
         }
-        fflush(nil)
     }
-    print(String(format: "Trained in %.0f s (%.1f steps/s, %d updates).", summary.wallClockSeconds, summary.stepsPerSecond, summary.updates))
-
-    // Control: the trained agent against a random policy and the oracle, on the same start counts.
-    let episodes = 99
-    let agentScores = try ControlScores.measure(agent: setup.agent, environment: run.environment, episodes: episodes, seed: 7_000_000)
-    var random = SeededGenerator(seed: 99)
-    var environment = try EnvironmentRegistry.standard.make(run.environment, options: run.parsedOptions)
-    var randomReturn = 0.0, randomSuccesses = 0
-    for k in 0..<episodes {
-        _ = try environment.reset(seed: UInt64(k), options: ["count": .number(Double(k % 9))])
-        var done = false, last: [String: Double] = [:]
-        while !done {
-            let step = try environment.step(environment.actionSpace.sample(using: &random))
-            randomReturn += Double(step.reward)
-            last = step.info
-            done = step.isLast
-        }
-        if last["success"] == 1 { randomSuccesses += 1 }
+    try StudyReport.write(result, to: runDirectory)
+    let seconds = Date().timeIntervalSince(start)
+    guard let joint = result.records.first(where: { $0.config == StudyArm.jointReward.rawValue }),
+          let transition = result.records.first(where: { $0.config == StudyArm.transitionOnly.rawValue }) else {
+        fail("the study returned no record for an arm")
     }
     func steps(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "-" }
-    print("")
-    print("What it learned: control on \(run.environment) over \(episodes) episodes (start counts 0-8, evaluation mode)")
-    print(String(format: "  agent  : success rate %.2f, mean return %.2f, steps to 4 objects %@", agentScores.successRate, agentScores.meanReturn, steps(agentScores.meanStepsToTarget)))
-    print(String(format: "  random : success rate %.2f, mean return %.2f", Double(randomSuccesses) / Double(episodes), randomReturn / Double(episodes)))
-    print(String(format: "  oracle : success rate %.2f, mean return %.2f, steps to 4 objects %@", agentScores.oracleSuccessRate, agentScores.oracleMeanReturn, steps(agentScores.oracleMeanStepsToTarget)))
-    if let excess = agentScores.stepsToTargetExcess {
-        print(String(format: "  steps to target: %.1f%% above the optimum", 100 * excess))
+    say("")
+    say(String(format: "Done in %.0f s (training %.0f s and %.0f s).", seconds, joint.trainSeconds, transition.trainSeconds))
+    say("")
+    say("What the encoders kept (\(study.probeSet.count) held-out images, balanced over counts 0-8; chance 0.11):")
+    for r in [joint, transition] {
+        say(String(format: "  %-15@ count accuracy %.3f, %d label-free clusters, mean pairwise distance %.2e, shape probe %.2f (chance 0.25), position R² %.2f",
+                   r.config, r.countAccuracy, r.clusters, r.meanPairwiseDistance, r.shapeProbeAccuracy, r.positionProbeR2))
     }
-
-    // Representation: do latents group by object count? Nearest-centroid accuracy on held-out images.
-    let probe = try CountingDataset.generate(sampleCount: 900, seed: 12345)
-    let latents = withoutGradients { setup.agent.model.encoder(probe.observations) }
-    let d = latents.shape[1]
-    var centroids = [[Double]](repeating: [Double](repeating: 0, count: d), count: 9)
-    var sizes = [Int](repeating: 0, count: 9)
-    for (i, c) in probe.counts.enumerated() {
-        sizes[c] += 1
-        for j in 0..<d { centroids[c][j] += Double(latents.scalars[i * d + j]) }
-    }
-    for c in 0..<9 where sizes[c] > 0 { for j in 0..<d { centroids[c][j] /= Double(sizes[c]) } }
-    var correct = 0
-    for (i, c) in probe.counts.enumerated() {
-        var best = 0, bestDistance = Double.infinity
-        for k in 0..<9 where sizes[k] > 0 {
-            var dist = 0.0
-            for j in 0..<d { let x = Double(latents.scalars[i * d + j]) - centroids[k][j]; dist += x * x }
-            if dist < bestDistance { bestDistance = dist; best = k }
-        }
-        if best == c { correct += 1 }
-    }
-    print("What the encoder kept: nearest-count-centroid accuracy \(String(format: "%.2f", Double(correct) / Double(probe.sampleCount))) on \(probe.sampleCount) held-out images (chance 0.11)")
-    print("Run directory: \(runDirectory.path) (summary.json, learning_curve.svg, logs, checkpoint)")
+    say(String(format: "  transition-only's spread is %.1f%% of joint-reward's: without the reward head the latents collapse.",
+               100 * transition.meanPairwiseDistance / Swift.max(joint.meanPairwiseDistance, 1e-12)))
+    say("")
+    say("Control on Counting-v0 with MPPI in the joint-reward model (\(settings.evaluationEpisodes) episodes, start counts 0-8):")
+    say(String(format: "  agent  : success %.2f, steps to 4 objects %@", joint.successRate, steps(joint.meanStepsToTarget)))
+    say(String(format: "  oracle : success %.2f, steps to 4 objects %@", joint.oracleSuccessRate, steps(joint.oracleMeanStepsToTarget)))
+    say("")
+    say("PCA of the joint-reward latents coloured by count: \(runDirectory.appendingPathComponent("pca_joint-reward.svg").path)")
+    say("Also there: pca_transition-only.svg, distances_*.svg, learning_curves.svg, reconstructions.png, metrics.json, summary.md")
 } catch {
     fail("\(error)")
 }
