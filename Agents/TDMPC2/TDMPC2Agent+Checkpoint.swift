@@ -4,6 +4,7 @@
 import Checkpoint
 import Foundation
 import NN
+import Optimizers
 
 // MARK: - Save and load
 
@@ -66,8 +67,14 @@ extension TDMPC2Agent {
             guard words.count == 4, words.contains(where: { $0 != 0 }) else { throw fail("generator state \"\(key)\" is missing or malformed") }
             return SeededGenerator(state: words)
         }
-        guard let scaleValue = metadata["scale"].flatMap(Float.init), scaleValue.isFinite,
-              let updates = metadata["update_count"].flatMap(Int.init) else { throw fail("scale or update count is missing") }
+        guard let scaleText = metadata["scale"], let updatesText = metadata["update_count"] else { throw fail("scale or update count is missing") }
+        guard let scaleValue = Float(scaleText), scaleValue.isFinite, scaleValue > 0 else {
+            throw fail("metadata \"scale\" is \(scaleText): expected a positive finite number")
+        }
+        // The same bound as the optimizers' step counts, so that counting on never overflows.
+        guard let updates = Int(updatesText), updates >= 0, updates <= Adam.maxStoredStep else {
+            throw fail("metadata \"update_count\" is \(updatesText): expected a whole number from 0 to \(Adam.maxStoredStep)")
+        }
         let g = try generatorState("generator"), ag = try generatorState("acting_generator"), qg = try generatorState("q_dropout_generator")
         func section(_ prefix: String) -> [String: Tensor] {
             Dictionary(uniqueKeysWithValues: tensors.filter { $0.key.hasPrefix(prefix) }.map { (String($0.key.dropFirst(prefix.count)), $0.value) })
@@ -75,14 +82,19 @@ extension TDMPC2Agent {
         // Validate everything before changing anything.
         let modelState = section("model.")
         let backup = model.stateDict(), averageBackup = averagedModel?.stateDict()
+        let modelOptimizerBackup = modelOptimizer.stateDict()
+        func loadOptimizer(_ optimizer: Adam, _ prefix: String) throws {
+            do { try optimizer.load(stateDict: section(prefix)) } catch let error as OptimizerError { throw error.prefixingNames(with: prefix) }
+        }
         do {
             try model.load(stateDict: modelState)
             try averagedModel?.load(stateDict: section("average."))
-            try modelOptimizer.load(stateDict: section("optim.model."))
-            try policyOptimizer.load(stateDict: section("optim.policy."))
+            try loadOptimizer(modelOptimizer, "optim.model.")
+            try loadOptimizer(policyOptimizer, "optim.policy.")
         } catch {
             try? model.load(stateDict: backup)
             if let averageBackup { try? averagedModel?.load(stateDict: averageBackup) }
+            try? modelOptimizer.load(stateDict: modelOptimizerBackup)
             throw fail("\(error)")
         }
         scale = RunningScale(value: scaleValue, tau: configuration.tau)

@@ -29,11 +29,23 @@ public struct ParameterGroup {
 public enum OptimizerError: Error, CustomStringConvertible, Equatable {
     case missingState(String)
     case shapeMismatch(name: String, expected: [Int], actual: [Int])
+    /// A stored value that is not finite, out of range or inconsistent (`reason` says what was expected).
+    case invalidValue(name: String, value: String, reason: String)
 
     public var description: String {
         switch self {
         case .missingState(let name): "optimizer state has no entry \"\(name)\""
         case let .shapeMismatch(name, expected, actual): "optimizer state \"\(name)\" has shape \(actual), expected \(expected)"
+        case let .invalidValue(name, value, reason): "optimizer state \"\(name)\" is \(value): expected \(reason)"
+        }
+    }
+
+    /// The same error with `prefix` before the entry's name (the key under which a checkpoint stores the state).
+    public func prefixingNames(with prefix: String) -> OptimizerError {
+        switch self {
+        case .missingState(let name): .missingState(prefix + name)
+        case let .shapeMismatch(name, expected, actual): .shapeMismatch(name: prefix + name, expected: expected, actual: actual)
+        case let .invalidValue(name, value, reason): .invalidValue(name: prefix + name, value: value, reason: reason)
         }
     }
 }
@@ -126,10 +138,20 @@ public final class Adam {
         return state
     }
 
+    /// The largest step count `load(stateDict:)` accepts: every whole number up to it is exact in a `Double`, and
+    /// far more updates than any run takes.
+    public static let maxStoredStep = 1 << 53
+
     /// Restores moments and the step count saved by `stateDict()`.
-    /// - Throws: `OptimizerError` naming a missing entry or a shape mismatch; nothing changes then.
+    /// - Throws: `OptimizerError` naming a missing entry, a shape mismatch, a moment that is not finite (or a
+    ///   negative second moment) or a step count that is not a whole number from 0 to ``maxStoredStep``; nothing
+    ///   changes then.
     public func load(stateDict: [String: Tensor]) throws {
         guard let s = stateDict["step"], s.count == 1 else { throw OptimizerError.missingState("step") }
+        let storedStep = Double(s.scalars[0])
+        guard storedStep.isFinite, storedStep >= 0, storedStep <= Double(Self.maxStoredStep), storedStep == storedStep.rounded() else {
+            throw OptimizerError.invalidValue(name: "step", value: "\(s.scalars[0])", reason: "a whole number from 0 to \(Self.maxStoredStep)")
+        }
         var m: [ObjectIdentifier: Tensor] = [:], v: [ObjectIdentifier: Tensor] = [:]
         for group in groups {
             for (path, p) in group.parameters {
@@ -139,11 +161,17 @@ public final class Adam {
                 guard let b else { throw OptimizerError.missingState(path + ".exp_avg_sq") }
                 guard a.shape == p.value.shape else { throw OptimizerError.shapeMismatch(name: path + ".exp_avg", expected: p.value.shape, actual: a.shape) }
                 guard b.shape == p.value.shape else { throw OptimizerError.shapeMismatch(name: path + ".exp_avg_sq", expected: p.value.shape, actual: b.shape) }
+                if let bad = a.scalars.first(where: { !$0.isFinite }) {
+                    throw OptimizerError.invalidValue(name: path + ".exp_avg", value: "\(bad)", reason: "finite numbers")
+                }
+                if let bad = b.scalars.first(where: { !$0.isFinite || $0 < 0 }) {
+                    throw OptimizerError.invalidValue(name: path + ".exp_avg_sq", value: "\(bad)", reason: "finite numbers >= 0")
+                }
                 m[ObjectIdentifier(p)] = a
                 v[ObjectIdentifier(p)] = b
             }
         }
-        step = Int(s.scalar)
+        step = Int(storedStep)
         firstMoments = m
         secondMoments = v
     }

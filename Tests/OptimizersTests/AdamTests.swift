@@ -60,6 +60,33 @@ import _TestSupport
         #expect(throws: OptimizerError.self) { try o2.load(stateDict: bad) }
     }
 
+    /// A step count read from a file is checked like user input: NaN, infinities, fractions, negative numbers and
+    /// counts beyond 2^53 are refused by name and value (they used to trap converting to `Int`), and nothing changes.
+    @Test func loadRefusesAStepCountThatIsNotAWholeNumberInRange() throws {
+        let p = Parameter(Tensor([1, 2]))
+        let adam = Adam([ParameterGroup(named: [("p", p)])])
+        var grads = Gradients()
+        grads[p] = Tensor([1, -1])
+        adam.update(grads)
+        let good = adam.stateDict()
+        for bad: Float in [.nan, .infinity, -.infinity, 1e30, -1, 2.5] {
+            var state = good
+            state["step"] = Tensor(bad)
+            #expect(throws: OptimizerError.invalidValue(name: "step", value: "\(bad)", reason: "a whole number from 0 to \(Adam.maxStoredStep)")) {
+                try adam.load(stateDict: state)
+            }
+            #expect(adam.step == 1)
+        }
+        var state = good
+        state["p.exp_avg_sq"] = Tensor([1, -1])
+        #expect(throws: OptimizerError.invalidValue(name: "p.exp_avg_sq", value: "-1.0", reason: "finite numbers >= 0")) { try adam.load(stateDict: state) }
+        state = good
+        state["step"] = Tensor(Float(1 << 24))
+        try adam.load(stateDict: state)
+        #expect(adam.step == 1 << 24)
+        #expect(OptimizerError.invalidValue(name: "step", value: "nan", reason: "r").prefixingNames(with: "optim.model.").description.contains("\"optim.model.step\" is nan"))
+    }
+
     @Test func smallMLPFitsARegressionTarget() {
         var g = SeededGenerator(seed: 2)
         let mlp = MLP(inputDimensions: 2, hiddenDimensions: [64, 64], outputDimensions: 1, generator: &g)

@@ -1,6 +1,7 @@
 // Foresight — TDMPC2Tests
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
+import Checkpoint
 import Foundation
 import NN
 import RLCore
@@ -271,6 +272,54 @@ struct Reach: Environment {
         #expect(throws: Never.self) { try TDMPC2Agent(configuration: explicit, seed: 2).load(from: file) }
         explicit.pixelOffset = 0
         #expect(throws: AgentError.self) { try TDMPC2Agent(configuration: explicit, seed: 2).load(from: file) }
+    }
+
+    /// Values read from a checkpoint are checked like user input: a bad Adam step count, update count, episode index
+    /// or log size is refused with the file, the field and the value (each used to trap), and neither the checkpoint
+    /// nor the logs change.
+    @Test func outOfRangeCheckpointValuesAreRefusedByFileFieldAndValue() throws {
+        let dir = Self.temporaryDirectory("bad-values")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Self.makeTrainer(dir, steps: 64).run()
+        let agentURL = dir.appendingPathComponent("checkpoint/agent.safetensors"), stateURL = dir.appendingPathComponent("checkpoint/trainer.json")
+        let (agentData, stateData) = (try Data(contentsOf: agentURL), try Data(contentsOf: stateURL))
+        let logURL = dir.appendingPathComponent("updates.csv")
+        let logData = try Data(contentsOf: logURL)
+        func agentFile(_ change: (inout [String: Tensor], inout [String: String]) -> Void) throws -> Data {
+            var (tensors, metadata) = try SafeTensors.loadData(agentData)
+            change(&tensors, &metadata)
+            let file = Self.temporaryDirectory("agent").appendingPathExtension("safetensors")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try SafeTensors.save(tensors, metadata: metadata, to: file)
+            return try Data(contentsOf: file)
+        }
+        func stateFile(_ change: (inout TrainerState) -> Void) throws -> Data {
+            var state = try JSONDecoder().decode(TrainerState.self, from: stateData)
+            change(&state)
+            return try JSONEncoder().encode(state)
+        }
+        var cases: [(agent: Data, state: Data, needles: [String])] = []
+        for (key, value) in [("optim.model.step", Float.nan), ("optim.model.step", .infinity), ("optim.model.step", -.infinity),
+                             ("optim.model.step", 1e30), ("optim.policy.step", .nan)] {
+            cases.append((try agentFile { t, _ in t[key] = Tensor(value) }, stateData, ["agent.safetensors", "\"\(key)\"", "\(value)"]))
+        }
+        cases.append((try agentFile { _, m in m["update_count"] = "\(Int.max)" }, stateData, ["agent.safetensors", "update_count", "\(Int.max)"]))
+        cases.append((agentData, try stateFile { $0.episode = -3 }, ["trainer.json", "\"episode\"", "-3"]))
+        cases.append((agentData, try stateFile { $0.logSizes["updates"] = [UInt64.max, 0] }, ["trainer.json", "logSizes.updates", "\(UInt64.max)"]))
+        for (agent, state, needles) in cases {
+            try agent.write(to: agentURL)
+            try state.write(to: stateURL)
+            let trainer = try Self.makeTrainer(dir, steps: 128)
+            do {
+                try trainer.resume()
+                Issue.record("accepted a checkpoint with \(needles)")
+            } catch {
+                let message = "\(error)"
+                #expect(needles.allSatisfy(message.contains), "\(message) lacks one of \(needles)")
+            }
+            #expect(trainer.completedSteps == 0)
+            #expect(try Data(contentsOf: agentURL) == agent && Data(contentsOf: stateURL) == state && Data(contentsOf: logURL) == logData)
+        }
     }
 
     @Test func discreteActionsTrainWithTheCategoricalPlanner() throws {

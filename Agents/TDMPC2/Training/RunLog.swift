@@ -21,7 +21,19 @@ final class RunLog {
     /// Current sizes of both files (0 when missing).
     var sizes: [UInt64] { [csvURL, jsonlURL].map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? UInt64) ?? 0 } }
 
-    /// Truncates both files to saved sizes.
+    /// Throws unless ``truncate(to:)`` can cut both files back to `sizes`: two sizes, each at most the file's
+    /// current size (a missing file is left alone). `file` and `field` name where the sizes were read.
+    func checkTruncation(to sizes: [UInt64], file: String, field: String) throws {
+        guard sizes.count == 2 else { throw TrainerError.checkpoint("\(file): \"\(field)\" is \(sizes): expected two sizes (CSV, JSON lines)") }
+        for (url, size) in zip([csvURL, jsonlURL], sizes) where FileManager.default.fileExists(atPath: url.path) {
+            let current = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64) ?? 0
+            guard size <= current else {
+                throw TrainerError.checkpoint("\(file): \"\(field)\" has \(size) bytes for \(url.lastPathComponent), expected at most its \(current) bytes")
+            }
+        }
+    }
+
+    /// Truncates both files to saved sizes (check them first with ``checkTruncation(to:file:field:)``).
     func truncate(to sizes: [UInt64]) throws {
         for (url, size) in zip([csvURL, jsonlURL], sizes) where FileManager.default.fileExists(atPath: url.path) {
             let handle = try FileHandle(forWritingTo: url)

@@ -44,8 +44,7 @@ extension Trainer {
         try SafeTensors.save(bufferTensors, metadata: ["episodes": "\(buffer.episodes.count)"], to: temporary.appendingPathComponent("buffer.safetensors"))
         var saved = state
         saved.lastCheckpointStep = state.step
-        saved.logSizes = ["updates": updateLog.sizes, "episodes": episodeLog.sizes, "evaluations": evaluationLog.sizes]
-        if let probe = evaluationProbe, let probeLog { saved.logSizes["probe." + probe.name] = probeLog.sizes }
+        saved.logSizes = Dictionary(uniqueKeysWithValues: logs.map { ($0.key, $0.log.sizes) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(saved).write(to: temporary.appendingPathComponent("trainer.json"))
@@ -56,26 +55,55 @@ extension Trainer {
         state.lastCheckpointStep = state.step
     }
 
-    /// Restores the agent, buffer, counters, generators and logs from the run's checkpoint.
-    /// - Throws: ``TrainerError/checkpoint(_:)`` naming what is missing or inconsistent,
-    ///   ``AgentError`` for an agent checkpoint of another configuration, `CheckpointError` for a damaged file.
+    /// Restores the agent, buffer, counters, generators and logs from the run's checkpoint, truncating the logs
+    /// back to their sizes at that checkpoint (rows written after it would otherwise appear twice).
+    /// - Throws: ``TrainerError/checkpoint(_:)`` naming what is missing, out of range or inconsistent (the file, the
+    ///   field and the value), ``AgentError`` for an agent checkpoint of another configuration or with a bad value,
+    ///   `CheckpointError` for a damaged file. Every value is checked before the trainer, the agent or a log is changed.
     public func resume() throws {
+        try restoreCheckpoint(truncatingLogs: true)
+    }
+
+    /// Restores the agent, buffer, counters and generators from the run's checkpoint without touching the run's
+    /// logs, for evaluating a run (possibly one that is still training, or in a read-only directory).
+    /// - Throws: as ``resume()``.
+    public func loadCheckpoint() throws {
+        try restoreCheckpoint(truncatingLogs: false)
+    }
+
+    /// The logs written to the run directory, keyed as in ``TrainerState/logSizes``.
+    var logs: [(key: String, log: RunLog)] {
+        var logs = [("updates", updateLog), ("episodes", episodeLog), ("evaluations", evaluationLog)]
+        if let probe = evaluationProbe, let probeLog { logs.append(("probe." + probe.name, probeLog)) }
+        return logs
+    }
+
+    func restoreCheckpoint(truncatingLogs: Bool) throws {
         let fm = FileManager.default
         var directory = checkpointDirectory
         if !fm.fileExists(atPath: directory.appendingPathComponent("trainer.json").path) {
             directory = runDirectory.appendingPathComponent("checkpoint.previous")
         }
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent("trainer.json")) else {
+        let stateFile = directory.appendingPathComponent("trainer.json")
+        guard let data = try? Data(contentsOf: stateFile) else {
             throw TrainerError.checkpoint("no checkpoint in \(runDirectory.path) (expected checkpoint/trainer.json)")
         }
         let restored: TrainerState
         do { restored = try JSONDecoder().decode(TrainerState.self, from: data) } catch {
-            throw TrainerError.checkpoint("\(directory.path)/trainer.json is malformed: \(error)")
+            throw TrainerError.checkpoint("\(stateFile.path) is malformed: \(error)")
         }
-        let agentFile = try SafeTensors.load(from: directory.appendingPathComponent("agent.safetensors"))
+        try validate(restored, file: stateFile.path)
+        if truncatingLogs {
+            for (key, log) in logs { try log.checkTruncation(to: restored.logSizes[key] ?? [0, 0], file: stateFile.path, field: "logSizes.\(key)") }
+        }
+        let agentURL = directory.appendingPathComponent("agent.safetensors")
+        let agentFile = try SafeTensors.load(from: agentURL)
         let bufferFile = try SafeTensors.load(from: directory.appendingPathComponent("buffer.safetensors"))
         guard let count = bufferFile.metadata["episodes"].flatMap(Int.init), count >= 0 else {
             throw TrainerError.checkpoint("buffer.safetensors has no episode count")
+        }
+        guard count <= restored.episode else {
+            throw TrainerError.checkpoint("buffer.safetensors holds \(count) episodes, more than the \(restored.episode) of \(stateFile.path)")
         }
         var restoredBuffer = EpisodeReplayBuffer(capacity: configuration.bufferCapacity)
         for i in 0..<count {
@@ -90,14 +118,33 @@ extension Trainer {
             }
             restoredBuffer.append(Episode(observations: o, actions: a, rewards: r, terminated: t, stateValues: v))
         }
-        try agent.restore(tensors: agentFile.tensors, metadata: agentFile.metadata, source: directory.path)
+        try agent.restore(tensors: agentFile.tensors, metadata: agentFile.metadata, source: agentURL.path)
         if agent.categoricalPlanner != nil { agent.categoricalPlanner?.previousProbabilities = agentFile.tensors["planner.previous_probabilities"]?.scalars }
         buffer = restoredBuffer
         state = restored
         applySchedules()
-        try updateLog.truncate(to: restored.logSizes["updates"] ?? [0, 0])
-        try episodeLog.truncate(to: restored.logSizes["episodes"] ?? [0, 0])
-        try evaluationLog.truncate(to: restored.logSizes["evaluations"] ?? [0, 0])
-        if let probe = evaluationProbe, let probeLog { try probeLog.truncate(to: restored.logSizes["probe." + probe.name] ?? [0, 0]) }
+        if truncatingLogs {
+            for (key, log) in logs { try log.truncate(to: restored.logSizes[key] ?? [0, 0]) }
+        }
+    }
+
+    /// Checks a trainer state read from `file` as strictly as user input: counters in range and consistent.
+    func validate(_ s: TrainerState, file: String) throws {
+        func fail(_ field: String, _ value: Any, expected: String) -> TrainerError {
+            .checkpoint("\(file): \"\(field)\" is \(value): expected \(expected)")
+        }
+        // Whole numbers that stay exact as Doubles (the logs' number format) and leave room to count on.
+        let limit = 1 << 53
+        for (field, value) in [("step", s.step), ("episode", s.episode), ("updates", s.updates)] where !(0...limit).contains(value) {
+            throw fail(field, value, expected: "a whole number from 0 to \(limit)")
+        }
+        guard s.lastCheckpointStep == s.step else { throw fail("lastCheckpointStep", s.lastCheckpointStep, expected: "the checkpoint's step, \(s.step)") }
+        guard s.nextEvaluationStep > s.step, s.nextEvaluationStep <= limit else {
+            throw fail("nextEvaluationStep", s.nextEvaluationStep, expected: "a step after the checkpoint's (\(s.step)), at most \(limit)")
+        }
+        guard s.elapsedSeconds >= 0 else { throw fail("elapsedSeconds", s.elapsedSeconds, expected: "a number >= 0") }
+        for (i, e) in s.evaluations.enumerated() where !(0...s.step).contains(e.step) {
+            throw fail("evaluations[\(i)].step", e.step, expected: "a step from 0 to the checkpoint's (\(s.step))")
+        }
     }
 }
