@@ -108,7 +108,7 @@ final class ProgressReporter {
 
     func handle(_ event: TrainerEvent) {
         switch event {
-        case .pretraining(let n): line("pretraining: \(n) updates on the seed data")
+        case let .pretraining(s, n): line("pretraining: \(n) updates on the seed data at step \(s)")
         case let .update(s, _, m): step = s; lastLoss = Double(m.totalLoss)
         case let .episode(s, _, r, _, _): step = s; lastReturn = r
         case .evaluation(let e):

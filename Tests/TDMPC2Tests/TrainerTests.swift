@@ -53,9 +53,11 @@ struct Reach: Environment {
     }
 
     static func makeTrainer(_ dir: URL, steps: Int, nanAfter: Int? = nil, discrete: Bool = false, targetReturn: Double? = nil,
-                            explorationDecay: ExplorationDecay? = nil, learningRateDecay: LearningRateDecay? = nil) throws -> Trainer {
+                            explorationDecay: ExplorationDecay? = nil, learningRateDecay: LearningRateDecay? = nil,
+                            seedSteps: Int = 64) throws -> Trainer {
         let agent = try TDMPC2Agent(configuration: agentConfiguration(discrete: discrete), seed: 11)
         var t = trainerConfiguration(steps: steps)
+        t.seedSteps = seedSteps
         t.targetReturn = targetReturn
         t.explorationDecay = explorationDecay
         t.learningRateDecay = learningRateDecay
@@ -86,6 +88,19 @@ struct Reach: Environment {
         #expect(jsonl.count == summary.updates / 5)
         #expect(try JSONSerialization.jsonObject(with: Data(jsonl[0].utf8)) is [String: Any])
         #expect(events > 0)
+    }
+
+    /// Seed steps that end inside the first episode (8 of Reach's 16 steps): the pretraining burst waits for that
+    /// episode to be stored, then runs in full, and the event says when. It used to be reported and skipped.
+    @Test func pretrainingWaitsForTheFirstEpisodeWhenTheSeedStepsEndInsideIt() throws {
+        let dir = Self.temporaryDirectory("late-pretraining")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trainer = try Self.makeTrainer(dir, steps: 32, seedSteps: 8)
+        var bursts: [(step: Int, updates: Int)] = []
+        let summary = try trainer.run { event in if case let .pretraining(step, updates) = event { bursts.append((step, updates)) } }
+        #expect(bursts.map(\.step) == [16] && bursts.map(\.updates) == [20])
+        #expect(summary.updates == 20 + 16)   // the burst, then one update per step from step 17 to 32
+        #expect(trainer.agent.updateCount == summary.updates)
     }
 
     @Test func shortTrainingBeatsARandomPolicy() throws {

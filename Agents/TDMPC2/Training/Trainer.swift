@@ -43,7 +43,9 @@ public struct EvaluationProbe {
 
 /// What the trainer reports while it runs (the CLI draws progress from these; the library never prints).
 public enum TrainerEvent {
-    case pretraining(updates: Int)
+    /// The pretraining burst starts at environment step `step`: the end of the seed steps, or the end of the first
+    /// episode long enough to sample when the seed steps end inside it.
+    case pretraining(step: Int, updates: Int)
     case update(step: Int, update: Int, metrics: UpdateMetrics)
     case episode(step: Int, index: Int, episodeReturn: Double, length: Int, success: Bool?)
     case evaluation(EvaluationResult)
@@ -205,6 +207,8 @@ public final class Trainer {
                 if state.step >= seedSteps { try train(onEvent: onEvent) }
             }
             if let episode = recorder.episode() { buffer.append(episode) }
+            // Seed steps that ended inside this episode: the pretraining burst runs now that an episode is stored.
+            if !state.isPretrained && state.step >= seedSteps { try train(onEvent: onEvent) }
             try episodeLog.append([Double(state.step), Double(state.episode), episodeReturn, Double(recorder.length), success.map { $0 ? 1 : 0 }])
             onEvent(.episode(step: state.step, index: state.episode, episodeReturn: episodeReturn, length: recorder.length, success: success))
             state.episode += 1
@@ -240,18 +244,21 @@ public final class Trainer {
         return summary
     }
 
-    /// The pretraining burst at the end of the seed steps, then `updatesPerStep` updates per step.
+    /// The pretraining burst at the end of the seed steps, then `updatesPerStep` updates per step. Updates need a
+    /// finished episode of at least `horizon` transitions in the buffer: until one is there (seed steps that end
+    /// inside the first episode), no update is done and the burst waits for it.
     func train(onEvent: (TrainerEvent) -> Void) throws {
+        let c = agent.configuration
+        guard buffer.episodes.contains(where: { $0.length >= c.horizon }) else { return }
         var count = configuration.updatesPerStep
         if !state.isPretrained {
             count = configuration.pretrainingUpdates ?? seedSteps
             state.isPretrained = true
-            onEvent(.pretraining(updates: count))
+            onEvent(.pretraining(step: state.step, updates: count))
         }
         for _ in 0..<count {
-            let c = agent.configuration
-            guard let batch = try? buffer.sample(batchSize: c.batchSize, horizon: c.horizon, tdSteps: c.resolvedTDSteps, discount: c.discount,
-                                                 using: &state.generator) else { return }
+            let batch = try buffer.sample(batchSize: c.batchSize, horizon: c.horizon, tdSteps: c.resolvedTDSteps, discount: c.discount,
+                                          using: &state.generator)
             let metrics = agent.update(batch)
             state.updates += 1
             guard metrics.isFinite else {
