@@ -101,19 +101,26 @@ public enum OptionKey {
 
 extension Dictionary where Key == String, Value == OptionValue {
     /// The number stored under `key`, or `nil` when the key is absent.
-    /// - Throws: ``EnvironmentError/invalidOption(key:message:)`` when the value is not a number.
+    /// - Throws: ``EnvironmentError/invalidOption(key:message:)`` when the value is not a number, or not a finite
+    ///   number within Float32's range (the environments compute in Float32: `-1e39` would become `-inf`).
     public func number(_ key: String) throws -> Double? {
         guard let value = self[key] else { return nil }
         guard let v = value.number else {
             throw EnvironmentError.invalidOption(key: key, message: "expected a number, got \(value)")
         }
+        guard Self.isFiniteFloat(v) else {
+            throw EnvironmentError.invalidOption(key: key, message: "expected a finite number within ±\(Float.greatestFiniteMagnitude) (Float32), got \(v)")
+        }
         return v
     }
+
+    /// Whether `v` is finite and stays finite as a Float32.
+    static func isFiniteFloat(_ v: Double) -> Bool { v.isFinite && Swift.abs(v) <= Double(Float.greatestFiniteMagnitude) }
 
     /// The numbers stored under `key` as an array, or `nil` when the key is absent.
     /// - Parameter count: the required length, if any.
     /// - Throws: ``EnvironmentError/invalidOption(key:message:)`` when the value is not an array of
-    ///   numbers, has the wrong length, or holds a non-finite number.
+    ///   numbers, has the wrong length, or holds a number that is not finite as a Float32.
     public func numbers(_ key: String, count: Int? = nil) throws -> [Double]? {
         guard let value = self[key] else { return nil }
         guard let v = value.numbers else {
@@ -122,8 +129,8 @@ extension Dictionary where Key == String, Value == OptionValue {
         if let count, v.count != count {
             throw EnvironmentError.invalidOption(key: key, message: "expected \(count) numbers, got \(v.count): \(value)")
         }
-        if let bad = v.first(where: { !$0.isFinite }) {
-            throw EnvironmentError.invalidOption(key: key, message: "expected finite numbers, got \(bad)")
+        if let bad = v.first(where: { !Self.isFiniteFloat($0) }) {
+            throw EnvironmentError.invalidOption(key: key, message: "expected finite numbers within ±\(Float.greatestFiniteMagnitude) (Float32), got \(bad)")
         }
         return v
     }

@@ -34,6 +34,20 @@ import Testing
         #expect(throws: EnvironmentError.self) { try nonFinite.numbers("s") }
     }
 
+    /// The environments compute in Float32: a number beyond its range (`g=-1e39`, which became a gravity of -inf) or
+    /// not finite is refused naming the key.
+    @Test func numbersBeyondFloat32AreRefusedNamingTheKey() throws {
+        let options: EnvironmentOptions = ["g": -1e39, "big": [0, 1e39], "nan": .number(.nan), "max": .number(Double(Float.greatestFiniteMagnitude))]
+        for key in ["g", "nan"] {
+            #expect(throws: EnvironmentError.self) { try options.number(key) }
+            do { _ = try options.number(key) } catch let EnvironmentError.invalidOption(k, message) {
+                #expect(k == key && message.contains("finite") && message.contains("Float32"), "\(message)")
+            }
+        }
+        #expect(throws: EnvironmentError.self) { try options.numbers("big") }
+        #expect(try options.number("max") == Double(Float.greatestFiniteMagnitude))
+    }
+
     @Test func jsonRoundTrip() throws {
         let options: EnvironmentOptions = ["a": [1, 2.5], "b": "text", "c": false, "d": 3]
         let data = try JSONEncoder().encode(options)
