@@ -216,8 +216,43 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         } catch let DecodingError.typeMismatch(_, context) {
             throw RunError.malformedConfiguration(path: url.path, reason: "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
         } catch {
+            // Foundation reports a number that does not fit its field (10.5 or -3 for a count) as invalid JSON,
+            // without the field: name it when the file is valid JSON.
+            if let json = try? JSONSerialization.jsonObject(with: data), let reason = numberThatDoesNotFit(in: json, schema: RunConfiguration(environment: "")) {
+                throw RunError.malformedConfiguration(path: url.path, reason: reason)
+            }
             throw RunError.malformedConfiguration(path: url.path, reason: "\(error)")
         }
+    }
+
+    /// The first number in `json` (keys in name order, depth first) that does not fit the property of `schema` it is
+    /// read into, as `"trainer.steps" is 10.5: expected a whole number`; nil when every number fits.
+    static func numberThatDoesNotFit(in json: Any, schema: Any, path: String = "") -> String? {
+        guard let object = json as? [String: Any] else { return nil }
+        // Nested objects whose defaults are nil get a value to read their properties from.
+        let nested: [String: Any] = ["explorationDecay": ExplorationDecay(final: 0, steps: 0), "learningRateDecay": LearningRateDecay(final: 0, steps: 0)]
+        let properties = Dictionary(Mirror(reflecting: schema).children.compactMap { c in c.label.map { ($0, c.value) } }, uniquingKeysWith: { a, _ in a })
+        for key in object.keys.sorted() {
+            guard let value = object[key], let property = nested[key] ?? properties[key] else { continue }
+            let name = path + key
+            if value is [String: Any] {
+                if let reason = numberThatDoesNotFit(in: value, schema: property, path: name + ".") { return reason }
+                continue
+            }
+            guard let number = value as? NSNumber, !(value is Bool) else { continue }
+            let v = number.doubleValue, type = Swift.type(of: property)
+            let whole = v.isFinite && v == v.rounded()
+            if type == Int.self || type == Int?.self, !(whole && Swift.abs(v) < 0x1p63) {
+                return "\"\(name)\" is \(number): expected a whole number"
+            }
+            if type == UInt64.self || type == UInt64?.self, !(whole && v >= 0 && v < 0x1p64) {
+                return "\"\(name)\" is \(number): expected a whole number from 0 to \(UInt64.max)"
+            }
+            if type == Float.self || type == Float?.self, !(v.isFinite && Swift.abs(v) <= Double(Float.greatestFiniteMagnitude)) {
+                return "\"\(name)\" is \(number): expected a number within ±\(Float.greatestFiniteMagnitude) (Float32)"
+            }
+        }
+        return nil
     }
 
     /// Writes `run.json` atomically.

@@ -27,6 +27,28 @@ struct RunConfigurationTests {
         }
     }
 
+    /// Valid JSON with a number that does not fit its field is reported with the key, the value and what was
+    /// expected (Foundation on Linux calls it "not valid JSON").
+    @Test func numbersThatDoNotFitTheirFieldAreNamed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("foresight-runconfig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("run.json")
+        for (json, needles) in [(#"{"environment": "Pendulum-v1", "trainer": {"steps": 10.5}}"#, ["\"trainer.steps\" is 10.5", "whole number"]),
+                                (#"{"environment": "Pendulum-v1", "trainer": {"seed": -3}}"#, ["\"trainer.seed\" is -3", "from 0 to"]),
+                                (#"{"environment": "Pendulum-v1", "agent": {"learningRate": 1e39}}"#, ["\"agent.learningRate\"", "Float32"]),
+                                (#"{"environment": "Pendulum-v1", "trainer": {"explorationDecay": {"final": 0.1, "steps": 2.5}}}"#,
+                                 ["\"trainer.explorationDecay.steps\" is 2.5"])] {
+            try Data(json.utf8).write(to: file)
+            do {
+                _ = try RunConfiguration.load(from: file)
+                Issue.record("\(json) was accepted")
+            } catch {
+                #expect(needles.allSatisfy("\(error)".contains) && !"\(error)".contains("not valid JSON"), "\(error)")
+            }
+        }
+    }
+
     @Test func targetAveragingRateOverrideReachesTheAgent() throws {
         let base = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"mlpDimensions": 32, "latentDimensions": 16, "encoderDimensions": 32}}"#)
         #expect(base.agent.configuration.tau == 0.01)   // TD-MPC2's default
