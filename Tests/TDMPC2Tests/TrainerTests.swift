@@ -103,6 +103,26 @@ struct Reach: Environment {
         #expect(trainer.agent.updateCount == summary.updates)
     }
 
+    /// A new run in a directory with the logs of a run stopped before its first checkpoint is refused before it
+    /// writes anything (it used to append, so the episodes appeared twice); no evaluation of zero episodes either.
+    @Test func newRunRefusesStaleLogsAndZeroEvaluationEpisodes() throws {
+        let dir = Self.temporaryDirectory("stale")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let stale = "step,episode,return,length,success\n16,0,-5,16,0\n"
+        try Data(stale.utf8).write(to: dir.appendingPathComponent("episodes.csv"))
+        let trainer = try Self.makeTrainer(dir, steps: 32)
+        #expect(throws: TrainerError.staleLogs(directory: dir.path, files: ["episodes.csv"])) { try trainer.run() }
+        #expect(try String(contentsOf: dir.appendingPathComponent("episodes.csv"), encoding: .utf8) == stale)
+        #expect(trainer.completedSteps == 0 && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("updates.csv").path))
+        #expect(TrainerError.staleLogs(directory: dir.path, files: ["episodes.csv"]).description.contains("nothing was started"))
+        var t = Self.trainerConfiguration(steps: 32)
+        t.evaluationEpisodes = 0
+        #expect(throws: TrainerError.invalidConfiguration("evaluationEpisodes must be >= 1 (the mean return of no episodes is undefined), got 0")) {
+            try t.validate()
+        }
+    }
+
     @Test func shortTrainingBeatsARandomPolicy() throws {
         let dir = Self.temporaryDirectory("improve")
         defer { try? FileManager.default.removeItem(at: dir) }

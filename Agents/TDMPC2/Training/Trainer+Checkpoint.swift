@@ -78,6 +78,17 @@ extension Trainer {
         return logs
     }
 
+    /// Throws ``TrainerError/staleLogs(directory:files:)`` when this trainer has not started or resumed and the run
+    /// directory already holds its logs (non-empty), for example of a run stopped before its first checkpoint: a new
+    /// run would append to them. ``run(onEvent:)`` checks it before its first step.
+    public func refuseStaleLogs() throws {
+        guard state.step == 0 && state.episode == 0 else { return }
+        let stale = logs.flatMap { [$0.log.csvURL, $0.log.jsonlURL] }.filter {
+            ((try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? UInt64) ?? 0) > 0
+        }
+        guard stale.isEmpty else { throw TrainerError.staleLogs(directory: runDirectory.path, files: stale.map(\.lastPathComponent)) }
+    }
+
     func restoreCheckpoint(truncatingLogs: Bool) throws {
         let fm = FileManager.default
         var directory = checkpointDirectory

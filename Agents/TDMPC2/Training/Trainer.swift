@@ -174,6 +174,7 @@ public final class Trainer {
 
     /// Trains until `configuration.steps` environment steps, resuming from the counters in place.
     /// - Throws: ``TrainerError/nonFiniteLoss(step:update:metric:)`` (the last checkpoint stays intact),
+    ///   ``TrainerError/staleLogs(directory:files:)`` for a new run in a directory with a stopped run's logs,
     ///   environment errors, and file-system errors.
     @discardableResult
     public func run(onEvent: (TrainerEvent) -> Void = { _ in }) throws -> TrainingSummary {
@@ -186,6 +187,7 @@ public final class Trainer {
                 throw TrainerError.invalidConfiguration("evaluation probe \"\(probe.name)\" with \(probe.columns.count) columns: expected a name of letters, digits, - and _ other than updates, episodes and evaluations, and at least one column")
             }
         }
+        try refuseStaleLogs()
         if state.step == 0 && state.nextEvaluationStep == 0 { state.nextEvaluationStep = configuration.evaluationInterval }
         while state.step < configuration.steps && targetReachedStep == nil {
             var (observation, info) = try environment.reset(seed: episodeSeed(state.episode), options: [:])

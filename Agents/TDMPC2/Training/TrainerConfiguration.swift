@@ -85,7 +85,7 @@ public struct TrainerConfiguration: Codable, Equatable, Sendable {
         try check((pretrainingUpdates ?? 0) >= 0, "pretrainingUpdates must be >= 0, got \(pretrainingUpdates ?? 0)")
         try check(updatesPerStep >= 0, "updatesPerStep must be >= 0, got \(updatesPerStep)")
         try check(evaluationInterval >= 1, "evaluationInterval must be >= 1, got \(evaluationInterval)")
-        try check(evaluationEpisodes >= 0, "evaluationEpisodes must be >= 0, got \(evaluationEpisodes)")
+        try check(evaluationEpisodes >= 1, "evaluationEpisodes must be >= 1 (the mean return of no episodes is undefined), got \(evaluationEpisodes)")
         try check(checkpointInterval >= 1, "checkpointInterval must be >= 1, got \(checkpointInterval)")
         try check(updateLogInterval >= 1, "updateLogInterval must be >= 1, got \(updateLogInterval)")
         try check(bufferCapacity >= 1, "bufferCapacity must be >= 1, got \(bufferCapacity)")
@@ -159,6 +159,9 @@ public enum TrainerError: Error, Equatable, CustomStringConvertible {
     case invalidConfiguration(String)
     case nonFiniteLoss(step: Int, update: Int, metric: String)
     case checkpoint(String)
+    /// A new run's directory already holds logs (of a run stopped before its first checkpoint, for example) that the
+    /// new run would append to.
+    case staleLogs(directory: String, files: [String])
 
     public var description: String {
         switch self {
@@ -167,6 +170,8 @@ public enum TrainerError: Error, Equatable, CustomStringConvertible {
         case let .nonFiniteLoss(step, update, metric):
             "the loss became non-finite (\(metric)) at environment step \(step), update \(update); training stopped and the last good checkpoint is kept"
         case .checkpoint(let s): "checkpoint: \(s)"
+        case let .staleLogs(directory, files):
+            "\(directory) holds logs of an earlier run (\(files.joined(separator: ", "))) that a new run would append to, repeating their rows; nothing was started. Resume that run if it has a checkpoint (a run stopped before its first checkpoint cannot be resumed), or remove the logs or choose another run directory"
         }
     }
 }
