@@ -11,10 +11,16 @@ struct BenchCore: ParsableCommand {
         commandName: "core",
         abstract: "Time a Linear+LayerNorm+Mish block (forward, forward+backward) next to raw sgemm of the same shape.")
 
-    @Option(help: "Batch rows.") var batch = 256
-    @Option(help: "Input and output width.") var width = 512
+    @Option(parsing: .unconditional, help: "Batch rows (1-65536).") var batch = 256
+    @Option(parsing: .unconditional, help: "Input and output width (1-8192).") var width = 512
     @Option(help: "OpenBLAS thread counts to run, comma separated.") var threads = "1,2"
-    @Option(help: "Timed iterations per figure (the median is reported).") var iterations = 30
+    @Option(parsing: .unconditional, help: "Timed iterations per figure (the median is reported).") var iterations = 30
+
+    func validate() throws {
+        try requireAtLeast([("--batch", batch, 1), ("--width", width, 1), ("--iterations", iterations, 1)])
+        // Bounds that keep the tensors (batch x width and width x width floats) below a gigabyte each.
+        guard batch <= 65536, width <= 8192 else { throw ValidationError("--batch must be at most 65536 and --width at most 8192, got \(batch) and \(width)") }
+    }
 
     func run() throws {
         let threadCounts = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }

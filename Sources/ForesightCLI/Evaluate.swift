@@ -7,31 +7,51 @@ import ForesightKit
 
 /// `foresight evaluate`: evaluation episodes with a trained run's last checkpoint.
 struct Evaluate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Evaluate the last checkpoint of a training run (prints and writes evaluation.json; on the counting tasks also control.json against the oracle and, from pixels, representation.json).")
+    static let configuration = CommandConfiguration(abstract: "Evaluate the last checkpoint of a training run (prints and writes evaluation.json; on the counting tasks also control.json against the oracle and, from pixels, representation.json). Never writes into the run's logs, so a run that is still training can be evaluated.")
 
     @Option(name: .customLong("run-dir"), help: "The run directory written by `foresight train`.") var runDir: String
-    @Option(help: "Evaluation episodes.") var episodes = 10
-    @Option(help: "OpenBLAS threads.") var threads = 1
-    @Option(name: .customLong("planner-samples"), help: "Plan the evaluation actions with this many samples per iteration (default: the run's evaluation planner).")
+    @Option(name: .customLong("output"), help: "Write evaluation.json (and control.json, representation.json) into this directory (created if missing) instead of the run directory.")
+    var output: String?
+    @Option(parsing: .unconditional, help: "Evaluation episodes.") var episodes = 10
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads = 1
+    @Option(name: .customLong("planner-samples"), parsing: .unconditional, help: "Plan the evaluation actions with this many samples per iteration (default: the run's evaluation planner).")
     var plannerSamples: Int?
-    @Option(name: .customLong("planner-elites"), help: "Elites of the evaluation planner.") var plannerElites: Int?
-    @Option(name: .customLong("planner-iterations"), help: "Iterations of the evaluation planner.") var plannerIterations: Int?
-    @Option(name: .customLong("planner-horizon"), help: "Planning horizon of the evaluation planner (default: the training horizon).")
+    @Option(name: .customLong("planner-elites"), parsing: .unconditional, help: "Elites of the evaluation planner.") var plannerElites: Int?
+    @Option(name: .customLong("planner-iterations"), parsing: .unconditional, help: "Iterations of the evaluation planner.") var plannerIterations: Int?
+    @Option(name: .customLong("planner-horizon"), parsing: .unconditional, help: "Planning horizon of the evaluation planner (default: the training horizon).")
     var plannerHorizon: Int?
     @Flag(name: .customLong("trained-weights"), help: "Plan with the last update's weights even when the run evaluates with averaged weights (evaluationAverageRate).")
     var trainedWeights = false
     @Flag(name: .customLong("no-representation"), help: "On the counting tasks, skip the representation metrics (representation.json: the study's nearest-centroid count accuracy, clusters and linear probes of the encoder's latents).")
     var noRepresentation = false
 
+    func validate() throws {
+        try requireAtLeast([("--episodes", episodes, 1), ("--threads", threads, 1)])
+    }
+
     func run() throws {
-        guard episodes >= 1 else { throw ValidationError("--episodes must be >= 1, got \(episodes)") }
-        BLAS.setThreadCount(Swift.max(threads, 1))
+        BLAS.setThreadCount(threads)
         let directory = URL(fileURLWithPath: runDir)
+        let outputDirectory = output.map { URL(fileURLWithPath: $0) } ?? directory
+        var unwritten: [String] = []
+        /// Writes one result file; a file that cannot be written (a read-only run directory) is reported at the end,
+        /// after every result has been printed.
+        func save(_ value: some Encodable, as name: String) {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let url = outputDirectory.appendingPathComponent(name)
+            do {
+                try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+                try encoder.encode(value).write(to: url, options: .atomic)
+            } catch {
+                unwritten.append("\(url.path): \(error.localizedDescription)")
+            }
+        }
         do {
             let run = try RunConfiguration.load(from: directory.appendingPathComponent("run.json"))
             guard Trainer.hasCheckpoint(in: directory) else { throw ValidationError("\(directory.path) has no checkpoint to evaluate") }
             let setup = try TrainingRun(run, runDirectory: directory)
-            try setup.trainer.resume()
+            try setup.trainer.loadCheckpoint()   // the run's logs are left alone
             if trainedWeights {
                 guard setup.agent.averagedModel != nil else {
                     throw ValidationError("--trained-weights: this run does not average weights (no evaluationAverageRate), so it evaluates with its trained weights already")
@@ -47,9 +67,7 @@ struct Evaluate: ParsableCommand {
             for (i, r) in result.returns.enumerated() { print("episode \(i): return \(String(format: "%.4f", r))") }
             print("mean return \(String(format: "%.4f", result.meanReturn)) over \(episodes) episodes, mean length \(String(format: "%.1f", result.meanLength))"
                   + (result.successRate.map { ", success rate \(String(format: "%.2f", $0))" } ?? ""))
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(result).write(to: directory.appendingPathComponent("evaluation.json"), options: .atomic)
+            save(result, as: "evaluation.json")
             // The counting tasks have an oracle: compare success and steps to the target on the same start counts.
             if CountingTask(rawValue: run.environment) != nil, run.environmentOptions.isEmpty {
                 let rounds = Swift.max(episodes, 9)
@@ -70,7 +88,7 @@ struct Evaluate: ParsableCommand {
                           + failures.map { String(format: " %d->%d %@ %.2f", $0.startCount, $0.finalCount, $0.shape ?? "-", $0.brightness ?? .nan) }.joined(separator: ","))
                     if let b = scores.successMeanBrightness { print(String(format: "  successful episodes' mean brightness %.2f", b)) }
                 }
-                try encoder.encode(scores).write(to: directory.appendingPathComponent("control.json"), options: .atomic)
+                save(scores, as: "control.json")
                 // What the encoder learned: the study's representation metrics on the agent that plans.
                 if setup.agent.configuration.isPixel, !noRepresentation {
                     let r = try AgentRepresentation.measure(agent: setup.agent)
@@ -79,11 +97,16 @@ struct Evaluate: ParsableCommand {
                                  r.weights, r.probeImages, m.countAccuracy, m.clusters, m.clusteredFraction, m.withinBetweenRatio, m.rankme))
                     print(String(format: "  linear probes: count %.3f, shape %.3f, colour %.3f (R² %.2f), position R² %.2f",
                                  p.countAccuracy, p.shapeAccuracy, p.colourAccuracy, p.colourR2, p.positionR2))
-                    try encoder.encode(r).write(to: directory.appendingPathComponent("representation.json"), options: .atomic)
+                    save(r, as: "representation.json")
                 }
             }
         } catch let error as ValidationError { throw error } catch {
             throw ValidationError("\(error)")
+        }
+        if !unwritten.isEmpty {
+            // The evaluation itself succeeded and is printed above; only saving it failed.
+            FileHandle.standardError.write(Data(("could not write the results printed above (pass --output DIR to write them elsewhere):\n"
+                                                 + unwritten.map { "  \($0)\n" }.joined()).utf8))
         }
     }
 }

@@ -23,10 +23,19 @@ struct FrameWriter {
     /// Prepares `path` for frames of observations from `observationSpace`.
     /// - Throws: `ValidationError` when the observations are not images, the scale is not positive, or the
     ///   directory cannot be created.
+    /// The largest side of a saved frame, in pixels: a 64x64 frame enlarges at most 32 times.
+    static let maxScaledSide = 2048
+    /// The most pixels of `grid.png`.
+    static let maxGridPixels = 1 << 26
+
     init(path: String, scale: Int, observationSpace: any Space<Tensor>, environmentID: String) throws {
         guard scale >= 1 else { throw ValidationError("--frame-scale must be >= 1, got \(scale)") }
         guard let shape = (observationSpace as? Box)?.shape, shape.count == 3, shape[0] == 1 || shape[0] == 3 else {
             throw ValidationError("--save-frames needs image observations [3, H, W] or [1, H, W]; \(environmentID) observes \(observationSpace)")
+        }
+        let side = Swift.max(shape[1], shape[2])
+        guard scale <= Self.maxScaledSide / Swift.max(side, 1) else {
+            throw ValidationError("--frame-scale \(scale) would make \(environmentID)'s \(shape[2])x\(shape[1]) frames larger than \(Self.maxScaledSide) pixels a side; use at most \(Swift.max(Self.maxScaledSide / Swift.max(side, 1), 1))")
         }
         let url = URL(fileURLWithPath: path, isDirectory: true)
         do {
@@ -56,6 +65,11 @@ struct FrameWriter {
     /// Writes `grid.png`: every frame, ten per row, with a 2-pixel white margin.
     func finish() throws {
         guard !frames.isEmpty else { return }
+        let rows = (frames.count + 9) / 10, columns = Swift.min(frames.count, 10)
+        let pixels = (columns * (frames[0].width + 2 * scale)) * (rows * (frames[0].height + 2 * scale))
+        guard pixels <= Self.maxGridPixels else {
+            throw ValidationError("--save-frames: the frames are written, but grid.png of \(frames.count) frames at --frame-scale \(scale) would have \(pixels) pixels (at most \(Self.maxGridPixels)); use a smaller --frame-scale or fewer --steps")
+        }
         let grid = try PNGImage.grid(frames, columns: 10, margin: 2 * scale)
         try grid.writePNG(to: directory.appendingPathComponent("grid.png"))
     }

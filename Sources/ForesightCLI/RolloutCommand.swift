@@ -23,16 +23,16 @@ struct RolloutCommand: ParsableCommand {
     @Option(name: .long, help: "A registered environment id (see `foresight envs`).")
     var env: String
 
-    @Option(name: .long, help: "Seed for reset and for sampling actions.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for reset and for sampling actions.", transform: seedArgument)
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: "The most steps to take (default: until the episode ends).")
+    @Option(name: .long, parsing: .unconditional, help: "The most steps to take (default: until the episode ends).")
     var steps: Int?
 
     @Option(name: .long, help: "A file with one JSON action per line (an integer for discrete actions, an array otherwise).")
     var actions: String?
 
-    @Option(name: .long, help: "The internal state to start from, comma-separated (e.g. CartPole's x,x_dot,theta,theta_dot).")
+    @Option(name: .long, parsing: .unconditional, help: "The internal state to start from, comma-separated (e.g. CartPole's x,x_dot,theta,theta_dot).")
     var initialState: String?
 
     @Option(name: .long, help: "Output format; only jsonl.")
@@ -41,7 +41,7 @@ struct RolloutCommand: ParsableCommand {
     @Option(name: .long, help: "Also write each image observation as a PNG file into this directory (created if missing).")
     var saveFrames: String?
 
-    @Option(name: .long, help: "Enlarge saved frames by this integer factor (nearest neighbour).")
+    @Option(name: .long, parsing: .unconditional, help: "Enlarge saved frames by this integer factor (nearest neighbour; at most \(FrameWriter.maxScaledSide) pixels a side).")
     var frameScale: Int = 1
 
     @Option(name: .customLong("option"), help: "A construction option key=value (value as JSON: number, true/false, string); repeatable.")
@@ -99,6 +99,9 @@ struct RolloutCommand: ParsableCommand {
             }
             let key = String(text[..<equals]), value = String(text[text.index(after: equals)...])
             if let decoded = try? JSONDecoder().decode(OptionValue.self, from: Data(value.utf8)) {
+                if let number = decoded.number, !(number.isFinite && Swift.abs(number) <= Double(Float.greatestFiniteMagnitude)) {
+                    throw ValidationError("--option \(key): \(value) is not a finite Float32 number (at most ±\(Float.greatestFiniteMagnitude))")
+                }
                 options[key] = decoded
             } else {
                 options[key] = .string(value)

@@ -19,23 +19,31 @@ struct Train: ParsableCommand {
     @Option(help: "Environment id (see `foresight envs`).") var env: String?
     @Option(help: "Which heads shape the encoder: reward, q, reward+q, none, random, reward+q+random, current-reward, joint-reward, reward-only, transition-only.")
     var aux: String?
-    @Option(name: .customLong("model-size"), help: "TD-MPC2 model-size preset: 1, 5, 19, 48 or 317 (millions of parameters).") var modelSize: Int?
-    @Option(help: "Environment steps to train for.") var steps: Int?
-    @Option(help: "Random seed (environment episodes, initialization, updates, planning).") var seed: UInt64?
+    @Option(name: .customLong("model-size"), parsing: .unconditional, help: "TD-MPC2 model-size preset: 1, 5, 19, 48 or 317 (millions of parameters).") var modelSize: Int?
+    @Option(parsing: .unconditional, help: "Environment steps to train for.") var steps: Int?
+    @Option(parsing: .unconditional, help: "Random seed (environment episodes, initialization, updates, planning).", transform: seedArgument)
+    var seed: UInt64?
     @Option(name: .customLong("run-dir"), help: "Run directory (default runs/<env>-<seed>).") var runDir: String?
     @Option(help: "A JSON run configuration (see README); command-line options override it.") var config: String?
     @Flag(help: "Continue the run in --run-dir from its last checkpoint.") var resume = false
-    @Option(name: .customLong("seed-steps"), help: "Random-action steps before the agent acts (default: TD-MPC2's max(1000, 5 x episode length), at most half the run).")
+    @Option(name: .customLong("seed-steps"), parsing: .unconditional, help: "Random-action steps before the agent acts (default: TD-MPC2's max(1000, 5 x episode length), at most half the run).")
     var seedSteps: Int?
-    @Option(name: .customLong("eval-interval"), help: "Evaluate every N environment steps.") var evalInterval: Int?
-    @Option(name: .customLong("eval-episodes"), help: "Episodes per evaluation.") var evalEpisodes: Int?
-    @Option(name: .customLong("target-return"), help: "Stop once an evaluation's mean return reaches this (summary.json records the step).")
+    @Option(name: .customLong("eval-interval"), parsing: .unconditional, help: "Evaluate every N environment steps.") var evalInterval: Int?
+    @Option(name: .customLong("eval-episodes"), parsing: .unconditional, help: "Episodes per evaluation.") var evalEpisodes: Int?
+    @Option(name: .customLong("target-return"), parsing: .unconditional, help: "Stop once an evaluation's mean return reaches this (summary.json records the step).")
     var targetReturn: Double?
-    @Option(name: .customLong("checkpoint-interval"), help: "Checkpoint every N environment steps (at episode ends).") var checkpointInterval: Int?
-    @Option(help: "Training and planning horizon.") var horizon: Int?
-    @Option(name: .customLong("batch-size"), help: "Update batch size.") var batchSize: Int?
-    @Option(help: "OpenBLAS threads.") var threads: Int = 1
+    @Option(name: .customLong("checkpoint-interval"), parsing: .unconditional, help: "Checkpoint every N environment steps (at episode ends).") var checkpointInterval: Int?
+    @Option(parsing: .unconditional, help: "Training and planning horizon.") var horizon: Int?
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Update batch size.") var batchSize: Int?
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 1
     @Flag(name: .customLong("no-progress"), help: "Plain log lines even on a terminal.") var noProgress = false
+
+    func validate() throws {
+        try requireAtLeast([("--steps", steps, 1), ("--seed-steps", seedSteps, 0), ("--eval-interval", evalInterval, 1),
+                            ("--eval-episodes", evalEpisodes, 1), ("--checkpoint-interval", checkpointInterval, 1), ("--horizon", horizon, 1),
+                            ("--batch-size", batchSize, 1), ("--threads", threads, 1)])
+        if let targetReturn, !targetReturn.isFinite { throw ValidationError("--target-return must be a finite number, got \(targetReturn)") }
+    }
 
     func run() throws {
         do { try train() } catch let error as ValidationError { throw error } catch {
@@ -44,7 +52,6 @@ struct Train: ParsableCommand {
     }
 
     func train() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be >= 1, got \(threads)") }
         BLAS.setThreadCount(threads)
         var run: RunConfiguration
         var directory: URL
@@ -76,7 +83,19 @@ struct Train: ParsableCommand {
             }
         }
         let setup = try TrainingRun(run, runDirectory: directory)
-        if resume { try setup.trainer.resume() } else { try run.save(to: directory.appendingPathComponent("run.json")) }
+        if resume {
+            try setup.trainer.resume()
+            if let steps {
+                guard steps >= setup.trainer.completedSteps else {
+                    throw ValidationError("--steps \(steps) is below the \(setup.trainer.completedSteps) steps this run has completed")
+                }
+                try run.save(to: directory.appendingPathComponent("run.json"))   // atomically: the old or the new file
+            }
+        } else {
+            // Logs without a checkpoint are a run stopped before its first checkpoint: appending would repeat its rows.
+            try setup.trainer.refuseStaleLogs()
+            try run.save(to: directory.appendingPathComponent("run.json"))
+        }
         let progress = ProgressReporter(totalSteps: run.trainer.steps, startStep: setup.trainer.completedSteps, interactive: !noProgress && isatty(1) == 1)
         print("foresight train: \(run.environment), model size \(run.modelSize) (\(setup.agent.model.parameterCount) parameters), aux \(run.aux), seed \(run.trainer.seed), \(run.trainer.steps) steps, run dir \(directory.path)")
         fflush(nil)

@@ -14,7 +14,9 @@ public struct TimingSummary: Sendable, Codable {
     }
 
     /// Times `body` `iterations` times after `warmup` untimed runs.
+    /// - Precondition: `warmup >= 0` and `iterations >= 1` (there is no median of nothing).
     public static func measure(warmup: Int = 2, iterations: Int = 10, _ body: () throws -> Void) rethrows -> TimingSummary {
+        precondition(warmup >= 0 && iterations >= 1, "TimingSummary.measure needs warmup >= 0 and iterations >= 1, got \(warmup) and \(iterations)")
         for _ in 0..<warmup { try body() }
         var times: [Double] = []
         for _ in 0..<iterations {

@@ -1,7 +1,9 @@
 // Foresight — ForesightKitTests
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
+import Checkpoint
 import Foundation
+import ForesightKit
 import Testing
 
 /// End-to-end tests of the `foresight` executable built next to the test bundle.
@@ -210,6 +212,85 @@ import Testing
         let without = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1", "--no-representation"])
         #expect(without.status == 0 && !without.output.contains("representation ("), "\(without.output)")
         #expect(!FileManager.default.fileExists(atPath: representationFile.path))
+    }
+
+    /// Evaluation never writes into a run's logs (a run still training keeps rows written after its last checkpoint),
+    /// still reports when it cannot write its results, and writes them elsewhere with --output. `--resume --steps`
+    /// records the new step count in run.json. A checkpoint with a bad value is refused with the file, the field and
+    /// the value (exit code below 128) and left as it was, and a new run into a directory with the logs of a run
+    /// stopped before its first checkpoint is refused.
+    @Test func evaluateLeavesTheRunAloneAndResumeRecordsItsSteps() throws {
+        let dir = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (config, runDir) = try Self.trainSmallRun(Self.smallPendulumRun(), in: dir)
+        let episodes = runDir.appendingPathComponent("episodes.csv")
+        let resumed = try Self.run(["train", "--run-dir", runDir.path, "--resume", "--steps", "400", "--no-progress"])
+        #expect(resumed.status == 0, "\(resumed.error)")
+        let run = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: runDir.appendingPathComponent("run.json"))) as? [String: Any])
+        #expect((run["trainer"] as? [String: Any])?["steps"] as? Int == 400)
+        // A row written after the last checkpoint by a training that is still running.
+        let handle = try FileHandle(forWritingTo: episodes)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("450,2,-1000,50,\n".utf8))
+        try handle.close()
+        let logs = try Data(contentsOf: episodes)
+        let evaluation = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1"])
+        #expect(evaluation.status == 0 && evaluation.output.contains("mean return"), "\(evaluation.error)")
+        #expect(try Data(contentsOf: episodes) == logs)
+        // Results that cannot be written (here evaluation.json is a directory) are printed and the failure reported.
+        let results = runDir.appendingPathComponent("evaluation.json")
+        try? FileManager.default.removeItem(at: results)
+        try FileManager.default.createDirectory(at: results, withIntermediateDirectories: true)
+        let unwritable = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1"])
+        #expect(unwritable.status == 0 && unwritable.output.contains("mean return") && unwritable.error.contains("could not write"), "\(unwritable.error)")
+        let elsewhere = dir.appendingPathComponent("elsewhere")
+        let moved = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1", "--output", elsewhere.path])
+        #expect(moved.status == 0 && FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("evaluation.json").path), "\(moved.error)")
+        // A NaN Adam step count: refused by evaluate and --resume by file, field and value; nothing changes.
+        let agentFile = runDir.appendingPathComponent("checkpoint/agent.safetensors")
+        var (tensors, metadata) = try SafeTensors.load(from: agentFile)
+        tensors["optim.model.step"] = Tensor(Float.nan)
+        try SafeTensors.save(tensors, metadata: metadata, to: agentFile)
+        let corrupt = try Data(contentsOf: agentFile), state = try Data(contentsOf: runDir.appendingPathComponent("checkpoint/trainer.json"))
+        for arguments in [["evaluate", "--run-dir", runDir.path, "--episodes", "1"], ["train", "--run-dir", runDir.path, "--resume", "--steps", "600"]] {
+            let r = try Self.run(arguments)
+            #expect(r.status > 0 && r.status < 128, "\(arguments[0]): status \(r.status)")
+            #expect(r.error.contains("agent.safetensors") && r.error.contains("optim.model.step") && r.error.contains("nan"), "\(r.error)")
+        }
+        #expect(try Data(contentsOf: agentFile) == corrupt && Data(contentsOf: runDir.appendingPathComponent("checkpoint/trainer.json")) == state)
+        #expect(try Data(contentsOf: episodes) == logs)
+        // A run killed before its first checkpoint left logs: a new train there is refused and writes nothing.
+        let stale = dir.appendingPathComponent("stale")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        try Data("step,episode,return,length,success\n200,0,-1200,200,\n".utf8).write(to: stale.appendingPathComponent("episodes.csv"))
+        let again = try Self.run(["train", "--config", config.path, "--run-dir", stale.path, "--no-progress"])
+        #expect(again.status > 0 && again.status < 128 && again.error.contains("episodes.csv") && again.error.contains("nothing was started"), "\(again.error)")
+        #expect(!FileManager.default.fileExists(atPath: stale.appendingPathComponent("run.json").path))
+    }
+
+    /// Negative numbers are values of options that take numbers, and out-of-range values get a clear error naming
+    /// the option (exit code below 128) instead of "Missing value", a trap or a 49 GB allocation.
+    @Test func numericOptionsTakeNegativeValuesAndCheckRanges() throws {
+        let start = try Self.run(["rollout", "--env", "CartPole-v1", "--initial-state", "-0.1,0.2,0,0", "--steps", "1"])
+        #expect(start.status == 0 && start.output.hasPrefix(#"{"t":0,"observation":[-0.1,0.2,0.0,0.0]"#), "\(start.output) \(start.error)")
+        let frames = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: frames) }
+        for (arguments, needles) in [
+            (["rollout", "--env", "CartPole-v1", "--seed", "-1"], ["--seed", "-1", "from 0 to"]),
+            (["rollout", "--env", "CartPole-v1", "--steps", "-5"], ["--steps must be >= 0, got -5"]),
+            (["rollout", "--env", "Pendulum-v1", "--option", "g=-1e39", "--steps", "1"], ["--option g", "-1e39", "Float32"]),
+            (["rollout", "--env", "Counting-v0", "--save-frames", frames.path, "--frame-scale", "2000"], ["--frame-scale 2000", "at most 32"]),
+            (["train", "--env", "Pendulum-v1", "--steps", "-5"], ["--steps must be >= 1, got -5"]),
+            (["train", "--env", "Pendulum-v1", "--seed", "-1"], ["--seed", "-1", "from 0 to"]),
+            (["train", "--env", "Pendulum-v1", "--eval-episodes", "0"], ["--eval-episodes must be >= 1, got 0"]),
+            (["bench", "core", "--iterations", "0"], ["--iterations must be >= 1, got 0"]),
+            (["bench", "core", "--width", "0"], ["--width must be >= 1, got 0"]),
+        ] {
+            let r = try Self.run(arguments)
+            #expect(r.status > 0 && r.status < 128, "\(arguments): status \(r.status)")
+            #expect(needles.allSatisfy(r.error.contains) && !r.error.contains("Missing value"), "\(arguments): \(r.error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: frames.path))
     }
 
     @Test func runEpisodesPlaysRandomActionsAndRefusesBadInput() throws {

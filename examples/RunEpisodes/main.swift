@@ -124,7 +124,7 @@ do {
         if let id = options.environment, id != run.environment { fail("--env \(id) differs from the run's environment \(run.environment)") }
         guard Trainer.hasCheckpoint(in: directory) else { fail("\(directory.path) has no checkpoint") }
         let setup = try TrainingRun(run, runDirectory: directory)
-        try setup.trainer.resume()
+        try setup.trainer.loadCheckpoint()   // leaves the run's logs alone (the run may still be training)
         print("Loaded the agent of \(directory.path) (\(run.environment), step \(setup.trainer.currentStep)).")
         environmentID = run.environment
         environmentOptions = run.parsedOptions
