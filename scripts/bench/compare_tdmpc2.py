@@ -10,7 +10,7 @@ issue's targets (1 thread <= 0.5, 2 threads <= 0.55).
 
 The reference benchmark is found at ../shared/bench relative to the repository root (override with
 --shared-bench or FORESIGHT_SHARED_BENCH). Its Python needs torch and numpy (--python, or
-FORESIGHT_BENCH_PYTHON; default /work/venv/bin/python when it exists, else python3).
+FORESIGHT_BENCH_PYTHON; default the repository's .venv/bin/python (scripts/setup-python.sh) when it exists, else python3).
 
 On a machine shared with other CPU-bound jobs, `--realtime` runs both sides under `chrt -f 10`
 (SCHED_FIFO; needs root or CAP_SYS_NICE): the benchmarks then preempt the other jobs instead of
@@ -44,7 +44,8 @@ def default_python():
     env = os.environ.get("FORESIGHT_BENCH_PYTHON")
     if env:
         return env
-    return "/work/venv/bin/python" if os.path.exists("/work/venv/bin/python") else "python3"
+    venv = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".venv", "bin", "python")
+    return venv if os.path.exists(venv) else "python3"
 
 
 def parse_list(text):

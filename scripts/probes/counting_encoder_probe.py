@@ -26,7 +26,7 @@ LayerNorm -> Mish block, `"pixelHiddenLayers": 1`).
   counting_encoder_probe.py generate --foresight .build/release/foresight --out /tmp/probe
   counting_encoder_probe.py train --data /tmp/probe --arch A --steps 3000 --seed 0
   counting_encoder_probe.py train --data /tmp/probe --arch R --head hidden --steps 3000 --seed 0
-Needs numpy and torch (e.g. /work/venv/bin/python).
+Needs numpy and torch (e.g. .venv/bin/python from scripts/setup-python.sh).
 """
 import argparse
 import json
