@@ -21,7 +21,7 @@ struct StudyCounting: ParsableCommand {
         discussion: """
         Configurations: \(StudyArm.allCases.map(\.rawValue).joined(separator: ", ")) (`untrained` is the encoder at \
         initialisation, a baseline). Outputs in the run directory: metrics.json, summary.md, pca_<config>.svg, \
-        distances_<config>.svg, learning_curves.svg, reconstructions.png (see the README, "Study outputs").
+        distances_<config>.svg, learning_curves.svg, intervals.svg, reconstructions.png (see the README, "Study outputs").
         """)
 
     @Option(help: "Seeds per configuration (0, 1, ...).") var seeds = 1
@@ -29,7 +29,7 @@ struct StudyCounting: ParsableCommand {
     var firstSeed = 0
     @Flag(help: "About a minute: smaller sets and fewer updates.") var quick = false
     @Option(help: "The run directory.") var runDir = "runs/study-counting"
-    @Option(help: "Comma-separated configurations (default: untrained and the six trained ones).") var configs: String?
+    @Option(help: "Comma-separated configurations (default: untrained and the eight trained ones).") var configs: String?
     @Flag(help: "Also train and evaluate on CountingHold-v0, and continue on the agent's own Counting-v0 experience.") var closedLoop = false
     @Option(help: "Override the number of updates per configuration.") var updates: Int?
     @Option(help: "OpenBLAS threads per run.") var threads = 1
