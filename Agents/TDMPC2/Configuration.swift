@@ -56,6 +56,8 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
     /// "not four" at once, which collapses the latents (the study measured it with the encoder cut off from the
     /// consistency loss too). `nil` is `false` (the authors' loss).
     public var currentRewardBalanced: Bool? = nil
+    /// Whether the current-reward loss is balanced over its target values, in effect (`nil`: no).
+    public var resolvedCurrentRewardBalanced: Bool { currentRewardBalanced ?? false }
     /// Whether the current-reward head reads the rolled-out latents, in effect (`nil`: no).
     public var resolvedCurrentRewardOnRollout: Bool { currentRewardOnRollout ?? false }
 
@@ -275,7 +277,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         if encoderWarmupUpdates == 0 { c.encoderWarmupUpdates = nil }
         c.routing.currentRewardZeroInitialized = routing.resolvedCurrentRewardZeroInitialized
         c.routing.currentRewardOnRollout = routing.resolvedCurrentRewardOnRollout
-        c.routing.currentRewardBalanced = routing.currentRewardBalanced ?? false
+        c.routing.currentRewardBalanced = routing.resolvedCurrentRewardBalanced
         return c
     }
 

@@ -289,7 +289,7 @@ extension TDMPC2Agent {
             }
             if let head = model.currentReward, let allZ {
                 let values = batch.stateValues.reshaped(to: [(h + 1) * b, 1])
-                let balanced = routing.currentRewardBalanced ?? false
+                let balanced = routing.resolvedCurrentRewardBalanced
                 var encodedCE = c.regression.softCrossEntropy(head(allZ), values)
                 if balanced { encodedCE = encodedCE * Self.balancingWeights(values) }
                 var ce = encodedCE.mean()

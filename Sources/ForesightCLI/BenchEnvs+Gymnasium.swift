@@ -13,13 +13,17 @@ extension BenchEnvs {
         var made: Rates
     }
 
-    /// The loops of gym_envs_bench.py's `run_raw` and `run_make_presampled`, with that script's `presample`,
+    /// Gymnasium's side of the benchmark: `n` actions presampled from the seeded action space, then the raw loop
+    /// (the unwrapped environment, reset on termination or at the step limit) and the made loop (`gymnasium.make`),
     /// timed with both `time.perf_counter` (wall) and `time.thread_time` (CPU) around the stepping loop only.
     static let gymProgram = """
-        import json, runpy, statistics, sys, time
+        import json, statistics, sys, time
         import gymnasium as gym
-        script, steps, repeats, env_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-        presample = runpy.run_path(script, run_name="gym_envs_bench")["presample"]
+        steps, repeats, env_id = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+
+        def presample(space, n, seed):
+            space.seed(seed)
+            return [space.sample() for _ in range(n)]
 
         def raw(seed, n):
             env = gym.make(env_id); T = env.spec.max_episode_steps; u = env.unwrapped
@@ -54,7 +58,7 @@ extension BenchEnvs {
     func measureGymnasium(python: String, id: String) throws -> GymFigures {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", Self.gymProgram, gymScript, String(gymSteps), String(gymRepeats), id]
+        process.arguments = ["-c", Self.gymProgram, String(gymSteps), String(gymRepeats), id]
         let output = Pipe()
         process.standardOutput = output
         do {
@@ -66,7 +70,7 @@ extension BenchEnvs {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw ValidationError("the Gymnasium benchmark failed for \(id) (exit \(process.terminationStatus)); "
-                + "is gymnasium installed for \(python), and does \(gymScript) exist?")
+                + "is gymnasium installed for \(python)? (scripts/setup-python.sh makes .venv/bin/python with it)")
         }
         return try JSONDecoder().decode(GymFigures.self, from: data)
     }

@@ -13,12 +13,12 @@ struct BenchEnvs: ParsableCommand {
         discussion: """
             Single environment, random actions presampled (each step writes the next one into an action the \
             loop owns, rather than passing a reference-counted copy of an array element), resets included. \
-            Two variants, as in \
-            /work/shared/bench/gym_envs_bench.py: "raw" steps the unwrapped, typed environment and resets on \
+            Two variants: "raw" steps the unwrapped, typed environment and resets on \
             termination or at the step limit (Gymnasium: env.unwrapped); "make" steps the environment made by the \
             registry (type-erased, order-enforcing, time-limited; Gymnasium: gymnasium.make). With --python, \
-            Gymnasium is measured in the same run, environment by environment, with that script's presampling \
-            and the same loops; without it, the reference figures measured on this machine are shown. \
+            Gymnasium is measured in the same run, environment by environment, by a Python program of this command \
+            with the same presampling and loops (a Python with gymnasium: scripts/setup-python.sh makes \
+            .venv/bin/python); without it, reference figures of a quiet machine are shown. \
             --clock cpu (the default) divides by the thread's CPU time, so other processes on a busy machine do \
             not skew the ratio; --clock wall divides by elapsed time. The counting environments (Counting-v0, \
             CountingHold-v0) render a 64x64 RGB frame on every add or remove; they have no Gymnasium counterpart \
@@ -31,15 +31,13 @@ struct BenchEnvs: ParsableCommand {
     @Option(help: "Timed runs per environment and variant (the median is shown).") var repeats = 5
     @Option(help: "Which clock the rates divide by: cpu (thread CPU time) or wall.") var clock = Clock.cpu
     @Option(help: "A Python with gymnasium and numpy, to measure Gymnasium in the same run.") var python: String?
-    @Option(help: "The Gymnasium benchmark script whose presampling is used.")
-    var gymScript = "/work/shared/bench/gym_envs_bench.py"
     @Option(help: "Steps per timed Gymnasium run.") var gymSteps = 100_000
     @Option(help: "Timed Gymnasium runs per environment and variant.") var gymRepeats = 3
     @Flag(help: "Skip the registry (\"make\") variant.") var rawOnly = false
     @Option(name: .customLong("env"), help: "Only these ids (repeatable; default: every classic-control and counting id).")
     var onlyIDs: [String] = []
 
-    /// Gymnasium 1.4 "raw" steps/s measured on a quiet machine (/work/shared/bench/README.md, 2026-11-25).
+    /// Gymnasium 1.4 "raw" steps/s measured on a quiet machine (AMD EPYC, 2026-11-25), for runs without `--python`.
     static let referenceRaw: [String: Double] = [
         "CartPole-v1": 116_805, "Pendulum-v1": 69_456, "MountainCarContinuous-v0": 406_925, "Acrobot-v1": 22_168,
     ]
@@ -91,7 +89,7 @@ struct BenchEnvs: ParsableCommand {
         if let gymVersion {
             print("Gymnasium \(gymVersion), measured in this run.")
         } else {
-            print("Gymnasium: reference raw figures (wall clock, quiet machine) from /work/shared/bench/README.md; pass --python to measure now.")
+            print("Gymnasium: reference raw figures (wall clock, a quiet AMD EPYC machine, 2026-11-25); pass --python to measure now.")
         }
         print(formatTable(rows))
     }

@@ -8,7 +8,7 @@ import RLCore
 import TDMPC2
 
 /// `foresight bench tdmpc2`: one TD-MPC2 update and one planned action, timed in the configuration of
-/// the PyTorch reference figures (`../shared/bench/torch_tdmpc2_bench.py`): observation 24, action 6,
+/// the PyTorch reference figures (a PyTorch TD-MPC2 update of the same shapes, docs/results/performance.md): observation 24, action 6,
 /// batch 256, horizon 3, non-episodic, MPPI 6 x 512 samples, 64 elites, 24 policy trajectories.
 struct BenchTDMPC2: ParsableCommand {
     static let configuration = CommandConfiguration(
