@@ -190,6 +190,13 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     /// count in their scale: with it, the residual encoder's latents collapsed in closed-loop training on
     /// CountingHold-v0 (consistency loss near 1e-7, every count the same latent). `nil` is TD-MPC2's `true`.
     public var pixelProjectionNorm: Bool? = nil
+    /// Whether latents live on SimNorm's product of simplices (TD-MPC2): the encoder's and the dynamics' last layers
+    /// end in SimNorm. `false` is the P-JEPA authors' latent (`simnorm: false`): the encoder's plain Linear readout and
+    /// the dynamics' plain Linear output, unbounded. On a simplex, shrinking the consistency error means moving
+    /// latents together, and a group pushed to a vertex has no gradient left, so a collapse is permanent; a free
+    /// latent can shrink its scale instead and keep its directions. Needs `pixelProjectionNorm` false for pixels.
+    /// `nil` is TD-MPC2's `true`.
+    public var latentSimNorm: Bool? = nil
     public var regression = DiscreteRegression()
     // Optimization
     public var batchSize = 256
@@ -272,6 +279,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         c.pixelOffset = resolvedPixelOffset
         c.pixelHiddenLayers = resolvedPixelHiddenLayers
         c.pixelProjectionNorm = resolvedPixelProjectionNorm
+        c.latentSimNorm = resolvedLatentSimNorm
         c.tdSteps = resolvedTDSteps
         if consistencyWarmupUpdates == 0 { c.consistencyWarmupUpdates = nil }
         if encoderWarmupUpdates == 0 { c.encoderWarmupUpdates = nil }
@@ -289,6 +297,8 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     public var resolvedPixelHiddenLayers: Int { pixelHiddenLayers ?? 0 }
     /// Whether the pixel encoder's last block has TD-MPC2's LayerNorm (`nil`: `true`).
     public var resolvedPixelProjectionNorm: Bool { pixelProjectionNorm ?? true }
+    /// Whether latents end in SimNorm, in effect (`nil`: `true`).
+    public var resolvedLatentSimNorm: Bool { latentSimNorm ?? true }
     /// The TD-target steps in effect (`nil`: TD-MPC2's 1).
     public var resolvedTDSteps: Int { tdSteps ?? 1 }
     /// The pixel offset in effect (`nil`: TD-MPC2's 0.5).
@@ -311,6 +321,8 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         try check(qCount >= 2, "qCount", qCount, "at least 2 (TD targets use the minimum of two)")
         try check(horizon >= 1, "horizon", horizon, ">= 1")
         try check(batchSize >= 1, "batchSize", batchSize, ">= 1")
+        try check(!isPixel || resolvedLatentSimNorm || !resolvedPixelProjectionNorm, "latentSimNorm", false,
+                  "true unless pixelProjectionNorm is false (the LayerNorm readout closes in SimNorm)")
         try check(qDropout >= 0 && qDropout < 1, "qDropout", qDropout, "in [0, 1)")
         try check(learningRate > 0, "learningRate", learningRate, "> 0")
         try check(encoderLearningRateScale >= 0 && encoderLearningRateScale.isFinite, "encoderLearningRateScale", encoderLearningRateScale, ">= 0")

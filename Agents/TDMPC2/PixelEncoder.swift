@@ -41,6 +41,8 @@ public final class PixelEncoder: Layer {
     /// The last block without LayerNorm (`pixelProjectionNorm` false): a Linear into SimNorm, in place of ``projection``.
     public let plainProjection: Linear?
     public let simNormGroupSize: Int
+    /// Whether the latent ends in SimNorm (``TDMPC2Configuration/latentSimNorm``).
+    public let simNormLatents: Bool
     public let shiftAugmentation: Bool
     /// Flatten (TD-MPC2) or global average pooling of the last feature map.
     public let readout: PixelReadout
@@ -94,6 +96,7 @@ public final class PixelEncoder: Layer {
                 : NormedLinear(inputDimensions: flat, outputDimensions: c.latentDimensions, activation: .simNorm(groupSize: c.simNormGroupSize), generator: &generator)
         }
         simNormGroupSize = c.simNormGroupSize
+        simNormLatents = c.resolvedLatentSimNorm
         shiftAugmentation = c.shiftAugmentation
     }
 
@@ -108,9 +111,12 @@ public final class PixelEncoder: Layer {
     func features(_ input: Tensor) -> Tensor {
         var x = readoutFeatures(input)
         for layer in hiddenLayers { x = layer(x) }
-        if let plainProjection { return plainProjection(x).simNorm(groupSize: simNormGroupSize) }
+        if let plainProjection {
+            let y = plainProjection(x)
+            return simNormLatents ? y.simNorm(groupSize: simNormGroupSize) : y
+        }
         if let projection { return projection(x) }
-        return x.simNorm(groupSize: simNormGroupSize)
+        return simNormLatents ? x.simNorm(groupSize: simNormGroupSize) : x
     }
 
     /// The first layer after the readout (the one ``standardizeReadout(on:)`` rescales), if any.

@@ -85,6 +85,44 @@ public final class TDMPC2Agent {
         return count
     }
 
+    /// A head whose output bias ``initializePrior(of:values:)`` can set.
+    public enum PriorHead: String, Sendable, CaseIterable {
+        /// The current-reward head `P(z_t) ≈ value(o_t)` (the paper's auxiliary), trained on state values.
+        case currentReward
+        /// TD-MPC2's reward head `R(z_t, a_t) ≈ r_t`, trained on transition rewards.
+        case reward
+    }
+
+    /// Sets a head's output bias so that, before any update, it predicts the distribution of `values` (the targets it
+    /// will be trained on): the mean of their two-hot encodings, each distinct value weighted equally when the
+    /// current-reward loss is balanced (``AuxiliaryRouting/currentRewardBalanced``), mixed with 1 % of a uniform
+    /// distribution so that no bin starts at probability zero. This is the prior-probability initialisation of a
+    /// classifier's last layer (Lin et al. 2017, "Focal Loss for Dense Object Detection", section 4.1). A head that
+    /// starts miscalibrated (a random last layer, or TD-MPC2's zero one, which predicts the uniform distribution over
+    /// the bins) spends its first updates correcting an error shared by every sample, and once its last layer is
+    /// nonzero that shared error sends the same gradient into every latent. The weights are left as they are.
+    /// - Returns: `false` when the agent has no such head, its last layer has no bias, or `values` is empty or not
+    ///   finite.
+    @discardableResult
+    public func initializePrior(of which: PriorHead, values: [Float]) -> Bool {
+        let head: MLP? = which == .currentReward ? model.currentReward : model.reward
+        guard let head, let last = head.layers.last as? Linear, let bias = last.bias,
+              !values.isEmpty, values.allSatisfy(\.isFinite) else { return false }
+        let regression = configuration.regression, k = regression.binCount
+        let column = Tensor(shape: [values.count, 1], scalars: values)
+        let twoHot = regression.twoHot(column).scalars
+        let weights = which == .currentReward && configuration.routing.resolvedCurrentRewardBalanced
+            ? Self.balancingWeights(column).scalars : [Float](repeating: 1, count: values.count)
+        var p = [Double](repeating: 0, count: k)
+        for i in 0..<values.count { for j in 0..<k { p[j] += Double(weights[i] * twoHot[i * k + j]) } }
+        let total = p.reduce(0, +)
+        let logits = p.map { Foundation.log(0.99 * $0 / total + 0.01 / Double(k)) }
+        let mean = logits.reduce(0, +) / Double(k)
+        bias.value = Tensor(shape: bias.value.shape, scalars: logits.map { Float($0 - mean) })
+        averagedModel?.copyParameters(from: model)
+        return true
+    }
+
     /// Per-sample weights `[N, 1]` that give each distinct value of `values` (`[N, 1]`) the same total weight, with mean 1
     /// (``AuxiliaryRouting/currentRewardBalanced``).
     static func balancingWeights(_ values: Tensor) -> Tensor {

@@ -32,7 +32,7 @@ public final class WorldModel: Module {
     public init(_ c: TDMPC2Configuration, generator: inout some RandomNumberGenerator) {
         configuration = c
         let (L, M, A, K) = (c.latentDimensions, c.mlpDimensions, c.actionDimensions, c.regression.binCount)
-        let latentActivation = NormedActivation.simNorm(groupSize: c.simNormGroupSize)
+        let latentActivation: NormedActivation? = c.resolvedLatentSimNorm ? .simNorm(groupSize: c.simNormGroupSize) : nil
         if c.isPixel {
             encoder = PixelEncoder(c, generator: &generator)
         } else {

@@ -84,7 +84,7 @@ public final class CountingStudy {
         var buffer = try randomData(seed: seed)
         let configuration = s.agentConfiguration(arm: arm, actionDimensions: 1, episodeLength: CountingTask.counting.maxEpisodeSteps, isEpisodic: true)
         let agent = try TDMPC2Agent(configuration: configuration, seed: UInt64(seed) &* 7919 &+ 17)
-        standardize(agent, on: buffer)
+        initializeFromData(agent, buffer: buffer)
         var generator = SeededGenerator(seed: UInt64(seed) &+ 0xA11CE)
 
         progress(.phase(arm: arm, seed: seed, name: "train"))
@@ -155,10 +155,14 @@ public final class CountingStudy {
         return ArmRun(record: record, latents: latents, reconstructions: decoder.reconstructions.gathering(gridIndices))
     }
 
-    /// The data-dependent initialisation of ``StudySettings/readoutStandardizationImages`` (the first images of the
-    /// buffer's episodes, in order).
-    func standardize(_ agent: TDMPC2Agent, on buffer: EpisodeReplayBuffer) {
+    /// The data-dependent initialisations: ``StudySettings/headPriorInitialized`` (from every target in the buffer)
+    /// and ``StudySettings/readoutStandardizationImages`` (the first images of the buffer's episodes, in order).
+    func initializeFromData(_ agent: TDMPC2Agent, buffer: EpisodeReplayBuffer) {
         let wanted = settings.readoutStandardizationImages
+        if settings.headPriorInitialized {
+            agent.initializePrior(of: .currentReward, values: buffer.episodes.flatMap(\.stateValues.scalars))
+            agent.initializePrior(of: .reward, values: buffer.episodes.flatMap(\.rewards.scalars))
+        }
         guard wanted > 0 else { return }
         var parts: [Tensor] = [], have = 0
         for episode in buffer.episodes where have < wanted {
@@ -219,7 +223,7 @@ public final class CountingStudy {
         let buffer = try Rollout.randomEpisodes(task: task, count: s.holdRandomEpisodes, seed: UInt64(3000 + seed))
         let configuration = s.agentConfiguration(arm: arm, actionDimensions: task.actionDimensions, episodeLength: task.maxEpisodeSteps, isEpisodic: false)
         let agent = try TDMPC2Agent(configuration: configuration, seed: UInt64(seed) &* 104_729 &+ 3)
-        standardize(agent, on: buffer)
+        initializeFromData(agent, buffer: buffer)
         var generator = SeededGenerator(seed: UInt64(seed) &+ 0x401D)
         for u in 1...s.holdUpdates {
             let batch = try buffer.sample(batchSize: configuration.batchSize, horizon: configuration.horizon, using: &generator)

@@ -114,6 +114,7 @@ import TensorCore
         // sparse default): the contrast shows within 250 updates.
         s.trainingReward = .dense; s.pixelArchitecture = .tdmpc2; s.pixelHiddenLayers = 0; s.encoderLearningRateScale = 0.3
         s.currentRewardOnRollout = false; s.currentRewardBalanced = false; s.encoderWarmupUpdates = 0
+        s.learningRate = 1e-3; s.headPriorInitialized = false
         s.latentDimensions = standard.latentDimensions; s.mlpDimensions = standard.mlpDimensions
         s.pixelChannels = standard.pixelChannels; s.batchSize = standard.batchSize
         s.randomEpisodes = 300; s.updates = 250; s.curveInterval = 250
@@ -127,6 +128,34 @@ import TensorCore
         #expect(joint.meanPairwiseDistance > 10 * transition.meanPairwiseDistance,
                 "joint \(joint.meanPairwiseDistance), transition-only \(transition.meanPairwiseDistance)")
         #expect(joint.countAccuracy > transition.countAccuracy + 0.05,
+                "count accuracy joint \(joint.countAccuracy), transition-only \(transition.countAccuracy)")
+    }
+
+    /// The same contrast in the paper's own setting, the study's defaults: the sparse reward `1[count = 4]` (a
+    /// two-valued head), the residual encoder, the balanced rolled-out head. Joint training spreads the latents and
+    /// sorts them by count within 300 updates; consistency alone collapses them.
+    @Test func sparseJointRewardKeepsDistinctionsThatTransitionOnlyCollapses() throws {
+        var s = StudySettings.tiny
+        let standard = StudySettings.standard
+        #expect(standard.trainingReward == .sparse)
+        s.trainingReward = standard.trainingReward; s.pixelArchitecture = standard.pixelArchitecture
+        s.pixelHiddenLayers = standard.pixelHiddenLayers; s.encoderLearningRateScale = standard.encoderLearningRateScale
+        s.currentRewardOnRollout = standard.currentRewardOnRollout; s.currentRewardBalanced = standard.currentRewardBalanced
+        s.encoderWarmupUpdates = standard.encoderWarmupUpdates
+        s.headPriorInitialized = standard.headPriorInitialized; s.learningRate = standard.learningRate
+        s.latentDimensions = standard.latentDimensions; s.mlpDimensions = standard.mlpDimensions
+        s.pixelChannels = standard.pixelChannels; s.batchSize = standard.batchSize
+        s.randomEpisodes = standard.randomEpisodes; s.updates = 300; s.curveInterval = 300
+        s.curveProbeCount = 135; s.probeCount = 270; s.probeTrainCount = 90
+        let study = try CountingStudy(settings: s)
+        let joint = try study.run(arm: .jointReward, seed: 0).record
+        let transition = try study.run(arm: .transitionOnly, seed: 0).record
+        let initial = try #require(transition.curve.first?.meanPairwiseDistance)
+        #expect(transition.meanPairwiseDistance < 0.5 * initial, "transition-only \(transition.meanPairwiseDistance), initial \(initial)")
+        #expect(joint.meanPairwiseDistance > 20 * transition.meanPairwiseDistance,
+                "joint \(joint.meanPairwiseDistance), transition-only \(transition.meanPairwiseDistance)")
+        // Chance is 1/9; after 300 of the study's 3,000 updates the joint encoder sorts about half the images by count.
+        #expect(joint.countAccuracy > 0.45 && joint.countAccuracy > transition.countAccuracy + 0.1,
                 "count accuracy joint \(joint.countAccuracy), transition-only \(transition.countAccuracy)")
     }
 
