@@ -38,6 +38,9 @@ struct PlanningRollout {
     let latentDimensions: Int, actionDimensions: Int, horizon: Int, sampleCount: Int, cachedRows: Int
     /// The number of latents `E` planned for together (`latent` holds `[E, L]`).
     let latentCount: Int
+    /// The most rows one pass through the heads takes (each thread's rows run in blocks of at most this many,
+    /// so that a block's activations stay in cache); `Int.max`: all of a thread's rows at once.
+    var blockRows = Int.max
     let discount: Float
     let greedyTerminal: Bool
     let buffers: PlanningBuffers
@@ -100,7 +103,7 @@ struct PlanningRollout {
         // then the terminal values of all rows.
         let rolloutParts = Parallel.regionPartCount(n - first)
         Parallel.forEachPart(rolloutParts) { part in
-            rollout(rows: Parallel.range(of: part, parts: rolloutParts, in: first..<n), actions: actions)
+            for block in blocks(Parallel.range(of: part, parts: rolloutParts, in: first..<n)) { rollout(rows: block, actions: actions) }
         }
         hasCache = true
         let members = qMembers.count
@@ -111,9 +114,15 @@ struct PlanningRollout {
         if !greedyTerminal { for i in 0..<(2 * n * A) { buffers.rawNoise[i] = generator.next() } }
         let terminalParts = Parallel.regionPartCount(n)
         Parallel.forEachPart(terminalParts) { part in
-            terminalValue(rows: Parallel.range(of: part, parts: terminalParts, in: 0..<n), members: (i0, i1))
+            for block in blocks(Parallel.range(of: part, parts: terminalParts, in: 0..<n)) { terminalValue(rows: block, members: (i0, i1)) }
         }
         return UnsafePointer(buffers.rowValues + 5 * n)
+    }
+
+    /// `range` in consecutive blocks of at most ``blockRows`` rows (a row's value does not depend on its block).
+    private func blocks(_ range: Range<Int>) -> [Range<Int>] {
+        guard range.count > blockRows else { return [range] }
+        return stride(from: range.lowerBound, to: range.upperBound, by: blockRows).map { $0..<Swift.min($0 + blockRows, range.upperBound) }
     }
 
     /// Per-part scratch: the buffers' rows of one contiguous row range (each buffer holds `[N, width]`).

@@ -150,6 +150,24 @@ import _TestSupport
         }
     }
 
+    /// Passing the rollout's rows through the heads in blocks changes no value: a row's result does not depend on
+    /// the other rows of its GEMM.
+    @Test func rolloutBlocksChangeNoValue() {
+        let model = PlanningRolloutTests.model(episodic: true, seed: 12)
+        let c = model.configuration
+        var g = SeededGenerator(seed: 4)
+        let latents = withoutGradients { model.encode(Tensor.randomNormal([3, 7], using: &g), augmentationGenerator: &g) }
+        var whole = MPPIPlanner(configuration: c.planner, actionDimensions: c.actionDimensions), blocked = whole
+        blocked.rolloutBlockRows = c.planner.sampleCount   // 3 blocks of 40 rows
+        var gw = SeededGenerator(seed: 5), gb = gw
+        for flags in [[true, true, true], [false, false, true]] {
+            let a = withoutGradients { whole.plan(fromLatents: latents, model: model, discount: 0.9, isFirstStep: flags, mode: .explore, using: &gw) }
+            let b = withoutGradients { blocked.plan(fromLatents: latents, model: model, discount: 0.9, isFirstStep: flags, mode: .explore, using: &gb) }
+            #expect(a == b)
+        }
+        #expect(whole.previousMeans.map { $0?.scalars } == blocked.previousMeans.map { $0?.scalars })
+    }
+
     /// Records the rows of every call the planner makes to the model.
     final class CountingModel: LatentModel {
         let model: WorldModel
@@ -187,5 +205,41 @@ import _TestSupport
         for (name, rows) in one {
             #expect(four[name] == rows.map { 4 * $0 }, "\(name): 1 environment \(rows), 4 environments \(four[name] ?? [])")
         }
+    }
+}
+
+/// The agent's batched acting: one environment is `act(_:isFirstStep:mode:)`, several give one action each.
+@Suite struct BatchedActingTests {
+    static func agent() throws -> TDMPC2Agent {
+        var c = TDMPC2Configuration(observationShape: [3], actionDimensions: 2)
+        c.latentDimensions = 16; c.mlpDimensions = 32; c.encoderDimensions = 32
+        c.planner.sampleCount = 48; c.planner.eliteCount = 8; c.planner.policyTrajectoryCount = 4
+        return try TDMPC2Agent(configuration: c, seed: 3)
+    }
+
+    @Test func oneEnvironmentIsTheSingleAct() throws {
+        let single = try Self.agent(), batched = try Self.agent()
+        var g = SeededGenerator(seed: 1)
+        for (index, first) in [true, false, false].enumerated() {
+            let observation = Tensor.randomNormal([3], using: &g)
+            let mode: ActionMode = index == 1 ? .evaluate : .explore
+            let a = single.act(observation, isFirstStep: first, mode: mode)
+            let b = batched.act(batch: observation.reshaped(to: [1, 3]), isFirstStep: [first], mode: mode)
+            #expect(b.shape == [1, 2] && b.scalars == a.scalars)
+        }
+        #expect(single.actingGenerator == batched.actingGenerator)
+    }
+
+    @Test func severalEnvironmentsGetOneActionEach() throws {
+        let agent = try Self.agent()
+        var g = SeededGenerator(seed: 2)
+        let observations = Tensor.randomNormal([5, 3], using: &g)
+        let first = agent.act(batch: observations, isFirstStep: Array(repeating: true, count: 5), mode: .explore)
+        #expect(first.shape == [5, 2] && first.scalars.allSatisfy { $0 >= -1 && $0 <= 1 })
+        #expect(Set(first.scalars).count > 2, "the environments' actions should differ: \(first.scalars)")
+        #expect(agent.planner.previousMeans.count == 5)
+        // Deterministic for a seed.
+        let again = try Self.agent()
+        #expect(again.act(batch: observations, isFirstStep: Array(repeating: true, count: 5), mode: .explore) == first)
     }
 }
