@@ -42,8 +42,9 @@ extension WorldModel: LatentModel {
 /// action drawn from the elites (with exploration noise when exploring).
 ///
 /// It plans for `E` environments in one call (``plan(fromLatents:model:discount:isFirstStep:mode:using:)``):
-/// every environment has its own samples, elites, mean, std and warm start, and the world model's rollout runs
-/// the `E · N` samples through each layer as one GEMM. One environment is exactly the single-latent plan.
+/// every environment has its own samples, elites, mean, std and warm start, and the world model's rollout takes
+/// all `E · N` samples in one call (through the heads in blocks of ``rolloutBlockRows`` rows). One environment is
+/// exactly the single-latent plan.
 public struct MPPIPlanner: Sendable {
     public var configuration: MPPIConfiguration
     public let actionDimensions: Int

@@ -19,7 +19,8 @@ import NN
 /// Batched planning: with `E = latentCount` latents (one per environment), the rows are the `E · N` samples of
 /// all latents, laid out as ``MPPIPlanner/row(latent:sample:latentCount:sampleCount:cachedRows:)`` says: the
 /// cached rows of every latent first (`[0, E · cachedRows)`), then the sampled rows (so the rows recomputed each
-/// iteration are contiguous); every GEMM runs on all of them at once. With one latent the layout is today's.
+/// iteration are contiguous); each thread's rows pass through the heads in blocks of at most ``blockRows`` rows
+/// (one block for one latent). With one latent the layout is today's.
 /// - Only the two Q members that are used are evaluated.
 ///
 /// The random draws (Q pair, then `[N, A]` terminal policy noise) are those of
