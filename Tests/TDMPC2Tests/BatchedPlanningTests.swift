@@ -77,7 +77,9 @@ import _TestSupport
         } else {
             // Another GEMM summation order (another machine): the same plans up to rounding.
             let a = current.worldModel.map(Float.init(bitPattern:)), b = recorded.worldModel.map(Float.init(bitPattern:))
-            #expect(maxAbsDifference(Array(a.dropLast()), Array(b.dropLast())) < 1e-3, "\(a) vs \(b)")
+            #expect(maxAbsDifference(Array(a.dropLast()), Array(b.dropLast())) < 2e-3, "\(a) vs \(b)")
+            // The number of draws does not depend on the values: the generator ends in the same state.
+            #expect(current.worldModel.last == recorded.worldModel.last)
         }
     }
 
