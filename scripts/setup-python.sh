@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet torch "gymnasium>=1.0" safetensors numpy pillow
+.venv/bin/python -m pip install --quiet torch "gymnasium>=1.1" safetensors numpy pillow
 .venv/bin/python -c "import torch, gymnasium, safetensors, numpy, PIL; print('python reference environment ready:', torch.__version__, gymnasium.__version__)"

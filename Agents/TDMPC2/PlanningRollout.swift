@@ -10,11 +10,17 @@ import NN
 /// preallocated buffers, with every sample of a step in one GEMM per layer, and without work whose
 /// result is already known:
 ///
-/// - Every sample starts from the same latent `z`, so the first reward and dynamics layers split as
-///   `W [z, a] + b = (W_z z + b) + W_a a`: the latent share is computed once per plan.
-/// - The policy-prior trajectories (rows `0..<cachedRows`) have the same actions in every iteration,
+/// - Every sample of one latent starts from the same `z`, so the first reward and dynamics layers split as
+///   `W [z, a] + b = (W_z z + b) + W_a a`: the latent share is computed once per plan and latent.
+/// - The policy-prior trajectories (`cachedRows` per latent) have the same actions in every iteration,
 ///   so their reward sums and final latents are computed in the first iteration only; their terminal
 ///   value (which draws fresh noise and a fresh Q pair) is recomputed every iteration.
+///
+/// Batched planning: with `E = latentCount` latents (one per environment), the rows are the `E · N` samples of
+/// all latents, laid out as ``MPPIPlanner/row(latent:sample:latentCount:sampleCount:cachedRows:)`` says: the
+/// cached rows of every latent first (`[0, E · cachedRows)`), then the sampled rows (so the rows recomputed each
+/// iteration are contiguous); each thread's rows pass through the heads in blocks of at most ``blockRows`` rows
+/// (one block for one latent). With one latent the layout is today's.
 /// - Only the two Q members that are used are evaluated.
 ///
 /// The random draws (Q pair, then `[N, A]` terminal policy noise) are those of
@@ -31,6 +37,11 @@ struct PlanningRollout {
     let binCount: Int
     let logStdMin: Float, logStdMax: Float
     let latentDimensions: Int, actionDimensions: Int, horizon: Int, sampleCount: Int, cachedRows: Int
+    /// The number of latents `E` planned for together (`latent` holds `[E, L]`).
+    let latentCount: Int
+    /// The most rows one pass through the heads takes (each thread's rows run in blocks of at most this many,
+    /// so that a block's activations stay in cache); `Int.max`: all of a thread's rows at once.
+    var blockRows = Int.max
     let discount: Float
     let greedyTerminal: Bool
     let buffers: PlanningBuffers
@@ -39,8 +50,9 @@ struct PlanningRollout {
 
     init(dynamics: [LayerView], reward: [LayerView], policy: [LayerView], termination: [LayerView]?, qMembers: [[LayerView]],
          latent: UnsafePointer<Float>, bins: UnsafePointer<Float>, binCount: Int, logStdMin: Float, logStdMax: Float,
-         latentDimensions: Int, actionDimensions: Int, horizon: Int, sampleCount: Int, cachedRows: Int, discount: Float,
+         latentDimensions: Int, actionDimensions: Int, horizon: Int, sampleCount: Int, cachedRows: Int, latentCount: Int = 1, discount: Float,
          greedyTerminal: Bool = false, buffers: PlanningBuffers) {
+        self.latentCount = latentCount
         self.dynamics = dynamics; self.reward = reward; self.policy = policy; self.termination = termination; self.qMembers = qMembers
         self.latent = latent; self.bins = bins; self.binCount = binCount; self.logStdMin = logStdMin; self.logStdMax = logStdMax
         self.latentDimensions = latentDimensions; self.actionDimensions = actionDimensions; self.horizon = horizon
@@ -50,17 +62,28 @@ struct PlanningRollout {
 
     // MARK: Shared first-layer terms
 
-    private var dynamicsShared: UnsafeMutablePointer<Float> { buffers.shared }
-    private var dynamicsActionColumns: UnsafeMutablePointer<Float> { buffers.shared + dynamics[0].outputDimensions }
-    private var rewardShared: UnsafeMutablePointer<Float> { buffers.shared + dynamics[0].outputDimensions * (1 + actionDimensions) }
-    private var rewardActionColumns: UnsafeMutablePointer<Float> { rewardShared + reward[0].outputDimensions }
+    // Layout: `W_a^T` of dynamics then reward, then `u` of dynamics `[E, m_d]`, then `u` of reward `[E, m_r]`.
+    private var dynamicsActionColumns: UnsafeMutablePointer<Float> { buffers.shared }
+    private var rewardActionColumns: UnsafeMutablePointer<Float> { buffers.shared + actionDimensions * dynamics[0].outputDimensions }
+    private var dynamicsShared: UnsafeMutablePointer<Float> {
+        buffers.shared + actionDimensions * (dynamics[0].outputDimensions + reward[0].outputDimensions)
+    }
+    private var rewardShared: UnsafeMutablePointer<Float> { dynamicsShared + latentCount * dynamics[0].outputDimensions }
 
-    /// `u = W_z z + b` and the transposed action columns `W_a^T` of the first reward and dynamics layers.
+    /// The number of floats the shared terms take.
+    static func sharedCount(dynamicsWidth: Int, rewardWidth: Int, actionDimensions: Int, latentCount: Int) -> Int {
+        (dynamicsWidth + rewardWidth) * (actionDimensions + latentCount)
+    }
+
+    /// All rows: `latentCount · sampleCount`.
+    var rowCount: Int { latentCount * sampleCount }
+
+    /// `u = W_z z + b` for every latent and the transposed action columns `W_a^T` of the first reward and dynamics layers.
     func prepareSharedTerms() {
         let (L, A) = (latentDimensions, actionDimensions)
         for (layer, u, columns) in [(dynamics[0], dynamicsShared, dynamicsActionColumns), (reward[0], rewardShared, rewardActionColumns)] {
             let m = layer.outputDimensions
-            InferenceKernels.linear(rows: 1, input: latent, inputStride: L, inputDimensions: L, weight: layer.weight, weightStride: L + A,
+            InferenceKernels.linear(rows: latentCount, input: latent, inputStride: L, inputDimensions: L, weight: layer.weight, weightStride: L + A,
                                     bias: layer.bias, outputDimensions: m, output: u, outputStride: m)
             for j in 0..<A { for o in 0..<m { columns[j * m + o] = layer.weight[o * (L + A) + L + j] } }
         }
@@ -75,13 +98,13 @@ struct PlanningRollout {
     /// row's value does not depend on the other rows.
     /// - Returns: a pointer into the buffers, valid until the next call.
     mutating func returns(actions: UnsafePointer<Float>, using generator: inout some RandomNumberGenerator) -> UnsafePointer<Float> {
-        let (n, A) = (sampleCount, actionDimensions)
-        let first = hasCache ? cachedRows : 0
+        let (n, A) = (rowCount, actionDimensions)
+        let first = hasCache ? latentCount * cachedRows : 0
         // Rollouts of the rows not cached (rewards, alive flags, final latents), then the draws,
         // then the terminal values of all rows.
         let rolloutParts = Parallel.regionPartCount(n - first)
         Parallel.forEachPart(rolloutParts) { part in
-            rollout(rows: Parallel.range(of: part, parts: rolloutParts, in: first..<n), actions: actions)
+            for block in blocks(Parallel.range(of: part, parts: rolloutParts, in: first..<n)) { rollout(rows: block, actions: actions) }
         }
         hasCache = true
         let members = qMembers.count
@@ -92,9 +115,15 @@ struct PlanningRollout {
         if !greedyTerminal { for i in 0..<(2 * n * A) { buffers.rawNoise[i] = generator.next() } }
         let terminalParts = Parallel.regionPartCount(n)
         Parallel.forEachPart(terminalParts) { part in
-            terminalValue(rows: Parallel.range(of: part, parts: terminalParts, in: 0..<n), members: (i0, i1))
+            for block in blocks(Parallel.range(of: part, parts: terminalParts, in: 0..<n)) { terminalValue(rows: block, members: (i0, i1)) }
         }
         return UnsafePointer(buffers.rowValues + 5 * n)
+    }
+
+    /// `range` in consecutive blocks of at most ``blockRows`` rows (a row's value does not depend on its block).
+    private func blocks(_ range: Range<Int>) -> [Range<Int>] {
+        guard range.count > blockRows else { return [range] }
+        return stride(from: range.lowerBound, to: range.upperBound, by: blockRows).map { $0..<Swift.min($0 + blockRows, range.upperBound) }
     }
 
     /// Per-part scratch: the buffers' rows of one contiguous row range (each buffer holds `[N, width]`).
@@ -113,7 +142,7 @@ struct PlanningRollout {
     /// final latents in the latent columns of `[z, a]`.
     private func rollout(rows range: Range<Int>, actions: UnsafePointer<Float>) {
         guard !range.isEmpty else { return }
-        let (n, L, A, K) = (sampleCount, latentDimensions, actionDimensions, binCount)
+        let (n, L, A, K) = (rowCount, latentDimensions, actionDimensions, binCount)
         let width = L + A
         let s = scratch(from: range.lowerBound)
         let xa = buffers.latentAction, out = s.output
@@ -126,14 +155,14 @@ struct PlanningRollout {
             for r in range { (xa + r * width + L).update(from: actions + (t * n + r) * A, count: A) }
             // Reward of (z_t, a_t), then z_{t+1} written over z_t.
             if t == 0 {
-                firstLayer(reward[0], shared: rewardShared, columns: rewardActionColumns, rows: m, input: rows, scratch: s)
+                firstLayer(reward[0], shared: rewardShared, columns: rewardActionColumns, rows: range, input: rows, scratch: s)
                 run(reward, from: 1, rows: m, input: s.preactivation, inputStride: reward[0].outputDimensions, output: out, outputStride: K, scratch: s)
             } else {
                 run(reward, from: 0, rows: m, input: rows, inputStride: width, output: out, outputStride: K, scratch: s)
             }
             decode(rows: m, logits: out, into: rewardRow + range.lowerBound)
             if t == 0 {
-                firstLayer(dynamics[0], shared: dynamicsShared, columns: dynamicsActionColumns, rows: m, input: rows, scratch: s)
+                firstLayer(dynamics[0], shared: dynamicsShared, columns: dynamicsActionColumns, rows: range, input: rows, scratch: s)
                 run(dynamics, from: 1, rows: m, input: s.preactivation, inputStride: dynamics[0].outputDimensions, output: rows, outputStride: width,
                     scratch: s)
             } else {
@@ -152,7 +181,7 @@ struct PlanningRollout {
     /// latent and a policy action (from the noise already drawn), or the best one-hot action (`greedyTerminal`).
     private func terminalValue(rows range: Range<Int>, members: (Int, Int)) {
         guard !range.isEmpty else { return }
-        let (n, L, A, K) = (sampleCount, latentDimensions, actionDimensions, binCount)
+        let (n, L, A, K) = (rowCount, latentDimensions, actionDimensions, binCount)
         let width = L + A
         let s = scratch(from: range.lowerBound)
         let out = s.output, rows = buffers.latentAction + range.lowerBound * width
@@ -196,15 +225,41 @@ struct PlanningRollout {
 
     // MARK: Kernels
 
-    /// `pre = act(LN(u + W_a a))` for the first layer of a head whose latent share `u` is precomputed.
-    private func firstLayer(_ layer: LayerView, shared: UnsafePointer<Float>, columns: UnsafePointer<Float>, rows: Int,
+    /// `pre = act(LN(u + W_a a))` for the first layer of a head whose latent share `u` (`[E, m]`, one row per
+    /// latent) is precomputed: `input` holds the rows of `range`, whose latents are read from the row layout.
+    private func firstLayer(_ layer: LayerView, shared: UnsafePointer<Float>, columns: UnsafePointer<Float>, rows range: Range<Int>,
                             input: UnsafePointer<Float>, scratch s: Scratch) {
-        let m = layer.outputDimensions
-        InferenceKernels.sharedPlusNarrowLinear(rows: rows, shared: shared, input: input + latentDimensions, inputStride: latentDimensions + actionDimensions,
-                                                inputDimensions: actionDimensions, transposedWeight: columns, outputDimensions: m,
-                                                output: s.preactivation, outputStride: m)
-        InferenceKernels.normalizeRows(rows: rows, s.preactivation, stride: m, dimensions: m, bias: nil,
+        let m = layer.outputDimensions, width = latentDimensions + actionDimensions
+        forEachLatentSegment(range) { latent, segment in
+            let offset = segment.lowerBound - range.lowerBound
+            InferenceKernels.sharedPlusNarrowLinear(rows: segment.count, shared: shared + latent * m, input: input + offset * width + latentDimensions,
+                                                    inputStride: width, inputDimensions: actionDimensions, transposedWeight: columns,
+                                                    outputDimensions: m, output: s.preactivation + offset * m, outputStride: m)
+        }
+        InferenceKernels.normalizeRows(rows: range.count, s.preactivation, stride: m, dimensions: m, bias: nil,
                                        normWeight: layer.normWeight!, normBias: layer.normBias!, activation: layer.activation!)
+    }
+
+    /// Calls `body(latent, rows)` for the maximal runs of `range` whose rows start from the same latent
+    /// (one run when there is one latent).
+    private func forEachLatentSegment(_ range: Range<Int>, _ body: (Int, Range<Int>) -> Void) {
+        let (E, p, n) = (latentCount, cachedRows, sampleCount)
+        func latent(of row: Int) -> (latent: Int, end: Int) {
+            if E == 1 { return (0, Int.max) }
+            if row < E * p { return (row / p, (row / p + 1) * p) }
+            let e = (row - E * p) / (n - p)
+            return (e, E * p + (e + 1) * (n - p))
+        }
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let current = latent(of: start).latent
+            var end = latent(of: start).end
+            // Merge the cached and sampled runs of the same latent when they touch.
+            while end < range.upperBound, latent(of: end).latent == current { end = latent(of: end).end }
+            let stop = Swift.min(end, range.upperBound)
+            body(current, start..<stop)
+            start = stop
+        }
     }
 
     /// Runs `layers[start...]` on `rows` rows; hidden results alternate between the two hidden buffers.

@@ -41,6 +41,44 @@ extension TDMPC2Agent {
         }
     }
 
+    /// Chooses actions for `E` environments in one call: one encoder pass over the `E` observations and one
+    /// batched MPPI plan (``MPPIPlanner/plan(fromLatents:model:discount:isFirstStep:mode:using:)``), each
+    /// environment with its own warm start. One environment is exactly ``act(_:isFirstStep:mode:)``.
+    /// - Parameters:
+    ///   - observations: `[E] + configuration.observationShape`.
+    ///   - isFirstStep: `E` flags: environment `e` starts an episode (its warm start is dropped; the others keep theirs).
+    ///   - mode: `.explore` (training) or `.evaluate`.
+    /// - Returns: `[E, A]` in [-1, 1].
+    /// - Precondition: the shapes above; with more than one environment, continuous actions (the categorical
+    ///   planner for `Discrete` actions plans one environment per call).
+    public func act(batch observations: Tensor, isFirstStep: [Bool], mode: ActionMode) -> Tensor {
+        let shape = configuration.observationShape, environments = isFirstStep.count, a = configuration.actionDimensions
+        precondition(environments >= 1 && observations.shape == [environments] + shape,
+                     "act(batch:): observations \(observations.shape) for \(environments) first-step flags; expected \([environments] + shape)")
+        if environments == 1 {
+            return act(observations.reshaped(to: shape), isFirstStep: isFirstStep[0], mode: mode).reshaped(to: [1, a])
+        }
+        precondition(!configuration.usesPlanner || configuration.discreteActionCount == nil,
+                     "act(batch:) with \(environments) environments needs continuous actions; the categorical planner plans one environment per call")
+        let model = (mode == .evaluate && evaluatesWithAverage ? averagedModel : nil) ?? self.model
+        return withoutGradients {
+            var augmentation = actingGenerator.split()
+            let z = model.encode(observations, augmentationGenerator: &augmentation)
+            if configuration.usesPlanner, mode == .evaluate, var chosen = evaluationPlanner {
+                defer { evaluationPlanner = chosen }
+                return chosen.plan(fromLatents: z, model: model, discount: configuration.discount, isFirstStep: isFirstStep, mode: mode,
+                                   using: &actingGenerator)
+            }
+            if configuration.usesPlanner {
+                return planner.plan(fromLatents: z, model: model, discount: configuration.discount, isFirstStep: isFirstStep, mode: mode,
+                                    using: &actingGenerator)
+            }
+            let noise = Self.policyNoise([environments, a], discrete: configuration.discreteActionCount != nil, using: &actingGenerator)
+            let sample = model.pi(z, noise: noise)
+            return mode == .explore ? sample.action : sample.mean
+        }
+    }
+
     /// Sets the planners' exploration floor (`planner.minStd`, and the evaluation planner's; the trainer's ``TrainerConfiguration/explorationDecay``
     /// anneals it). The configured value stays in `configuration`.
     public func setExplorationFloor(_ floor: Float) {

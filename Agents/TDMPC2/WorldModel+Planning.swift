@@ -154,8 +154,9 @@ final class PlanningBufferPool: @unchecked Sendable {
 // MARK: - Entry point
 
 extension WorldModel {
-    /// Runs `body` with a ``PlanningRollout`` over `sampleCount` action sequences that all start from
-    /// `latent` `[1, L]`: parameter pointers and buffers stay valid for the whole call.
+    /// Runs `body` with a ``PlanningRollout`` over `sampleCount` action sequences per latent of `latent`
+    /// `[E, L]` (one latent per environment; `[1, L]` for one): parameter pointers and buffers stay valid for the
+    /// whole call.
     /// Returns nil (without calling `body`) when a head is not a plain normed-linear MLP, or when the policy
     /// prior is categorical and `greedyTerminal` is false.
     /// - Parameter greedyTerminal: terminal values from the best one-hot action (``CategoricalPlanner``); the
@@ -179,17 +180,19 @@ extension WorldModel {
         }
         let (L, A) = (c.latentDimensions, c.actionDimensions)
         guard dyn.count >= 2, rew.count >= 2, greedyTerminal || pol.count >= 2, (term?.count ?? 2) >= 2, dyn[0].activation != nil, rew[0].activation != nil,
-              dyn[0].inputDimensions == L + A, rew[0].inputDimensions == L + A, latent.count == L else { return nil }
+              dyn[0].inputDimensions == L + A, rew[0].inputDimensions == L + A, latent.count >= L, latent.count % L == 0 else { return nil }
+        let latentCount = latent.count / L
         let qRecipes = (0..<qs.memberCount).map { builder.recipe(qs, member: $0) }
         let latentIndex = builder.add(latent)
         let bins = builder.add(c.regression.bins)
         let widths = [dyn, rew, pol, term ?? []].flatMap { $0.map(\.outputDimensions) } + qRecipes.flatMap { $0.map(\.outputDimensions) }
         let width = widths.max() ?? 1
-        let sharedCount = (dyn[0].outputDimensions + rew[0].outputDimensions) * (1 + A)
+        let sharedCount = PlanningRollout.sharedCount(dynamicsWidth: dyn[0].outputDimensions, rewardWidth: rew[0].outputDimensions,
+                                                      actionDimensions: A, latentCount: latentCount)
         // Every layer but the two first layers (whose latent share is computed once) runs by GEMM.
         let gemmLayers = [Array(dyn.dropFirst()), Array(rew.dropFirst()), pol, term ?? []] + qRecipes
         let preparedCount = gemmLayers.joined().reduce(0) { $0 + BLAS.preparedCount(n: $1.outputDimensions, k: $1.inputDimensions) }
-        let buffers = planningBufferPool.take(rows: n, latentActionWidth: L + A, width: width, sharedCount: sharedCount,
+        let buffers = planningBufferPool.take(rows: latentCount * n, latentActionWidth: L + A, width: width, sharedCount: sharedCount,
                                               binCount: c.regression.binCount, actionDimensions: A, preparedCount: preparedCount)
         defer { planningBufferPool.give(buffers) }
         return InferenceKernels.withPointers(to: builder.tensors) { p in
@@ -211,7 +214,7 @@ extension WorldModel {
                 termination: term.map { resolve($0) }, qMembers: qRecipes.map { resolve($0) },
                 latent: p[latentIndex], bins: p[bins], binCount: c.regression.binCount,
                 logStdMin: c.logStdMin, logStdMax: c.logStdMax, latentDimensions: L, actionDimensions: A,
-                horizon: horizon, sampleCount: n, cachedRows: cachedRows, discount: discount, greedyTerminal: greedyTerminal,
+                horizon: horizon, sampleCount: n, cachedRows: cachedRows, latentCount: latentCount, discount: discount, greedyTerminal: greedyTerminal,
                 buffers: buffers)
             rollout.prepareSharedTerms()
             return body(&rollout)

@@ -31,6 +31,7 @@ struct Bench: ParsableCommand {
             BenchCore.self,
             BenchEnvs.self,
             BenchTDMPC2.self,
+            BenchVector.self,
         ]
     )
 }

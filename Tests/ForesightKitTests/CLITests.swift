@@ -60,6 +60,24 @@ import Testing
         #expect(Swift.abs(executed / estimate - 1) < 0.05, "update: executed \(executed) GFLOP, estimate \(estimate)")
     }
 
+    /// `bench vector --json`: one JSON object per environment count, with positive rates.
+    @Test func benchVectorPrintsOneObjectPerCount() throws {
+        let r = try Self.run(["bench", "vector", "--counts", "1,2", "--iterations", "1", "--warmup", "0", "--json"])
+        #expect(r.status == 0, "\(r.error)")
+        let objects = try r.output.split(separator: "\n").filter { $0.hasPrefix("{") }.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(objects.compactMap { $0["environments"] as? Int } == [1, 2])
+        for object in objects {
+            for key in ["step_ms", "step_cpu_ms", "env_steps_per_second", "env_steps_per_cpu_second", "plan_gflops"] {
+                let value = try #require(object[key] as? Double, "missing \(key)")
+                #expect(value > 0 && value.isFinite, "\(key) = \(value)")
+            }
+        }
+        let discrete = try Self.run(["bench", "vector", "--env", "CartPole-v1", "--counts", "1", "--iterations", "1"])
+        #expect(discrete.status != 0 && discrete.error.contains("CartPole-v1") && discrete.error.contains("continuous"), "\(discrete.error)")
+    }
+
     @Test func unknownEnvironmentSuggestsTheClosestId() throws {
         let r = try Self.run(["train", "--env", "CartPole-v2", "--run-dir", Self.temporaryDirectory().path])
         #expect(r.status != 0)
@@ -285,6 +303,8 @@ import Testing
             (["train", "--env", "Pendulum-v1", "--eval-episodes", "0"], ["--eval-episodes must be >= 1, got 0"]),
             (["bench", "core", "--iterations", "0"], ["--iterations must be >= 1, got 0"]),
             (["bench", "core", "--width", "0"], ["--width must be >= 1, got 0"]),
+            (["bench", "vector", "--counts", "1,x"], ["--counts", "'1,x'"]),
+            (["bench", "vector", "--counts", "0"], ["--counts", "1...1024"]),
         ] {
             let r = try Self.run(arguments)
             #expect(r.status > 0 && r.status < 128, "\(arguments): status \(r.status)")

@@ -19,6 +19,10 @@ public struct EnvironmentIssue: Sendable, Equatable, CustomStringConvertible {
     public enum Check: String, Sendable, CaseIterable {
         case construction, observationSpace, actionSpace, reset, seeding, resetOptions, step, determinism,
              truncation, rendering
+        /// Vector environments: batched shapes and per-sub-environment counts.
+        case batching
+        /// Vector environments: the autoreset mode's contract.
+        case autoreset
     }
 
     public var severity: Severity
