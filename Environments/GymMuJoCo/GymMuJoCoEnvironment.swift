@@ -326,7 +326,9 @@ public struct GymMuJoCoEnvironment: Environment {
 
     public mutating func step(_ action: Tensor) throws -> Step<Tensor> {
         let nu = simulation.nu
-        guard action.shape == [nu] else { throw EnvironmentError.invalidAction("shape \(action.shape), expected [\(nu)]") }
+        guard action.shape.count == 1, action.shape[0] == nu else {
+            throw EnvironmentError.invalidAction("shape \(action.shape), expected [\(nu)]")
+        }
         guard hasReset else { throw EnvironmentError.stepBeforeReset }
         let a = action.scalars
         if let bad = a.firstIndex(where: { !$0.isFinite }) {

@@ -65,7 +65,6 @@ public enum GymMuJoCoModels {
                 }
             }
         }
-        if isDirectory("/usr/lib/python3/dist-packages") { result.append("/usr/lib/python3/dist-packages") }
         return result
     }
 }
