@@ -195,7 +195,7 @@ struct BenchEnvs: ParsableCommand {
 
     func ratio(_ ours: Double, _ theirs: Double?) -> String {
         guard let theirs, theirs > 0 else { return "n/a" }
-        return String(format: "%.0fx", ours / theirs)
+        return String(format: "%.1fx", ours / theirs)
     }
 }
 
