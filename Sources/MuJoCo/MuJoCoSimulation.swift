@@ -123,31 +123,23 @@ public final class MuJoCoSimulation {
 
     // MARK: State
 
-    /// Generalized positions (`nq`). Setting does not recompute derived quantities: call ``forward()``.
-    public var qpos: [Double] {
-        get { Array(UnsafeBufferPointer(start: data.pointee.qpos, count: nq)) }
-        set { copy(newValue, to: data.pointee.qpos, count: nq) }
-    }
+    /// Generalized positions (`nq`); set them with ``setState(qpos:qvel:)``.
+    public var qpos: [Double] { Array(UnsafeBufferPointer(start: data.pointee.qpos, count: nq)) }
 
-    /// Generalized velocities (`nv`). Setting does not recompute derived quantities: call ``forward()``.
-    public var qvel: [Double] {
-        get { Array(UnsafeBufferPointer(start: data.pointee.qvel, count: nv)) }
-        set { copy(newValue, to: data.pointee.qvel, count: nv) }
-    }
+    /// Generalized velocities (`nv`); set them with ``setState(qpos:qvel:)``.
+    public var qvel: [Double] { Array(UnsafeBufferPointer(start: data.pointee.qvel, count: nv)) }
 
-    /// Controls (`nu`), applied by the next step. MuJoCo clamps them to ranges that are limited.
-    public var ctrl: [Double] {
-        get { Array(UnsafeBufferPointer(start: data.pointee.ctrl, count: nu)) }
-        set { copy(newValue, to: data.pointee.ctrl, count: nu) }
-    }
+    /// Controls (`nu`), applied by the next step; set them with ``setControl(_:)``. MuJoCo clamps them to the
+    /// ranges that are limited.
+    public var ctrl: [Double] { Array(UnsafeBufferPointer(start: data.pointee.ctrl, count: nu)) }
 
     /// The sensor values (`nsensordata`), as computed by the last step or forward pass.
     public var sensorData: [Double] { Array(UnsafeBufferPointer(start: data.pointee.sensordata, count: nsensordata)) }
 
-    private func copy(_ values: [Double], to pointer: UnsafeMutablePointer<mjtNum>, count: Int) {
-        // The setters are for callers who checked the length; ``setState(qpos:qvel:)`` is the checked entry point.
+    /// Copies `values` (already checked to hold `count` numbers) into one of MuJoCo's arrays.
+    private func write(_ values: [Double], to pointer: UnsafeMutablePointer<mjtNum>, count: Int) {
         values.withUnsafeBufferPointer { source in
-            for i in 0..<Swift.min(count, source.count) { pointer[i] = source[i] }
+            for i in 0..<count { pointer[i] = source[i] }
         }
     }
 
@@ -166,8 +158,8 @@ public final class MuJoCoSimulation {
     public func setState(qpos: [Double], qvel: [Double]) throws {
         guard qpos.count == nq else { throw MuJoCoError.wrongLength(what: "qpos", expected: nq, got: qpos.count) }
         guard qvel.count == nv else { throw MuJoCoError.wrongLength(what: "qvel", expected: nv, got: qvel.count) }
-        self.qpos = qpos
-        self.qvel = qvel
+        write(qpos, to: data.pointee.qpos, count: nq)
+        write(qvel, to: data.pointee.qvel, count: nv)
         try forward()
     }
 
@@ -175,7 +167,7 @@ public final class MuJoCoSimulation {
     /// - Throws: ``MuJoCoError/wrongLength(what:expected:got:)`` for a vector that is not `nu` long.
     public func setControl(_ values: [Double]) throws {
         guard values.count == nu else { throw MuJoCoError.wrongLength(what: "ctrl", expected: nu, got: values.count) }
-        ctrl = values
+        write(values, to: data.pointee.ctrl, count: nu)
     }
 
     // MARK: Stepping

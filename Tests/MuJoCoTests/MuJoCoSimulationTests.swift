@@ -156,6 +156,20 @@ func temporaryModel(_ text: String, name: String = "model") throws -> String {
         #expect(grown < 300_000_000, "resident memory grew by \(grown) bytes")
     }
 
+    /// A non-finite state is a MuJoCo warning: counted, and the state put back to the model's defaults.
+    @Test func badStatesAreCountedWarnings() throws {
+        let path = try temporaryModel(slider)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sim = try MuJoCoSimulation(modelPath: path)
+        #expect(sim.warnings.isEmpty)
+        try sim.setState(qpos: [Double.nan] + Array(sim.initialQpos.dropFirst()), qvel: [0, 0, 0, 0, 0, 0, 0])
+        try sim.step(frameSkip: 1)
+        #expect((sim.warnings["BADQPOS"] ?? 0) >= 1, "\(sim.warnings)")
+        #expect(sim.qpos.allSatisfy { $0.isFinite })
+        try sim.reset()
+        #expect(sim.warnings.isEmpty)
+    }
+
     /// A MuJoCo error (here, the stack running out) is thrown as an error, not the process ending.
     @Test func mujocoErrorsBecomeThrownErrors() throws {
         let tiny = slider.replacingOccurrences(of: "<size nstack=\"1000000\"/>", with: "<size nstack=\"50\"/>")
