@@ -152,8 +152,8 @@ func temporaryModel(_ text: String, name: String = "model") throws -> String {
             try sim.step(frameSkip: 2)
         }
         let grown = try residentBytes() - before
-        // 400 leaked simulations would hold about 1.2 GB; other tests running at the same time use far less.
-        #expect(grown < 300_000_000, "resident memory grew by \(grown) bytes")
+        // 400 leaked simulations would hold about 1.2 GB; the bound leaves half of that to tests running at the same time.
+        #expect(grown < 600_000_000, "resident memory grew by \(grown) bytes")
     }
 
     /// A non-finite state is a MuJoCo warning: counted, and the state put back to the model's defaults.
