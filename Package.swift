@@ -38,10 +38,15 @@ let package = Package(
         .target(name: "Checkpoint", dependencies: ["TensorCore"]),
         .target(name: "ImageIO", dependencies: ["CZlib"]),
         .target(name: "RLCore", dependencies: ["TensorCore"]),
+        // MuJoCo 2.2.2 from Debian (`libmujoco-dev`; no pkg-config file, headers in <mujoco/mujoco.h>).
+        .systemLibrary(name: "CMuJoCo", providers: [.apt(["libmujoco-dev"])]),
+        .target(name: "CMuJoCoGuard", dependencies: ["CMuJoCo"]),
+        .target(name: "MuJoCo", dependencies: ["CMuJoCo", "CMuJoCoGuard"]),
 
         // Environments
         .target(name: "ClassicControl", dependencies: ["RLCore"], path: "Environments/ClassicControl"),
         .target(name: "Counting", dependencies: ["RLCore"], path: "Environments/Counting"),
+        .target(name: "GymMuJoCo", dependencies: ["RLCore", "MuJoCo"], path: "Environments/GymMuJoCo"),
 
         // Agents
         .target(name: "TDMPC2", dependencies: ["RLCore", "NN", "Optimizers", "Checkpoint", "ImageIO"], path: "Agents/TDMPC2"),
@@ -50,7 +55,7 @@ let package = Package(
         .target(name: "Study", dependencies: ["TDMPC2", "Counting", "ImageIO", "RLCore"]),
 
         // Tools
-        .target(name: "ForesightKit", dependencies: ["TensorCore", "NN", "Optimizers", "Checkpoint", "ImageIO", "RLCore", "ClassicControl", "Counting", "TDMPC2", "Study"]),
+        .target(name: "ForesightKit", dependencies: ["TensorCore", "NN", "Optimizers", "Checkpoint", "ImageIO", "RLCore", "ClassicControl", "Counting", "GymMuJoCo", "MuJoCo", "TDMPC2", "Study"]),
         .executableTarget(name: "ForesightCLI", dependencies: ["ForesightKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "_TestSupport", dependencies: ["TensorCore", "RLCore"]),
 
@@ -68,6 +73,8 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "RLCoreTests", dependencies: ["RLCore", "_TestSupport"]),
         .testTarget(name: "ClassicControlTests", dependencies: ["ClassicControl", "_TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "MuJoCoTests", dependencies: ["MuJoCo"]),
+        .testTarget(name: "GymMuJoCoTests", dependencies: ["GymMuJoCo", "MuJoCo", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CountingTests", dependencies: ["Counting", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TDMPC2Tests", dependencies: ["TDMPC2", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "_TestSupport"]),

@@ -58,7 +58,7 @@ extension BenchEnvs {
     func measureGymnasium(python: String, id: String) throws -> GymFigures {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", Self.gymProgram, String(gymSteps), String(gymRepeats), id]
+        process.arguments = ["-c", Self.gymProgram, String(stepCounts(id).gymnasium), String(gymRepeats), id]
         let output = Pipe()
         process.standardOutput = output
         do {

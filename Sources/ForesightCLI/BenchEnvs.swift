@@ -5,11 +5,11 @@ import ArgumentParser
 import Foundation
 import ForesightKit
 
-/// `foresight bench envs`: classic-control and counting steps per second, side by side with Gymnasium.
+/// `foresight bench envs`: classic-control, counting and MuJoCo steps per second, side by side with Gymnasium.
 struct BenchEnvs: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "envs",
-        abstract: "Steps per second of every classic-control and counting environment, next to Gymnasium's.",
+        abstract: "Steps per second of every classic-control, counting and MuJoCo environment, next to Gymnasium's.",
         discussion: """
             Single environment, random actions presampled (each step writes the next one into an action the \
             loop owns, rather than passing a reference-counted copy of an array element), resets included. \
@@ -22,19 +22,22 @@ struct BenchEnvs: ParsableCommand {
             --clock cpu (the default) divides by the thread's CPU time, so other processes on a busy machine do \
             not skew the ratio; --clock wall divides by elapsed time. The counting environments (Counting-v0, \
             CountingHold-v0) render a 64x64 RGB frame on every add or remove; they have no Gymnasium counterpart \
-            (the authors' Python/PIL environment is not in Gymnasium). Build with -c release.
+            (the authors' Python/PIL environment is not in Gymnasium). The MuJoCo v5 environments run \
+            --physics-steps steps per timed run on both sides (Foresight links Debian's MuJoCo 2.2.2, Gymnasium \
+            uses its Python's mujoco wheel: scripts/setup-python.sh installs 2.3.3). Build with -c release.
             """)
 
     enum Clock: String, ExpressibleByArgument, CaseIterable { case cpu, wall }
 
     @Option(help: "Steps per timed run.") var steps = 1_000_000
     @Option(help: "Timed runs per environment and variant (the median is shown).") var repeats = 5
+    @Option(help: "Steps per timed run (Foresight and Gymnasium) for the MuJoCo environments.") var physicsSteps = 20_000
     @Option(help: "Which clock the rates divide by: cpu (thread CPU time) or wall.") var clock = Clock.cpu
     @Option(help: "A Python with gymnasium and numpy, to measure Gymnasium in the same run.") var python: String?
     @Option(help: "Steps per timed Gymnasium run.") var gymSteps = 100_000
     @Option(help: "Timed Gymnasium runs per environment and variant.") var gymRepeats = 3
     @Flag(help: "Skip the registry (\"make\") variant.") var rawOnly = false
-    @Option(name: .customLong("env"), help: "Only these ids (repeatable; default: every classic-control and counting id).")
+    @Option(name: .customLong("env"), help: "Only these ids (repeatable; default: every classic-control, counting and MuJoCo id).")
     var onlyIDs: [String] = []
 
     /// Gymnasium 1.4 "raw" steps/s measured on a quiet machine (AMD EPYC, 2026-11-25), for runs without `--python`.
@@ -45,17 +48,23 @@ struct BenchEnvs: ParsableCommand {
     /// The benchmarked ids with the step limits the raw variant resets at.
     static let benchmarkedIDs: [(id: String, maxEpisodeSteps: Int)] = ClassicControlFamily.episodeStepLimits
         + CountingFamily.variants.map { ($0.id, $0.configuration.maxEpisodeSteps ?? 50) }
+        + GymMuJoCoTask.allCases.map { ($0.id, $0.maxEpisodeSteps) }
 
     /// Ids with a Gymnasium counterpart.
-    static let gymnasiumIDs = Set(ClassicControlFamily.episodeStepLimits.map(\.id))
+    static let gymnasiumIDs = Set(ClassicControlFamily.episodeStepLimits.map(\.id) + GymMuJoCoTask.allCases.map(\.id))
+
+    /// Steps per timed run for `id` on each side.
+    func stepCounts(_ id: String) -> (foresight: Int, gymnasium: Int) {
+        GymMuJoCoTask(rawValue: id) == nil ? (steps, gymSteps) : (physicsSteps, physicsSteps)
+    }
 
     func validate() throws {
         let known = Self.benchmarkedIDs.map(\.id)
         if let unknown = onlyIDs.first(where: { !known.contains($0) }) {
             throw ValidationError("--env \(unknown) is not a benchmarked id; expected one of \(known)")
         }
-        guard steps > 0, repeats > 0, gymSteps > 0, gymRepeats > 0 else {
-            throw ValidationError("--steps, --repeats, --gym-steps and --gym-repeats must be positive")
+        guard steps > 0, repeats > 0, gymSteps > 0, gymRepeats > 0, physicsSteps > 0 else {
+            throw ValidationError("--steps, --repeats, --gym-steps, --gym-repeats and --physics-steps must be positive")
         }
     }
 
@@ -65,7 +74,8 @@ struct BenchEnvs: ParsableCommand {
         #endif
         let selected = Self.benchmarkedIDs.filter { onlyIDs.isEmpty || onlyIDs.contains($0.id) }
         print("Foresight: \(steps) steps x \(repeats) runs per variant"
-            + (python.map { "; Gymnasium (\($0)): \(gymSteps) steps x \(gymRepeats) runs" } ?? ""))
+            + (python.map { "; Gymnasium (\($0)): \(gymSteps) steps x \(gymRepeats) runs" } ?? "")
+            + (selected.contains { GymMuJoCoTask(rawValue: $0.id) != nil } ? "; MuJoCo ids: \(physicsSteps) steps per run on both sides" : ""))
         var rows = [["ID", "FORESIGHT RAW", "GYMNASIUM RAW", "RATIO", "FORESIGHT MAKE", "GYMNASIUM MAKE", "RATIO"]]
         var gymVersion: String?
         for (id, limit) in selected {
@@ -97,20 +107,24 @@ struct BenchEnvs: ParsableCommand {
     // MARK: Foresight
 
     func measureRaw(id: String, limit: Int) throws -> Rates {
+        if let task = GymMuJoCoTask(rawValue: id) {
+            return try timeTyped(limit: limit, steps: physicsSteps) { try GymMuJoCoEnvironment(task) }
+        }
         switch id {
-        case "CartPole-v1": try timeTyped(limit: limit) { try CartPole() }
-        case "Pendulum-v1": try timeTyped(limit: limit) { try Pendulum() }
-        case "MountainCarContinuous-v0": try timeTyped(limit: limit) { try MountainCarContinuous() }
-        case "MountainCar-v0": try timeTyped(limit: limit) { try MountainCar() }
-        case "Acrobot-v1": try timeTyped(limit: limit) { try Acrobot() }
-        case CountingFamily.paperID: try timeTyped(limit: limit) { try CountingSignEnvironment(configuration: .paper) }
-        case CountingFamily.holdID: try timeTyped(limit: limit) { try CountingRemoveKeepAddEnvironment(configuration: .hold) }
+        case "CartPole-v1": return try timeTyped(limit: limit) { try CartPole() }
+        case "Pendulum-v1": return try timeTyped(limit: limit) { try Pendulum() }
+        case "MountainCarContinuous-v0": return try timeTyped(limit: limit) { try MountainCarContinuous() }
+        case "MountainCar-v0": return try timeTyped(limit: limit) { try MountainCar() }
+        case "Acrobot-v1": return try timeTyped(limit: limit) { try Acrobot() }
+        case CountingFamily.paperID: return try timeTyped(limit: limit) { try CountingSignEnvironment(configuration: .paper) }
+        case CountingFamily.holdID: return try timeTyped(limit: limit) { try CountingRemoveKeepAddEnvironment(configuration: .hold) }
         default: throw ValidationError("no typed benchmark for \(id)")
         }
     }
 
     /// Median rates of an unwrapped typed environment; reset on termination or after `limit` steps.
-    func timeTyped<E: Environment>(limit: Int, _ make: () throws -> E) throws -> Rates where E.Action: BenchmarkAction {
+    func timeTyped<E: Environment>(limit: Int, steps: Int? = nil, _ make: () throws -> E) throws -> Rates where E.Action: BenchmarkAction {
+        let steps = steps ?? self.steps
         var env = try make()
         let presampled = presample(env.actionSpace)
         let values = E.Action.flatten(presampled)
@@ -139,6 +153,7 @@ struct BenchEnvs: ParsableCommand {
 
     /// Median rates of the registry's environment (type-erased, OrderEnforcing + TimeLimit).
     func measureMade(id: String) throws -> Rates {
+        let steps = stepCounts(id).foresight
         var env = try EnvironmentRegistry.standard.make(id)
         let presampled = presample(env.actionSpace)
         let values = Tensor.flatten(presampled)
@@ -180,7 +195,7 @@ struct BenchEnvs: ParsableCommand {
 
     func ratio(_ ours: Double, _ theirs: Double?) -> String {
         guard let theirs, theirs > 0 else { return "n/a" }
-        return String(format: "%.0fx", ours / theirs)
+        return String(format: "%.1fx", ours / theirs)
     }
 }
 

@@ -11,14 +11,25 @@ struct Envs: ParsableCommand {
 
     func run() throws {
         let registry = EnvironmentRegistry.standard
+        var unavailable: [String] = []
         var rows: [[String]] = [["ID", "OBSERVATION SPACE", "ACTION SPACE", "STEP LIMIT", "REWARD THRESHOLD"]]
         for spec in registry.specs {
-            let env = try spec.make([:])
-            rows.append([spec.id, env.observationSpace.description, env.actionSpace.description,
-                         spec.maxEpisodeSteps.map(String.init) ?? "none",
-                         spec.rewardThreshold.map { "\($0)" } ?? "none"])
+            let limit = spec.maxEpisodeSteps.map(String.init) ?? "none"
+            let threshold = spec.rewardThreshold.map { "\($0)" } ?? "none"
+            do {
+                let env = try spec.make([:])
+                rows.append([spec.id, env.observationSpace.description, env.actionSpace.description, limit, threshold])
+            } catch {
+                // An environment whose files are not installed (Gymnasium's MuJoCo models) is listed with the reason.
+                unavailable.append("\(spec.id): \(error)")
+                rows.append([spec.id, "unavailable (see below)", "", limit, threshold])
+            }
         }
         print(formatTable(rows))
+        if let first = unavailable.first {
+            print("\nUnavailable: \(first)")
+            if unavailable.count > 1 { print("(and \(unavailable.count - 1) more for the same reason or others: \(unavailable.dropFirst().map { $0.prefix { $0 != ":" } }.joined(separator: ", ")))") }
+        }
     }
 }
 

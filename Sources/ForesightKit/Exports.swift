@@ -6,7 +6,9 @@
 @_exported import Checkpoint
 @_exported import ClassicControl
 @_exported import Counting
+@_exported import GymMuJoCo
 @_exported import ImageIO
+@_exported import MuJoCo
 @_exported import NN
 @_exported import Optimizers
 @_exported import RLCore

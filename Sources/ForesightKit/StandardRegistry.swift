@@ -15,6 +15,7 @@ extension EnvironmentRegistry {
         do {
             try ClassicControlFamily.register(into: &registry)
             try CountingFamily.register(into: &registry)
+            try GymMuJoCoFamily.register(into: &registry)
             // Further families register here, one line each.
         } catch {
             // The families' ids are fixed and distinct; a duplicate is a programming error.

@@ -1,0 +1,1 @@
+#include <mujoco/mujoco.h>
