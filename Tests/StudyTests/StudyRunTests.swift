@@ -104,6 +104,20 @@ import TensorCore
         }
     }
 
+    /// Seed 0 of `joint-reward` and `transition-only` under `s`, after checking that consistency alone shrinks the
+    /// latents below half their initial spread and that the joint run keeps `spreadRatio` times the spread.
+    static func contrast(_ s: StudySettings, spreadRatio: Double) throws -> (joint: StudyRecord, transition: StudyRecord) {
+        let study = try CountingStudy(settings: s)
+        let joint = try study.run(arm: .jointReward, seed: 0).record
+        let transition = try study.run(arm: .transitionOnly, seed: 0).record
+        // Update 0 of the learning curve is the shared initial encoder.
+        let initial = try #require(transition.curve.first?.meanPairwiseDistance)
+        #expect(transition.meanPairwiseDistance < 0.5 * initial, "transition-only \(transition.meanPairwiseDistance), initial \(initial)")
+        #expect(joint.meanPairwiseDistance > spreadRatio * transition.meanPairwiseDistance,
+                "joint \(joint.meanPairwiseDistance), transition-only \(transition.meanPairwiseDistance)")
+        return (joint, transition)
+    }
+
     /// The paper's central contrast, fast: with the current-reward head in the loss the latents spread out and
     /// start to follow the count; with consistency alone (no stop-gradient) they collapse.
     @Test func jointRewardKeepsDistinctionsThatTransitionOnlyCollapses() throws {
@@ -119,14 +133,7 @@ import TensorCore
         s.pixelChannels = standard.pixelChannels; s.batchSize = standard.batchSize
         s.randomEpisodes = 300; s.updates = 250; s.curveInterval = 250
         s.probeCount = 270; s.probeTrainCount = 90
-        let study = try CountingStudy(settings: s)
-        let joint = try study.run(arm: .jointReward, seed: 0).record
-        let transition = try study.run(arm: .transitionOnly, seed: 0).record
-        // Update 0 of the learning curve is the shared initial encoder.
-        let initial = try #require(transition.curve.first?.meanPairwiseDistance)
-        #expect(transition.meanPairwiseDistance < 0.5 * initial, "transition-only \(transition.meanPairwiseDistance), initial \(initial)")
-        #expect(joint.meanPairwiseDistance > 10 * transition.meanPairwiseDistance,
-                "joint \(joint.meanPairwiseDistance), transition-only \(transition.meanPairwiseDistance)")
+        let (joint, transition) = try Self.contrast(s, spreadRatio: 10)
         #expect(joint.countAccuracy > transition.countAccuracy + 0.05,
                 "count accuracy joint \(joint.countAccuracy), transition-only \(transition.countAccuracy)")
     }
@@ -147,13 +154,7 @@ import TensorCore
         s.pixelChannels = standard.pixelChannels; s.batchSize = standard.batchSize
         s.randomEpisodes = standard.randomEpisodes; s.updates = 300; s.curveInterval = 300
         s.curveProbeCount = 135; s.probeCount = 270; s.probeTrainCount = 90
-        let study = try CountingStudy(settings: s)
-        let joint = try study.run(arm: .jointReward, seed: 0).record
-        let transition = try study.run(arm: .transitionOnly, seed: 0).record
-        let initial = try #require(transition.curve.first?.meanPairwiseDistance)
-        #expect(transition.meanPairwiseDistance < 0.5 * initial, "transition-only \(transition.meanPairwiseDistance), initial \(initial)")
-        #expect(joint.meanPairwiseDistance > 20 * transition.meanPairwiseDistance,
-                "joint \(joint.meanPairwiseDistance), transition-only \(transition.meanPairwiseDistance)")
+        let (joint, transition) = try Self.contrast(s, spreadRatio: 20)
         // Chance is 1/9; after 300 of the study's 3,000 updates the joint encoder sorts about half the images by count.
         #expect(joint.countAccuracy > 0.45 && joint.countAccuracy > transition.countAccuracy + 0.1,
                 "count accuracy joint \(joint.countAccuracy), transition-only \(transition.countAccuracy)")
