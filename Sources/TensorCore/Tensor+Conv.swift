@@ -23,48 +23,80 @@ extension Tensor {
         let ckk = c * kh * kw, hw = ho * wo
         // One image's patches at a time, in a buffer that stays in cache; the backward pass rebuilds them
         // (an im2col from cache is cheaper than writing every image's patches to memory and reading them back).
+        // With several threads the images are split between them, each image's GEMM on one thread: the same
+        // bits as one thread (every GEMM sums in k order whatever the split).
         var out = [Float](uninitializedCount: n * o * hw)      // the bias fill or the GEMM (beta 0) writes all of it
-        var cols = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)   // im2col writes all of it
-        input.withUnsafeBufferPointer { x in weight.withUnsafeBufferPointer { wp in
-            cols.withUnsafeMutableBufferPointer { col in out.withUnsafeMutableBufferPointer { op in
-                for i in 0..<n {
-                    geometry.im2col(x.baseAddress! + i * c * h * w, col.baseAddress!)
-                    let dst = op.baseAddress! + i * o * hw
-                    if let bias { for oc in 0..<o { (dst + oc * hw).update(repeating: bias.scalars[oc], count: hw) } }
-                    BLAS.gemm(wp.baseAddress!, transA: false, col.baseAddress!, transB: false, dst, m: o, n: hw, k: ckk, beta: bias == nil ? 0 : 1)
+        input.withUnsafeBufferPointer { x in weight.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
+            let (xs, ws, os) = (x.baseAddress!, wp.baseAddress!, op.baseAddress!)
+            let parts = Parallel.availableThreads > 1 ? Swift.min(Parallel.availableThreads, n) : 1
+            Parallel.forEachPart(parts) { part in
+                var cols = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)   // im2col writes all of it
+                cols.withUnsafeMutableBufferPointer { col in
+                    for i in Parallel.range(of: part, parts: parts, in: 0..<n) {
+                        geometry.im2col(xs + i * c * h * w, col.baseAddress!)
+                        let dst = os + i * o * hw
+                        if let bias { for oc in 0..<o { (dst + oc * hw).update(repeating: bias.scalars[oc], count: hw) } }
+                        BLAS.gemm(ws, transA: false, col.baseAddress!, transB: false, dst, m: o, n: hw, k: ckk, beta: bias == nil ? 0 : 1)
+                    }
                 }
-            } }
-        } }
+            }
+        } } }
         let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
         return record(Tensor(shape: [n, o, ho, wo], scalars: out), inputs: inputs) { g in
-            var gx: Tensor? = nil
             var gw = [Float](repeating: 0, count: o * ckk)
             var gb = [Float](repeating: 0, count: o)
-            var cols = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)   // im2col writes all of it
-            var dcol = [Float](uninitializedCount: input.needsGradient ? ckk * hw : 0)   // written by the GEMM (beta 0)
             var dx = [Float](repeating: 0, count: input.needsGradient ? n * c * h * w : 0)
+            let threads = Parallel.availableThreads
             g.withUnsafeBufferPointer { gp in weight.withUnsafeBufferPointer { wp in input.withUnsafeBufferPointer { x in
-                cols.withUnsafeMutableBufferPointer { col in
-                    for i in 0..<n {
-                        let gi = gp.baseAddress! + i * o * hw
-                        geometry.im2col(x.baseAddress! + i * c * h * w, col.baseAddress!)
-                        // dW += g_i [O, HW] x col_i^T [HW, CKK]
-                        gw.withUnsafeMutableBufferPointer { d in
-                            BLAS.gemm(gi, transA: false, col.baseAddress!, transB: true, d.baseAddress!, m: o, n: ckk, k: hw, beta: 1)
-                        }
-                        for oc in 0..<o { var s: Float = 0; for j in 0..<hw { s += gi[oc * hw + j] }; gb[oc] += s }
-                        if input.needsGradient {
-                            dcol.withUnsafeMutableBufferPointer { d in
-                                BLAS.gemm(wp.baseAddress!, transA: true, gi, transB: false, d.baseAddress!, m: ckk, n: hw, k: o)
+                let (gs, ws, xs) = (gp.baseAddress!, wp.baseAddress!, x.baseAddress!)
+                for i in 0..<n {
+                    let gi = gs + i * o * hw
+                    for oc in 0..<o { var s: Float = 0; for j in 0..<hw { s += gi[oc * hw + j] }; gb[oc] += s }
+                }
+                // dX: every image on its own (disjoint rows of dx), split between threads.
+                if input.needsGradient {
+                    dx.withUnsafeMutableBufferPointer { d in
+                        let dxs = d.baseAddress!
+                        let parts = threads > 1 ? Swift.min(threads, n) : 1
+                        Parallel.forEachPart(parts) { part in
+                            var dcol = [Float](uninitializedCount: ckk * hw)   // written by the GEMM (beta 0)
+                            dcol.withUnsafeMutableBufferPointer { dc in
+                                for i in Parallel.range(of: part, parts: parts, in: 0..<n) {
+                                    BLAS.gemm(ws, transA: true, gs + i * o * hw, transB: false, dc.baseAddress!, m: ckk, n: hw, k: o)
+                                    geometry.col2im(dc.baseAddress!, dxs + i * c * h * w)
+                                }
                             }
-                            dx.withUnsafeMutableBufferPointer { d in dcol.withUnsafeBufferPointer { dc in
-                                geometry.col2im(dc.baseAddress!, d.baseAddress! + i * c * h * w)
-                            } }
+                        }
+                    }
+                }
+                // dW += g_i [O, HW] x col_i^T [HW, CKK], image after image. The columns of dW (input channels) are
+                // split between threads: each builds the patches of its own channels only (the im2col of those
+                // channels as an image of their own), and every element of dW sums in the same order as on one thread.
+                gw.withUnsafeMutableBufferPointer { d in
+                    let gws = d.baseAddress!
+                    // (One output channel: a GEMV, kept on one thread.)
+                    let parts = threads > 1 && o > 1 ? Swift.min(threads, c) : 1
+                    Parallel.forEachPart(parts) { part in
+                        let channels = Parallel.range(of: part, parts: parts, in: 0..<c)
+                        guard !channels.isEmpty else { return }
+                        let sub = ConvGeometry(c: channels.count, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding, ho: ho, wo: wo)
+                        let subCKK = channels.count * kh * kw
+                        var cols = [Float](uninitializedCount: subCKK * hw + sub.phaseCount)   // im2col writes all of it
+                        cols.withUnsafeMutableBufferPointer { col in
+                            for i in 0..<n {
+                                sub.im2col(xs + (i * c + channels.lowerBound) * h * w, col.baseAddress!)
+                                if parts == 1 {
+                                    BLAS.gemm(gs + i * o * hw, transA: false, col.baseAddress!, transB: true, gws, m: o, n: ckk, k: hw, beta: 1)
+                                } else {
+                                    BLAS.gemm(gs + i * o * hw, lda: hw, transA: false, col.baseAddress!, ldb: hw, transB: true,
+                                              gws + channels.lowerBound * kh * kw, ldc: ckk, m: o, n: subCKK, k: hw, beta: 1)
+                                }
+                            }
                         }
                     }
                 }
             } } }
-            if input.needsGradient { gx = Tensor(shape: input.shape, scalars: dx) }
+            let gx: Tensor? = input.needsGradient ? Tensor(shape: input.shape, scalars: dx) : nil
             let gwT = Tensor(shape: weight.shape, scalars: gw)
             return bias == nil ? [gx, gwT] : [gx, gwT, Tensor(shape: [o], scalars: gb)]
         }
