@@ -59,11 +59,12 @@ extension Tensor {
                         let dxs = d.baseAddress!
                         let parts = threads > 1 ? Swift.min(threads, n) : 1
                         Parallel.forEachPart(parts) { part in
-                            var dcol = [Float](uninitializedCount: ckk * hw)   // written by the GEMM (beta 0)
+                            // Written by the GEMM (beta 0), then col2im's scratch.
+                            var dcol = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)
                             dcol.withUnsafeMutableBufferPointer { dc in
                                 for i in Parallel.range(of: part, parts: parts, in: 0..<n) {
                                     BLAS.gemm(ws, transA: true, gs + i * o * hw, transB: false, dc.baseAddress!, m: ckk, n: hw, k: o)
-                                    geometry.col2im(dc.baseAddress!, dxs + i * c * h * w)
+                                    geometry.col2im(dc.baseAddress!, dxs + i * c * h * w, scratch: dc.baseAddress! + ckk * hw)
                                 }
                             }
                         }
@@ -122,9 +123,15 @@ struct ConvGeometry {
         return lo..<hi
     }
 
-    /// Floats of scratch that ``im2col(_:_:)`` needs after the `[C*KH*KW, Ho*Wo]` patches: the four
-    /// phase planes of a stride-2 convolution without padding, zero otherwise.
-    var phaseCount: Int { stride == 2 && padding == 0 ? c * 4 * ((h + 1) / 2) * ((w + 1) / 2) : 0 }
+    /// Floats of scratch that ``im2col(_:_:)`` needs after the `[C*KH*KW, Ho*Wo]` patches, and ``col2im(_:_:scratch:)``
+    /// next to the column gradients: the four phase planes of a stride-2 convolution without padding, the padded
+    /// image of a stride-1 convolution with padding, zero otherwise.
+    var phaseCount: Int {
+        if stride == 2 && padding == 0 { return c * 4 * ((h + 1) / 2) * ((w + 1) / 2) }
+        if stride == 1 && padding > 0 { return c * (h + 2 * padding) * (w + 2 * padding) }
+        return 0
+    }
+
 
     /// Writes `[C*KH*KW, Ho*Wo]` patches of one image `[C, H, W]` into `col`, which holds
     /// ``phaseCount`` floats more of scratch.
@@ -135,6 +142,7 @@ struct ConvGeometry {
     /// one still lies in the image row).
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
         let hw = ho &* wo
+        if stride == 1 { im2colStride1(x, col, padded: col + c &* kh &* kw &* hw); return }
         if phaseCount > 0 { im2colStride2(x, col, planes: col + c &* kh &* kw &* hw); return }
         for kj in 0..<kw {
             let valid = validColumns(kj)
@@ -157,6 +165,39 @@ struct ConvGeometry {
                 }
             } }
         }
+    }
+
+    /// The padded image `[C, H + 2 padding, W + 2 padding]` (zero borders) in `padded`, or `x` itself without padding.
+    private func paddedImage(_ x: UnsafePointer<Float>, _ padded: UnsafeMutablePointer<Float>) -> (UnsafePointer<Float>, Int, Int) {
+        guard padding > 0 else { return (x, h, w) }
+        let (ph, pw) = (h &+ 2 &* padding, w &+ 2 &* padding)
+        for ch in 0..<c {
+            let base = padded + ch &* ph &* pw
+            Self.zero(base, padding &* pw)
+            for y in 0..<h {
+                let row = base + (y &+ padding) &* pw
+                Self.zero(row, padding)
+                Self.copy(x + (ch &* h &+ y) &* w, row + padding, w)
+                Self.zero(row + (padding &+ w), padding)
+            }
+            Self.zero(base + (padding &+ h) &* pw, padding &* pw)
+        }
+        return (UnsafePointer(padded), ph, pw)
+    }
+
+    /// ``im2col(_:_:)`` for stride 1: from the padded image (``paddedImage(_:_:)``), every row of patches is one
+    /// contiguous copy, `x[ch][oy + ki - padding][ox + kj - padding] = padded[ch][oy + ki][ox + kj]`.
+    private func im2colStride1(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>) {
+        let (source, ph, pw) = paddedImage(x, padded)
+        var dst = col
+        for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+            var src = source + ((ch &* ph &+ ki) &* pw &+ kj)
+            for _ in 0..<ho {
+                Self.copy(src, dst, wo)
+                src += pw
+                dst += wo
+            }
+        } } }
     }
 
     /// ``im2col(_:_:)`` for stride 2 without padding. The image is first split into its four phase
@@ -199,7 +240,14 @@ struct ConvGeometry {
     /// `dst[0..<n] = src[0..<n]`, 8 floats at a time, the last 8 overlapping.
     @inline(__always)
     static func copy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        guard n >= 8 else { var t = 0; while t < n { dst[t] = src[t]; t &+= 1 }; return }
+        guard n >= 8 else {
+            if n >= 4 {   // two overlapping vectors of 4
+                UnsafeMutableRawPointer(dst).storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(dst + (n &- 4)).storeBytes(of: UnsafeRawPointer(src + (n &- 4)).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+                return
+            }
+            var t = 0; while t < n { dst[t] = src[t]; t &+= 1 }; return
+        }
         var t = 0
         while t &+ 8 < n {
             UnsafeMutableRawPointer(dst + t).storeBytes(of: UnsafeRawPointer(src + t).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
@@ -240,9 +288,74 @@ struct ConvGeometry {
         }
     }
 
-    /// Adds `[C*KH*KW, Ho*Wo]` column gradients back into one image gradient `[C, H, W]`.
-    func col2im(_ col: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>) {
-        let hw = ho * wo
+    /// `dst[0..<n] += src[0..<n]`, 8 and 4 floats at a time.
+    @inline(__always)
+    static func add(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        var t = 0
+        while t &+ 8 <= n {
+            let sum = UnsafeRawPointer(dst + t).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(src + t).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(dst + t).storeBytes(of: sum, as: SIMD8<Float>.self)
+            t &+= 8
+        }
+        if t &+ 4 <= n {
+            let sum = UnsafeRawPointer(dst + t).loadUnaligned(as: SIMD4<Float>.self) + UnsafeRawPointer(src + t).loadUnaligned(as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(dst + t).storeBytes(of: sum, as: SIMD4<Float>.self)
+            t &+= 4
+        }
+        while t < n { dst[t] += src[t]; t &+= 1 }
+    }
+
+    /// Adds `[C*KH*KW, Ho*Wo]` column gradients back into one image gradient `[C, H, W]` (zero on entry in `conv2d`:
+    /// through the padded copy and the phase planes, each element's terms are summed first and then added to it);
+    /// `scratch` holds ``phaseCount`` floats.
+    ///
+    /// Every element of `dx` receives its terms in the same order on every path (kernel rows, then kernel columns):
+    /// stride 1 adds whole rows into a padded copy (zero at first) and stride 2 without padding into the four phase
+    /// planes (see ``im2colStride2(_:_:planes:)``), and either is added into `dx` at the end.
+    func col2im(_ col: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let hw = ho &* wo
+        if stride == 1 {
+            let (ph, pw) = (h &+ 2 &* padding, w &+ 2 &* padding)
+            let target = padding > 0 ? scratch : dx
+            if padding > 0 { Self.zero(target, c &* ph &* pw) }
+            var src = col
+            for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+                var dst = target + ((ch &* ph &+ ki) &* pw &+ kj)
+                for _ in 0..<ho {
+                    Self.add(src, into: dst, wo)
+                    src += wo
+                    dst += pw
+                }
+            } } }
+            if padding > 0 {
+                for ch in 0..<c { for y in 0..<h {
+                    Self.add(scratch + ((ch &* ph &+ y &+ padding) &* pw &+ padding), into: dx + (ch &* h &+ y) &* w, w)
+                } }
+            }
+            return
+        }
+        if stride == 2 && padding == 0 {
+            let (ph, pw) = ((h &+ 1) / 2, (w &+ 1) / 2), planeSize = ph &* pw
+            Self.zero(scratch, c &* 4 &* planeSize)
+            var src = col
+            for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+                var dst = scratch + (((ch &* 2 &+ (ki & 1)) &* 2 &+ (kj & 1)) &* planeSize &+ (ki >> 1) &* pw &+ (kj >> 1))
+                for _ in 0..<ho {
+                    Self.add(src, into: dst, wo)
+                    src += wo
+                    dst += pw
+                }
+            } } }
+            for ch in 0..<c { for y in 0..<h {
+                let evenOffset: Int = ((ch &* 2 &+ (y & 1)) &* 2) &* planeSize &+ (y >> 1) &* pw
+                let (even, odd) = (scratch + evenOffset, scratch + (evenOffset &+ planeSize))
+                let row = dx + (ch &* h &+ y) &* w
+                var x = 0
+                while x &+ 1 < w { row[x] += even[x >> 1]; row[x &+ 1] += odd[x >> 1]; x &+= 2 }
+                if x < w { row[x] += even[x >> 1] }
+            } }
+            return
+        }
         for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
             let valid = validColumns(kj)
             if valid.isEmpty { continue }
@@ -253,11 +366,7 @@ struct ConvGeometry {
                 let (first, count) = (valid.lowerBound, valid.count)
                 let dst = dx + (ch * h + iy) * w + first * stride + (kj - padding)
                 let src = row + oy * wo + first
-                if stride == 1 {
-                    for t in 0..<count { dst[t] += src[t] }
-                } else {
-                    for t in 0..<count { dst[stride * t] += src[t] }
-                }
+                for t in 0..<count { dst[stride * t] += src[t] }
             }
         } } }
     }

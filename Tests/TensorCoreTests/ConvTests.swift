@@ -1,4 +1,4 @@
-// Foresight — tests
+// Foresight — TensorCoreTests
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
 import Testing
