@@ -127,7 +127,7 @@ struct BenchPixels: ParsableCommand {
                 "batch": b, "horizon": h, "update_ms": update.time.median, "update_min_ms": update.time.min,
                 "update_max_ms": update.time.max, "update_cpu_ms": update.cpuMilliseconds, "update_gflop": update.flop / 1e9,
                 "act_ms": actMedian, "act_explore_ms": explore.time.median, "act_eval_ms": evaluate.time.median,
-                "conv_ms": conv.time.median, "conv_gflop": convFlop / 1e9, "conv_gflops": convRate,
+                "conv_ms": conv.time.median, "conv_cpu_ms": conv.cpuMilliseconds, "conv_gflop": convFlop / 1e9, "conv_gflops": convRate,
                 "sgemm_gflops": sgemm, "sgemm_gflops_measurements": sgemmRates,
                 "other_cores": Swift.max(update.otherCores, conv.otherCores, explore.otherCores, evaluate.otherCores),
             ]

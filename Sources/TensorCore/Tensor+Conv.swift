@@ -1,9 +1,14 @@
 // Foresight — TensorCore
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
+import _TensorCoreAVX512
+
 // MARK: - Conv2d (im2col + sgemm)
 
 extension Tensor {
+    /// Output channels from which the forward pass computes the transposed product on AVX-512 machines.
+    static let transposedConvolutionMinimumOutputs = 16
+
     /// 2-D convolution (cross-correlation, as PyTorch `conv2d`) with zero padding.
     /// - Parameters:
     ///   - input: `[N, C, H, W]`.
@@ -26,19 +31,43 @@ extension Tensor {
         // With several threads the images are split between them, each image's GEMM on one thread: the same
         // bits as one thread (every GEMM sums in k order whatever the split).
         var out = [Float](uninitializedCount: n * o * hw)      // the bias fill or the GEMM (beta 0) writes all of it
+        // On AVX-512 machines the 16-lane kernel computes the transposed product, `out_iᵀ [HW, O] = colᵀ W ᵀ`: the
+        // patches are read in place (8 output pixels per register block) and the weight is packed once for every
+        // image, instead of packing each image's patches. Every element is the same sum in the same order (k order,
+        // from the bias when there is one), so the bits are those of `W col`.
+        let transposed = VectorMath.hasWideLanes && o >= Self.transposedConvolutionMinimumOutputs && hw >= 8
+        var packedWeight = [Float](uninitializedCount: transposed ? WideGEMM.packedCount(n: o, k: ckk) : 0)
+        if transposed {
+            weight.withUnsafeBufferPointer { wp in packedWeight.withUnsafeMutableBufferPointer {
+                WideGEMM.pack(wp.baseAddress!, ldb: ckk, transB: true, n: o, k: ckk, into: $0.baseAddress!)
+            } }
+        }
+        let biasScalars = bias?.scalars
         input.withUnsafeBufferPointer { x in weight.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
+            packedWeight.withUnsafeBufferPointer { pw in
             let (xs, ws, os) = (x.baseAddress!, wp.baseAddress!, op.baseAddress!)
             let parts = Parallel.availableThreads > 1 ? Swift.min(Parallel.availableThreads, n) : 1
             Parallel.forEachPart(parts) { part in
                 var cols = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)   // im2col writes all of it
-                cols.withUnsafeMutableBufferPointer { col in
+                var rows = [Float](uninitializedCount: transposed ? hw * o : 0)          // the bias fill or the GEMM writes it
+                cols.withUnsafeMutableBufferPointer { col in rows.withUnsafeMutableBufferPointer { rowsBuffer in
                     for i in Parallel.range(of: part, parts: parts, in: 0..<n) {
                         geometry.im2col(xs + i * c * h * w, col.baseAddress!)
                         let dst = os + i * o * hw
-                        if let bias { for oc in 0..<o { (dst + oc * hw).update(repeating: bias.scalars[oc], count: hw) } }
-                        BLAS.gemm(ws, transA: false, col.baseAddress!, transB: false, dst, m: o, n: hw, k: ckk, beta: bias == nil ? 0 : 1)
+                        if transposed {
+                            let t = rowsBuffer.baseAddress!
+                            if let biasScalars { for j in 0..<hw { biasScalars.withUnsafeBufferPointer { (t + j * o).update(from: $0.baseAddress!, count: o) } } }
+                            BLAS.countMultiplyAdds(o * hw * ckk)
+                            WideGEMM.gemm(col.baseAddress!, lda: hw, transA: true, packedB: pw.baseAddress!, t, ldc: o, m: hw, n: o, k: ckk,
+                                          alpha: 1, beta: biasScalars == nil ? 0 : 1, scratch: BLAS.wideScratch())
+                            WideGEMM.transpose(t, rows: hw, columns: o, lds: o, into: dst, ldt: hw)
+                        } else {
+                            if let biasScalars { for oc in 0..<o { (dst + oc * hw).update(repeating: biasScalars[oc], count: hw) } }
+                            BLAS.gemm(ws, transA: false, col.baseAddress!, transB: false, dst, m: o, n: hw, k: ckk, beta: biasScalars == nil ? 0 : 1)
+                        }
                     }
-                }
+                } }
+            }
             }
         } } }
         let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
@@ -73,7 +102,11 @@ extension Tensor {
                 // dW += g_i [O, HW] x col_i^T [HW, CKK], image after image. The columns of dW (input channels) are
                 // split between threads: each builds the patches of its own channels only (the im2col of those
                 // channels as an image of their own), and every element of dW sums in the same order as on one thread.
-                gw.withUnsafeMutableBufferPointer { d in
+                // On AVX-512 machines the 16-lane kernel accumulates the transpose, dWᵀ += col_i g_iᵀ, reading the
+                // patches in place and packing only g_i (O x HW, not CKK x HW): the same sums in the same order.
+                let transposed = VectorMath.hasWideLanes && o >= Self.transposedConvolutionMinimumOutputs
+                var gwT = [Float](repeating: 0, count: transposed ? ckk * o : 0)
+                gw.withUnsafeMutableBufferPointer { d in gwT.withUnsafeMutableBufferPointer { dT in
                     let gws = d.baseAddress!
                     // (One output channel: a GEMV, kept on one thread.)
                     let parts = threads > 1 && o > 1 ? Swift.min(threads, c) : 1
@@ -86,7 +119,12 @@ extension Tensor {
                         cols.withUnsafeMutableBufferPointer { col in
                             for i in 0..<n {
                                 sub.im2col(xs + (i * c + channels.lowerBound) * h * w, col.baseAddress!)
-                                if parts == 1 {
+                                if transposed {
+                                    BLAS.countMultiplyAdds(o * subCKK * hw)
+                                    WideGEMM.gemm(col.baseAddress!, lda: hw, transA: false, gs + i * o * hw, ldb: hw, transB: true,
+                                                  dT.baseAddress! + channels.lowerBound * kh * kw * o, ldc: o, m: subCKK, n: o, k: hw,
+                                                  alpha: 1, beta: 1, scratch: BLAS.wideScratch())
+                                } else if parts == 1 {
                                     BLAS.gemm(gs + i * o * hw, transA: false, col.baseAddress!, transB: true, gws, m: o, n: ckk, k: hw, beta: 1)
                                 } else {
                                     BLAS.gemm(gs + i * o * hw, lda: hw, transA: false, col.baseAddress!, ldb: hw, transB: true,
@@ -95,7 +133,8 @@ extension Tensor {
                             }
                         }
                     }
-                }
+                    if transposed { WideGEMM.transpose(dT.baseAddress!, rows: ckk, columns: o, lds: o, into: gws, ldt: ckk) }
+                } }
             } } }
             let gx: Tensor? = input.needsGradient ? Tensor(shape: input.shape, scalars: dx) : nil
             let gwT = Tensor(shape: weight.shape, scalars: gw)

@@ -172,6 +172,14 @@ def main_pixels(args):
             print(f"| {r['shape']} | {r['threads']} | {call} | {f:.1f} | {t:.1f} | {f / t:.3f} | "
                   f"{'' if target is None else f'<= {target}'} | {met}{extra} |")
     print()
+    print("Process CPU time per call (medians; on one thread less disturbed by other processes than wall time):")
+    print("| shape | threads | Foresight update CPU ms | reference update CPU ms | ratio | Foresight conv CPU ms | reference conv CPU ms | ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        f, t = r["rows"]["foresight"], r["rows"]["reference"]
+        fu, tu, fc, tc = med(f, "update_cpu_ms"), med(t, "update_cpu_ms"), med(f, "conv_cpu_ms"), med(t, "conv_cpu_ms")
+        print(f"| {r['shape']} | {r['threads']} | {fu:.1f} | {tu:.1f} | {fu / tu:.3f} | {fc:.1f} | {tc:.1f} | {fc / tc:.3f} |")
+    print()
     print("| shape | threads | conv GFLOP | Foresight conv ms | GFLOP/s | of its GEMM | reference conv ms | GFLOP/s | of its GEMM "
           "| GEMM GFLOP/s (F / ref) | other cores (F / ref) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")

@@ -502,12 +502,13 @@ def timed(fn, iters, warmup):
     for _ in range(warmup):
         fn()
     start = other_cores_sample()
-    ts = []
+    ts, cpu = [], []
     for _ in range(iters):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
         ts.append((time.perf_counter() - t) * 1e3)
-    return {"median_ms": statistics.median(ts), "min_ms": min(ts), "max_ms": max(ts),
+        cpu.append((time.process_time() - c) * 1e3)
+    return {"median_ms": statistics.median(ts), "min_ms": min(ts), "max_ms": max(ts), "cpu_ms": statistics.median(cpu),
             "other_cores": other_cores(start, other_cores_sample())}
 
 
@@ -554,6 +555,7 @@ def main():
            "cpu_capability": torch.backends.cpu.get_cpu_capability(), "mkldnn": torch.backends.mkldnn.is_available(),
            "parameters": sum(p.numel() for p in agent.parameters()), "batch": B, "horizon": H,
            "update_ms": update["median_ms"], "update_min_ms": update["min_ms"], "update_max_ms": update["max_ms"],
+           "update_cpu_ms": update["cpu_ms"], "conv_cpu_ms": conv["cpu_ms"],
            "act_explore_ms": explore["median_ms"], "act_eval_ms": evaluate["median_ms"],
            "act_ms": (explore["median_ms"] + evaluate["median_ms"]) / 2,
            "conv_ms": conv["median_ms"], "conv_gflop": conv_flop / 1e9, "conv_gflops": conv_flop / (conv["median_ms"] * 1e6),
