@@ -9,6 +9,10 @@ extension Tensor {
     /// Output channels from which the forward pass computes the transposed product on AVX-512 machines.
     static let transposedConvolutionMinimumOutputs = 16
 
+    /// Tests only: the products in their direct orientation (`W col`, `g colᵀ`) even on AVX-512 machines, as on
+    /// machines without them, to check that both give the same bits. Read on the calling thread.
+    @TaskLocal static var usesDirectConvolutionProducts = false
+
     /// 2-D convolution (cross-correlation, as PyTorch `conv2d`) with zero padding.
     /// - Parameters:
     ///   - input: `[N, C, H, W]`.
@@ -35,7 +39,8 @@ extension Tensor {
         // patches are read in place (8 output pixels per register block) and the weight is packed once for every
         // image, instead of packing each image's patches. Every element is the same sum in the same order (k order,
         // from the bias when there is one), so the bits are those of `W col`.
-        let transposed = VectorMath.hasWideLanes && o >= Self.transposedConvolutionMinimumOutputs && hw >= 8
+        let direct = usesDirectConvolutionProducts
+        let transposed = VectorMath.hasWideLanes && !direct && o >= Self.transposedConvolutionMinimumOutputs && hw >= 8
         var packedWeight = [Float](uninitializedCount: transposed ? WideGEMM.packedCount(n: o, k: ckk) : 0)
         if transposed {
             weight.withUnsafeBufferPointer { wp in packedWeight.withUnsafeMutableBufferPointer {
@@ -117,7 +122,7 @@ extension Tensor {
                 // channels as an image of their own), and every element of dW sums in the same order as on one thread.
                 // On AVX-512 machines the 16-lane kernel accumulates the transpose, dWᵀ += col_i g_iᵀ, reading the
                 // patches in place and packing only g_i (O x HW, not CKK x HW): the same sums in the same order.
-                let transposed = VectorMath.hasWideLanes && o >= Self.transposedConvolutionMinimumOutputs
+                let transposed = VectorMath.hasWideLanes && !direct && o >= Self.transposedConvolutionMinimumOutputs
                 var gwT = [Float](repeating: 0, count: transposed ? ckk * o : 0)
                 gw.withUnsafeMutableBufferPointer { d in gwT.withUnsafeMutableBufferPointer { dT in
                     let gws = d.baseAddress!

@@ -2,7 +2,7 @@
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
 import Testing
-import TensorCore
+@testable import TensorCore
 import _TestSupport
 
 /// The convolution against a direct loop, on one and two threads (images split in the forward pass and the input
@@ -86,6 +86,24 @@ import _TestSupport
             let two = Self.run(c, x, w, b, up)
             for (name, (a, b)) in zip(["output", "input gradient", "weight gradient", "bias gradient"], zip(one, two)) {
                 #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(c): \(name) differs between 1 and 2 threads")
+            }
+        }
+    }
+
+    /// On AVX-512 machines the forward pass and the weight gradient run as transposed products; the direct ones (the
+    /// path of other machines) must give the same bits, on one thread and on two.
+    @Test func transposedAndDirectProductsGiveTheSameBits() {
+        lockThreadCount(); defer { unlockThreadCount() }
+        let cases = Self.cases + [(3, 16, 14, 32, 3, 1, 1), (2, 32, 15, 32, 5, 2, 0), (2, 3, 64, 16, 7, 2, 0)]   // the encoders' layers
+        for (index, c) in cases.enumerated() {
+            let (x, w, b, up) = Self.inputs(c, seed: UInt64(400 + index))
+            for threads in [1, 2] {
+                BLAS.setThreadCount(threads)
+                let transposed = Self.run(c, x, w, b, up)
+                let direct = Tensor.$usesDirectConvolutionProducts.withValue(true) { Self.run(c, x, w, b, up) }
+                for (name, (a, b)) in zip(["output", "input gradient", "weight gradient", "bias gradient"], zip(transposed, direct)) {
+                    #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(c), \(threads) thread(s): \(name) differs between the orientations")
+                }
             }
         }
     }
