@@ -28,6 +28,13 @@ extension Tensor {
         let ho = (h + 2 * padding - kh) / stride + 1, wo = (w + 2 * padding - kw) / stride + 1
         precondition(ho > 0 && wo > 0, "conv2d: kernel \(kh)x\(kw) larger than padded input \(h)x\(w)")
         if let bias { precondition(bias.shape == [o], "conv2d: bias \(bias.shape) must be [\(o)]") }
+        if n == 0 || o == 0 {   // an empty output: empty or zero gradients
+            let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
+            return record(Tensor(shape: [n, o, ho, wo], scalars: []), inputs: inputs) { _ in
+                let gx: Tensor? = input.needsGradient ? Tensor.zeros(input.shape) : nil
+                return [gx, Tensor.zeros(weight.shape)] + (bias == nil ? [] : [Tensor.zeros([o])])
+            }
+        }
         let geometry = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding, ho: ho, wo: wo)
         let ckk = c * kh * kw, hw = ho * wo
         // One image's patches at a time, in a buffer that stays in cache; the backward pass rebuilds them
@@ -51,7 +58,7 @@ extension Tensor {
         input.withUnsafeBufferPointer { x in weight.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
             packedWeight.withUnsafeBufferPointer { pw in
             let (xs, ws, os) = (x.baseAddress!, wp.baseAddress!, op.baseAddress!)
-            let parts = Parallel.availableThreads > 1 ? Swift.min(Parallel.availableThreads, n) : 1
+            let parts = Parallel.availableThreads > 1 ? Swift.max(1, Swift.min(Parallel.availableThreads, n)) : 1
             Parallel.forEachPart(parts) { part in
                 var cols = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)   // im2col writes all of it
                 var rows = [Float](uninitializedCount: transposed ? hw * o : 0)          // the bias fill or the GEMM writes it
@@ -104,7 +111,7 @@ extension Tensor {
                 if input.needsGradient {
                     dx.withUnsafeMutableBufferPointer { d in
                         let dxs = d.baseAddress!
-                        let parts = threads > 1 ? Swift.min(threads, n) : 1
+                        let parts = threads > 1 ? Swift.max(1, Swift.min(threads, n)) : 1
                         Parallel.forEachPart(parts) { part in
                             // Written by the GEMM (beta 0), then col2im's scratch.
                             var dcol = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)
@@ -127,7 +134,7 @@ extension Tensor {
                 gw.withUnsafeMutableBufferPointer { d in gwT.withUnsafeMutableBufferPointer { dT in
                     let gws = d.baseAddress!
                     // (One output channel: a GEMV, kept on one thread.)
-                    let parts = threads > 1 && o > 1 ? Swift.min(threads, c) : 1
+                    let parts = threads > 1 && o > 1 ? Swift.max(1, Swift.min(threads, c)) : 1
                     Parallel.forEachPart(parts) { part in
                         let channels = Parallel.range(of: part, parts: parts, in: 0..<c)
                         guard !channels.isEmpty else { return }

@@ -108,6 +108,18 @@ import _TestSupport
         }
     }
 
+    @Test func anEmptyBatchGivesEmptyOutputsAndZeroWeightGradients() {
+        lockThreadCount(); defer { unlockThreadCount() }
+        for threads in [1, 2] {
+            BLAS.setThreadCount(threads)
+            let (x, w, b) = (Tensor.zeros([0, 3, 9, 9]), Tensor.ones([4, 3, 3, 3]), Tensor.ones([4]))
+            let y = Tensor.conv2d(x, weight: w, bias: b, stride: 2, padding: 1)
+            #expect(y.shape == [0, 4, 5, 5])
+            let (_, g) = valueWithGradients(at: [x, w, b]) { Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], stride: 2, padding: 1).sum() }
+            #expect(g[0].shape == [0, 3, 9, 9] && g[1].scalars.allSatisfy { $0 == 0 } && g[2].scalars.allSatisfy { $0 == 0 }, "\(threads) thread(s)")
+        }
+    }
+
     @Test func finiteDifferencesOnTwoThreads() {
         lockThreadCount(); defer { unlockThreadCount() }
         BLAS.setThreadCount(2)
