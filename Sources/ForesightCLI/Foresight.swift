@@ -30,6 +30,7 @@ struct Bench: ParsableCommand {
             BenchCounting.self,
             BenchCore.self,
             BenchEnvs.self,
+            BenchPixels.self,
             BenchTDMPC2.self,
             BenchVector.self,
         ]

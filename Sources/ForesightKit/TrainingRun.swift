@@ -68,7 +68,8 @@ public struct AgentOverrides: Codable, Equatable, Sendable {
         case valueBinCount, valueMin, valueMax, episodic
     }
 
-    func apply(to c: inout TDMPC2Configuration) {
+    /// Sets every override that is present on `c`.
+    public func apply(to c: inout TDMPC2Configuration) {
         if let v = latentDimensions { c.latentDimensions = v }
         if let v = mlpDimensions { c.mlpDimensions = v }
         if let v = encoderDimensions { c.encoderDimensions = v }

@@ -1,9 +1,18 @@
 // Foresight — TensorCore
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
+import _TensorCoreAVX512
+
 // MARK: - Conv2d (im2col + sgemm)
 
 extension Tensor {
+    /// Output channels from which the forward pass computes the transposed product on AVX-512 machines.
+    static let transposedConvolutionMinimumOutputs = 16
+
+    /// Tests only: the products in their direct orientation (`W col`, `g colᵀ`) even on AVX-512 machines, as on
+    /// machines without them, to check that both give the same bits. Read on the calling thread.
+    @TaskLocal static var usesDirectConvolutionProducts = false
+
     /// 2-D convolution (cross-correlation, as PyTorch `conv2d`) with zero padding.
     /// - Parameters:
     ///   - input: `[N, C, H, W]`.
@@ -19,52 +28,140 @@ extension Tensor {
         let ho = (h + 2 * padding - kh) / stride + 1, wo = (w + 2 * padding - kw) / stride + 1
         precondition(ho > 0 && wo > 0, "conv2d: kernel \(kh)x\(kw) larger than padded input \(h)x\(w)")
         if let bias { precondition(bias.shape == [o], "conv2d: bias \(bias.shape) must be [\(o)]") }
+        if n == 0 || o == 0 {   // an empty output: empty or zero gradients
+            let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
+            return record(Tensor(shape: [n, o, ho, wo], scalars: []), inputs: inputs) { _ in
+                let gx: Tensor? = input.needsGradient ? Tensor.zeros(input.shape) : nil
+                return [gx, Tensor.zeros(weight.shape)] + (bias == nil ? [] : [Tensor.zeros([o])])
+            }
+        }
         let geometry = ConvGeometry(c: c, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding, ho: ho, wo: wo)
         let ckk = c * kh * kw, hw = ho * wo
         // One image's patches at a time, in a buffer that stays in cache; the backward pass rebuilds them
         // (an im2col from cache is cheaper than writing every image's patches to memory and reading them back).
+        // With several threads the images are split between them, each image's GEMM on one thread: the same
+        // bits as one thread (every GEMM sums in k order whatever the split).
         var out = [Float](uninitializedCount: n * o * hw)      // the bias fill or the GEMM (beta 0) writes all of it
-        var cols = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)   // im2col writes all of it
-        input.withUnsafeBufferPointer { x in weight.withUnsafeBufferPointer { wp in
-            cols.withUnsafeMutableBufferPointer { col in out.withUnsafeMutableBufferPointer { op in
-                for i in 0..<n {
-                    geometry.im2col(x.baseAddress! + i * c * h * w, col.baseAddress!)
-                    let dst = op.baseAddress! + i * o * hw
-                    if let bias { for oc in 0..<o { (dst + oc * hw).update(repeating: bias.scalars[oc], count: hw) } }
-                    BLAS.gemm(wp.baseAddress!, transA: false, col.baseAddress!, transB: false, dst, m: o, n: hw, k: ckk, beta: bias == nil ? 0 : 1)
-                }
+        // On AVX-512 machines the 16-lane kernel computes the transposed product, `out_iᵀ [HW, O] = colᵀ W ᵀ`: the
+        // patches are read in place (8 output pixels per register block) and the weight is packed once for every
+        // image, instead of packing each image's patches. Every element is the same sum in the same order (k order,
+        // from the bias when there is one), so the bits are those of `W col`.
+        let direct = usesDirectConvolutionProducts
+        let transposed = VectorMath.hasWideLanes && !direct && o >= Self.transposedConvolutionMinimumOutputs && hw >= 8
+        var packedWeight = [Float](uninitializedCount: transposed ? WideGEMM.packedCount(n: o, k: ckk) : 0)
+        if transposed {
+            weight.withUnsafeBufferPointer { wp in packedWeight.withUnsafeMutableBufferPointer {
+                WideGEMM.pack(wp.baseAddress!, ldb: ckk, transB: true, n: o, k: ckk, into: $0.baseAddress!)
             } }
-        } }
+        }
+        let biasScalars = bias?.scalars
+        input.withUnsafeBufferPointer { x in weight.withUnsafeBufferPointer { wp in out.withUnsafeMutableBufferPointer { op in
+            packedWeight.withUnsafeBufferPointer { pw in
+            let (xs, ws, os) = (x.baseAddress!, wp.baseAddress!, op.baseAddress!)
+            let parts = Parallel.availableThreads > 1 ? Swift.max(1, Swift.min(Parallel.availableThreads, n)) : 1
+            Parallel.forEachPart(parts) { part in
+                var cols = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)   // im2col writes all of it
+                var rows = [Float](uninitializedCount: transposed ? hw * o : 0)          // the bias fill or the GEMM writes it
+                cols.withUnsafeMutableBufferPointer { col in rows.withUnsafeMutableBufferPointer { rowsBuffer in
+                    for i in Parallel.range(of: part, parts: parts, in: 0..<n) {
+                        geometry.im2col(xs + i * c * h * w, col.baseAddress!)
+                        let dst = os + i * o * hw
+                        if transposed {
+                            let t = rowsBuffer.baseAddress!
+                            if let biasScalars { for j in 0..<hw { biasScalars.withUnsafeBufferPointer { (t + j * o).update(from: $0.baseAddress!, count: o) } } }
+                            BLAS.countMultiplyAdds(o * hw * ckk)
+                            WideGEMM.gemm(col.baseAddress!, lda: hw, transA: true, packedB: pw.baseAddress!, t, ldc: o, m: hw, n: o, k: ckk,
+                                          alpha: 1, beta: biasScalars == nil ? 0 : 1, scratch: BLAS.wideScratch())
+                            WideGEMM.transpose(t, rows: hw, columns: o, lds: o, into: dst, ldt: hw)
+                        } else {
+                            if let biasScalars { for oc in 0..<o { (dst + oc * hw).update(repeating: biasScalars[oc], count: hw) } }
+                            BLAS.gemm(ws, transA: false, col.baseAddress!, transB: false, dst, m: o, n: hw, k: ckk, beta: biasScalars == nil ? 0 : 1)
+                        }
+                    }
+                } }
+            }
+            }
+        } } }
         let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
         return record(Tensor(shape: [n, o, ho, wo], scalars: out), inputs: inputs) { g in
-            var gx: Tensor? = nil
             var gw = [Float](repeating: 0, count: o * ckk)
             var gb = [Float](repeating: 0, count: o)
-            var cols = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)   // im2col writes all of it
-            var dcol = [Float](uninitializedCount: input.needsGradient ? ckk * hw : 0)   // written by the GEMM (beta 0)
             var dx = [Float](repeating: 0, count: input.needsGradient ? n * c * h * w : 0)
+            let threads = Parallel.availableThreads
             g.withUnsafeBufferPointer { gp in weight.withUnsafeBufferPointer { wp in input.withUnsafeBufferPointer { x in
-                cols.withUnsafeMutableBufferPointer { col in
+                let (gs, ws, xs) = (gp.baseAddress!, wp.baseAddress!, x.baseAddress!)
+                // The bias gradient: per image and channel a sum in pixel order, added image after image; four
+                // channels at a time, as four independent chains (the same order for each).
+                gb.withUnsafeMutableBufferPointer { gbp in
+                    let b = gbp.baseAddress!
                     for i in 0..<n {
-                        let gi = gp.baseAddress! + i * o * hw
-                        geometry.im2col(x.baseAddress! + i * c * h * w, col.baseAddress!)
-                        // dW += g_i [O, HW] x col_i^T [HW, CKK]
-                        gw.withUnsafeMutableBufferPointer { d in
-                            BLAS.gemm(gi, transA: false, col.baseAddress!, transB: true, d.baseAddress!, m: o, n: ckk, k: hw, beta: 1)
+                        let gi = gs + i * o * hw
+                        var oc = 0
+                        while oc + 4 <= o {
+                            let (r0, r1, r2, r3) = (gi + oc * hw, gi + (oc + 1) * hw, gi + (oc + 2) * hw, gi + (oc + 3) * hw)
+                            var (s0, s1, s2, s3): (Float, Float, Float, Float) = (0, 0, 0, 0)
+                            for j in 0..<hw { s0 += r0[j]; s1 += r1[j]; s2 += r2[j]; s3 += r3[j] }
+                            b[oc] += s0; b[oc + 1] += s1; b[oc + 2] += s2; b[oc + 3] += s3
+                            oc += 4
                         }
-                        for oc in 0..<o { var s: Float = 0; for j in 0..<hw { s += gi[oc * hw + j] }; gb[oc] += s }
-                        if input.needsGradient {
-                            dcol.withUnsafeMutableBufferPointer { d in
-                                BLAS.gemm(wp.baseAddress!, transA: true, gi, transB: false, d.baseAddress!, m: ckk, n: hw, k: o)
+                        while oc < o { var s: Float = 0; for j in 0..<hw { s += gi[oc * hw + j] }; b[oc] += s; oc += 1 }
+                    }
+                }
+                // dX: every image on its own (disjoint rows of dx), split between threads.
+                if input.needsGradient {
+                    dx.withUnsafeMutableBufferPointer { d in
+                        let dxs = d.baseAddress!
+                        let parts = threads > 1 ? Swift.max(1, Swift.min(threads, n)) : 1
+                        Parallel.forEachPart(parts) { part in
+                            // Written by the GEMM (beta 0), then col2im's scratch.
+                            var dcol = [Float](uninitializedCount: ckk * hw + geometry.phaseCount)
+                            dcol.withUnsafeMutableBufferPointer { dc in
+                                for i in Parallel.range(of: part, parts: parts, in: 0..<n) {
+                                    BLAS.gemm(ws, transA: true, gs + i * o * hw, transB: false, dc.baseAddress!, m: ckk, n: hw, k: o)
+                                    geometry.col2im(dc.baseAddress!, dxs + i * c * h * w, scratch: dc.baseAddress! + ckk * hw)
+                                }
                             }
-                            dx.withUnsafeMutableBufferPointer { d in dcol.withUnsafeBufferPointer { dc in
-                                geometry.col2im(dc.baseAddress!, d.baseAddress! + i * c * h * w)
-                            } }
                         }
                     }
                 }
+                // dW += g_i [O, HW] x col_i^T [HW, CKK], image after image. The columns of dW (input channels) are
+                // split between threads: each builds the patches of its own channels only (the im2col of those
+                // channels as an image of their own), and every element of dW sums in the same order as on one thread.
+                // On AVX-512 machines the 16-lane kernel accumulates the transpose, dWᵀ += col_i g_iᵀ, reading the
+                // patches in place and packing only g_i (O x HW, not CKK x HW): the same sums in the same order.
+                let transposed = VectorMath.hasWideLanes && !direct && o >= Self.transposedConvolutionMinimumOutputs
+                var gwT = [Float](repeating: 0, count: transposed ? ckk * o : 0)
+                gw.withUnsafeMutableBufferPointer { d in gwT.withUnsafeMutableBufferPointer { dT in
+                    let gws = d.baseAddress!
+                    // (One output channel: a GEMV, kept on one thread.)
+                    let parts = threads > 1 && o > 1 ? Swift.max(1, Swift.min(threads, c)) : 1
+                    Parallel.forEachPart(parts) { part in
+                        let channels = Parallel.range(of: part, parts: parts, in: 0..<c)
+                        guard !channels.isEmpty else { return }
+                        let sub = ConvGeometry(c: channels.count, h: h, w: w, kh: kh, kw: kw, stride: stride, padding: padding, ho: ho, wo: wo)
+                        let subCKK = channels.count * kh * kw
+                        var cols = [Float](uninitializedCount: subCKK * hw + sub.phaseCount)   // im2col writes all of it
+                        cols.withUnsafeMutableBufferPointer { col in
+                            for i in 0..<n {
+                                sub.im2col(xs + (i * c + channels.lowerBound) * h * w, col.baseAddress!)
+                                if transposed {
+                                    BLAS.countMultiplyAdds(o * subCKK * hw)
+                                    WideGEMM.gemm(col.baseAddress!, lda: hw, transA: false, gs + i * o * hw, ldb: hw, transB: true,
+                                                  dT.baseAddress! + channels.lowerBound * kh * kw * o, ldc: o, m: subCKK, n: o, k: hw,
+                                                  alpha: 1, beta: 1, scratch: BLAS.wideScratch())
+                                } else if parts == 1 {
+                                    BLAS.gemm(gs + i * o * hw, transA: false, col.baseAddress!, transB: true, gws, m: o, n: ckk, k: hw, beta: 1)
+                                } else {
+                                    BLAS.gemm(gs + i * o * hw, lda: hw, transA: false, col.baseAddress!, ldb: hw, transB: true,
+                                              gws + channels.lowerBound * kh * kw, ldc: ckk, m: o, n: subCKK, k: hw, beta: 1)
+                                }
+                            }
+                        }
+                    }
+                    if transposed { WideGEMM.transpose(dT.baseAddress!, rows: ckk, columns: o, lds: o, into: gws, ldt: ckk) }
+                } }
             } } }
-            if input.needsGradient { gx = Tensor(shape: input.shape, scalars: dx) }
+            let gx: Tensor? = input.needsGradient ? Tensor(shape: input.shape, scalars: dx) : nil
             let gwT = Tensor(shape: weight.shape, scalars: gw)
             return bias == nil ? [gx, gwT] : [gx, gwT, Tensor(shape: [o], scalars: gb)]
         }
@@ -90,9 +187,15 @@ struct ConvGeometry {
         return lo..<hi
     }
 
-    /// Floats of scratch that ``im2col(_:_:)`` needs after the `[C*KH*KW, Ho*Wo]` patches: the four
-    /// phase planes of a stride-2 convolution without padding, zero otherwise.
-    var phaseCount: Int { stride == 2 && padding == 0 ? c * 4 * ((h + 1) / 2) * ((w + 1) / 2) : 0 }
+    /// Floats of scratch that ``im2col(_:_:)`` needs after the `[C*KH*KW, Ho*Wo]` patches, and ``col2im(_:_:scratch:)``
+    /// next to the column gradients: the four phase planes of a stride-2 convolution without padding, the padded
+    /// image of a stride-1 convolution with padding, zero otherwise.
+    var phaseCount: Int {
+        if stride == 2 && padding == 0 { return c * 4 * ((h + 1) / 2) * ((w + 1) / 2) }
+        if stride == 1 && padding > 0 { return c * (h + 2 * padding) * (w + 2 * padding) }
+        return 0
+    }
+
 
     /// Writes `[C*KH*KW, Ho*Wo]` patches of one image `[C, H, W]` into `col`, which holds
     /// ``phaseCount`` floats more of scratch.
@@ -103,6 +206,7 @@ struct ConvGeometry {
     /// one still lies in the image row).
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
         let hw = ho &* wo
+        if stride == 1 { im2colStride1(x, col, padded: col + c &* kh &* kw &* hw); return }
         if phaseCount > 0 { im2colStride2(x, col, planes: col + c &* kh &* kw &* hw); return }
         for kj in 0..<kw {
             let valid = validColumns(kj)
@@ -125,6 +229,39 @@ struct ConvGeometry {
                 }
             } }
         }
+    }
+
+    /// The padded image `[C, H + 2 padding, W + 2 padding]` (zero borders) in `padded`, or `x` itself without padding.
+    private func paddedImage(_ x: UnsafePointer<Float>, _ padded: UnsafeMutablePointer<Float>) -> (UnsafePointer<Float>, Int, Int) {
+        guard padding > 0 else { return (x, h, w) }
+        let (ph, pw) = (h &+ 2 &* padding, w &+ 2 &* padding)
+        for ch in 0..<c {
+            let base = padded + ch &* ph &* pw
+            Self.zero(base, padding &* pw)
+            for y in 0..<h {
+                let row = base + (y &+ padding) &* pw
+                Self.zero(row, padding)
+                Self.copy(x + (ch &* h &+ y) &* w, row + padding, w)
+                Self.zero(row + (padding &+ w), padding)
+            }
+            Self.zero(base + (padding &+ h) &* pw, padding &* pw)
+        }
+        return (UnsafePointer(padded), ph, pw)
+    }
+
+    /// ``im2col(_:_:)`` for stride 1: from the padded image (``paddedImage(_:_:)``), every row of patches is one
+    /// contiguous copy, `x[ch][oy + ki - padding][ox + kj - padding] = padded[ch][oy + ki][ox + kj]`.
+    private func im2colStride1(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>) {
+        let (source, ph, pw) = paddedImage(x, padded)
+        var dst = col
+        for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+            var src = source + ((ch &* ph &+ ki) &* pw &+ kj)
+            for _ in 0..<ho {
+                Self.copy(src, dst, wo)
+                src += pw
+                dst += wo
+            }
+        } } }
     }
 
     /// ``im2col(_:_:)`` for stride 2 without padding. The image is first split into its four phase
@@ -167,7 +304,14 @@ struct ConvGeometry {
     /// `dst[0..<n] = src[0..<n]`, 8 floats at a time, the last 8 overlapping.
     @inline(__always)
     static func copy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        guard n >= 8 else { var t = 0; while t < n { dst[t] = src[t]; t &+= 1 }; return }
+        guard n >= 8 else {
+            if n >= 4 {   // two overlapping vectors of 4
+                UnsafeMutableRawPointer(dst).storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+                UnsafeMutableRawPointer(dst + (n &- 4)).storeBytes(of: UnsafeRawPointer(src + (n &- 4)).loadUnaligned(as: SIMD4<Float>.self), as: SIMD4<Float>.self)
+                return
+            }
+            var t = 0; while t < n { dst[t] = src[t]; t &+= 1 }; return
+        }
         var t = 0
         while t &+ 8 < n {
             UnsafeMutableRawPointer(dst + t).storeBytes(of: UnsafeRawPointer(src + t).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
@@ -208,9 +352,74 @@ struct ConvGeometry {
         }
     }
 
-    /// Adds `[C*KH*KW, Ho*Wo]` column gradients back into one image gradient `[C, H, W]`.
-    func col2im(_ col: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>) {
-        let hw = ho * wo
+    /// `dst[0..<n] += src[0..<n]`, 8 and 4 floats at a time.
+    @inline(__always)
+    static func add(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        var t = 0
+        while t &+ 8 <= n {
+            let sum = UnsafeRawPointer(dst + t).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(src + t).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(dst + t).storeBytes(of: sum, as: SIMD8<Float>.self)
+            t &+= 8
+        }
+        if t &+ 4 <= n {
+            let sum = UnsafeRawPointer(dst + t).loadUnaligned(as: SIMD4<Float>.self) + UnsafeRawPointer(src + t).loadUnaligned(as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(dst + t).storeBytes(of: sum, as: SIMD4<Float>.self)
+            t &+= 4
+        }
+        while t < n { dst[t] += src[t]; t &+= 1 }
+    }
+
+    /// Adds `[C*KH*KW, Ho*Wo]` column gradients back into one image gradient `[C, H, W]` (zero on entry in `conv2d`:
+    /// through the padded copy and the phase planes, each element's terms are summed first and then added to it);
+    /// `scratch` holds ``phaseCount`` floats.
+    ///
+    /// Every element of `dx` receives its terms in the same order on every path (kernel rows, then kernel columns):
+    /// stride 1 adds whole rows into a padded copy (zero at first) and stride 2 without padding into the four phase
+    /// planes (see ``im2colStride2(_:_:planes:)``), and either is added into `dx` at the end.
+    func col2im(_ col: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let hw = ho &* wo
+        if stride == 1 {
+            let (ph, pw) = (h &+ 2 &* padding, w &+ 2 &* padding)
+            let target = padding > 0 ? scratch : dx
+            if padding > 0 { Self.zero(target, c &* ph &* pw) }
+            var src = col
+            for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+                var dst = target + ((ch &* ph &+ ki) &* pw &+ kj)
+                for _ in 0..<ho {
+                    Self.add(src, into: dst, wo)
+                    src += wo
+                    dst += pw
+                }
+            } } }
+            if padding > 0 {
+                for ch in 0..<c { for y in 0..<h {
+                    Self.add(scratch + ((ch &* ph &+ y &+ padding) &* pw &+ padding), into: dx + (ch &* h &+ y) &* w, w)
+                } }
+            }
+            return
+        }
+        if stride == 2 && padding == 0 {
+            let (ph, pw) = ((h &+ 1) / 2, (w &+ 1) / 2), planeSize = ph &* pw
+            Self.zero(scratch, c &* 4 &* planeSize)
+            var src = col
+            for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
+                var dst = scratch + (((ch &* 2 &+ (ki & 1)) &* 2 &+ (kj & 1)) &* planeSize &+ (ki >> 1) &* pw &+ (kj >> 1))
+                for _ in 0..<ho {
+                    Self.add(src, into: dst, wo)
+                    src += wo
+                    dst += pw
+                }
+            } } }
+            for ch in 0..<c { for y in 0..<h {
+                let evenOffset: Int = ((ch &* 2 &+ (y & 1)) &* 2) &* planeSize &+ (y >> 1) &* pw
+                let (even, odd) = (scratch + evenOffset, scratch + (evenOffset &+ planeSize))
+                let row = dx + (ch &* h &+ y) &* w
+                var x = 0
+                while x &+ 1 < w { row[x] += even[x >> 1]; row[x &+ 1] += odd[x >> 1]; x &+= 2 }
+                if x < w { row[x] += even[x >> 1] }
+            } }
+            return
+        }
         for ch in 0..<c { for ki in 0..<kh { for kj in 0..<kw {
             let valid = validColumns(kj)
             if valid.isEmpty { continue }
@@ -221,11 +430,7 @@ struct ConvGeometry {
                 let (first, count) = (valid.lowerBound, valid.count)
                 let dst = dx + (ch * h + iy) * w + first * stride + (kj - padding)
                 let src = row + oy * wo + first
-                if stride == 1 {
-                    for t in 0..<count { dst[t] += src[t] }
-                } else {
-                    for t in 0..<count { dst[stride * t] += src[t] }
-                }
+                for t in 0..<count { dst[stride * t] += src[t] }
             }
         } } }
     }

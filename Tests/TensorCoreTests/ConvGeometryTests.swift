@@ -14,6 +14,9 @@ import Testing
         (1, 3, 3, 7, 1, 3),     // kernel wider than the image: kernel columns wholly in the padding
         (1, 5, 37, 3, 3, 1), (1, 4, 2, 5, 2, 4), (2, 8, 33, 1, 2, 0),
         (1, 4, 31, 3, 2, 0),    // the overlapping last vector in some kernel columns, scalar tails in the others
+        (3, 14, 14, 3, 1, 1), (2, 6, 6, 3, 1, 1),   // the residual blocks: stride 1 through a padded copy, rows of 14 and 6
+        (1, 5, 5, 3, 1, 2), (2, 3, 3, 3, 1, 1), (1, 9, 29, 5, 1, 0),   // rows of 7 (4 + overlapping 4), 3 (scalar), 25 (8-wide)
+        (2, 29, 29, 3, 2, 0), (1, 14, 14, 3, 2, 0),   // stride 2 column gradients through phase planes, odd and even sides
     ]
 
     static func geometry(_ g: (Int, Int, Int, Int, Int, Int)) -> ConvGeometry {
@@ -40,7 +43,10 @@ import Testing
         x.withUnsafeBufferPointer { xp in col.withUnsafeMutableBufferPointer { g.im2col(xp.baseAddress!, $0.baseAddress!) } }
         let grad = (0..<(rows * hw)).map { _ in Float(generator.nextUniform()) - 0.5 }
         var dx = [Float](repeating: 0, count: x.count)
-        grad.withUnsafeBufferPointer { gp in dx.withUnsafeMutableBufferPointer { g.col2im(gp.baseAddress!, $0.baseAddress!) } }
+        var scratch = [Float](repeating: .nan, count: g.phaseCount)   // col2im must not read it before writing it
+        grad.withUnsafeBufferPointer { gp in dx.withUnsafeMutableBufferPointer { d in scratch.withUnsafeMutableBufferPointer { s in
+            g.col2im(gp.baseAddress!, d.baseAddress!, scratch: s.baseAddress ?? d.baseAddress!)
+        } } }
         var expectedDX = [Float](repeating: 0, count: x.count)
         var mismatches = 0
         for ch in 0..<g.c { for ki in 0..<g.kh { for kj in 0..<g.kw { for oy in 0..<g.ho { for ox in 0..<g.wo {

@@ -24,7 +24,20 @@ Foresight's own GEMM at the same thread count (on AVX-512 machines its 16-lane k
 "update / OpenBLAS" and "act / OpenBLAS" compare the same rates with OpenBLAS's own 512^3 sgemm at the same thread
 count (its own threading), measured at the end of each Foresight run; the last column gives OpenBLAS's one-thread rate.
 
+Allocator: the reference runs with the glibc malloc settings Foresight applies to itself (MemoryTuning.retainFreedMemory:
+mmap threshold 32 MiB, trim threshold 1 GiB, top pad 64 MiB), given to its process through GLIBC_TUNABLES, so that the
+ratio measures compute rather than page faults; `--allocator shipped` runs it with glibc's defaults.
+
+Pixels (`--pixels`): the same comparison for a TD-MPC2 update and plan from 64x64 RGB observations, at the shapes of
+`--shapes` (tdmpc2: TD-MPC2's 4-layer encoder, 32 channels, batch 256, horizon 3; study-joint and study-reward-q: the
+counting study's defaults; counting-hold: examples/configs/counting-hold-pixels.json). Foresight runs
+`foresight bench pixels --shape S --json`, the reference this directory's `torch_pixel_tdmpc2.py` (PyTorch's own CPU
+convolutions). A second table gives the convolutions alone (forward and backward on one batch, their analytic FLOPs)
+against each side's own 512^3 GEMM rate at the same thread count. `--baseline BINARY` times a second Foresight binary
+in the same alternating rounds (before and after a change, in one run).
+
 Example: scripts/bench/compare_tdmpc2.py --sizes 1,5 --threads 1,2
+         scripts/bench/compare_tdmpc2.py --pixels --threads 1,2 --rounds 3
 Uses only the Python standard library itself; builds Foresight in release mode when the binary is missing.
 """
 import argparse
@@ -38,6 +51,17 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 TARGETS = {1: 0.5, 2: 0.55}
+# Foresight's malloc settings (Sources/TensorCore/MemoryTuning.swift) as glibc tunables.
+TUNABLES = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864"
+PIXEL_SHAPES = "tdmpc2,study-joint,study-reward-q,counting-hold"
+
+
+def reference_env(args):
+    env = dict(os.environ, BENCH_MAX_WAIT=str(args.wait_quiet))
+    env.pop("GLIBC_TUNABLES", None)
+    if args.allocator == "matched":
+        env["GLIBC_TUNABLES"] = TUNABLES
+    return env
 
 
 def default_python():
@@ -78,8 +102,7 @@ def run_reference(python, script, size, threads, args):
     try:
         cmd = priority_prefix(args) + [python, script, "--model-size", str(size), "--threads", str(threads), "--out", path,
                "--update-iters", str(args.update_iters), "--act-iters", str(args.act_iters), "--warmup", str(args.warmup)]
-        env = dict(os.environ, BENCH_MAX_WAIT=str(args.wait_quiet))
-        subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+        subprocess.run(cmd, check=True, capture_output=True, text=True, env=reference_env(args))
         with open(path) as f:
             r = json.load(f)
     finally:
@@ -89,6 +112,87 @@ def run_reference(python, script, size, threads, args):
             "act_eval_ms": evaluate, "update_gflop": r["flops_estimate"]["update_flop"] / 1e9,
             "act_gflop": r["flops_estimate"]["act_flop"] / 1e9,
             "other_cores": max(r["update"]["other_cores_mean"], r["act_train"]["other_cores_mean"], r["act_eval"]["other_cores_mean"])}
+
+
+def run_foresight_pixels(binary, shape, threads, args):
+    cmd = priority_prefix(args) + [binary, "bench", "pixels", "--shape", shape, "--threads", str(threads), "--json",
+           "--update-iterations", str(args.update_iters), "--act-iterations", str(args.act_iters),
+           "--conv-iterations", str(args.update_iters), "--warmup", str(args.warmup), "--wait-quiet", str(args.wait_quiet),
+           "--config", os.path.join(ROOT, "examples", "configs", "counting-hold-pixels.json")]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    r = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
+    r["gemm_gflops"] = r["sgemm_gflops"]
+    return r
+
+
+def run_reference_pixels(python, shape, threads, args):
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "torch_pixel_tdmpc2.py")
+    cmd = priority_prefix(args) + [python, script, "--shape", shape, "--threads", str(threads), "--allocator", args.allocator,
+           "--update-iters", str(args.update_iters), "--act-iters", str(args.act_iters), "--conv-iters", str(args.update_iters),
+           "--warmup", str(args.warmup)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=reference_env(args)).stdout
+    r = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
+    r["gemm_gflops"] = r["mm_gflops"]
+    return r
+
+
+def main_pixels(args):
+    sides = [("foresight", lambda s, t: run_foresight_pixels(args.foresight, s, t, args)),
+             ("reference", lambda s, t: run_reference_pixels(args.python, s, t, args))]
+    if args.baseline:
+        sides.append(("baseline", lambda s, t: run_foresight_pixels(args.baseline, s, t, args)))
+    results = []
+    for shape in [x.strip() for x in args.shapes.split(",") if x.strip()]:
+        for threads in parse_list(args.threads):
+            rows = {name: [] for name, _ in sides}
+            for r in range(args.rounds):
+                order = sides if (r + len(results)) % 2 == 0 else list(reversed(sides))
+                for name, run in order:
+                    t0 = time.time()
+                    rows[name].append(run(shape, threads))
+                    print(f"  {shape} {threads} thread(s) {name}: {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
+            results.append({"shape": shape, "threads": threads, "rows": rows})
+    med = lambda rows, k: statistics.median(x[k] for x in rows)
+    print()
+    if args.realtime:
+        print("(every side ran under chrt -f 10)")
+    print(f"reference allocator: {args.allocator}" + (f" (GLIBC_TUNABLES={TUNABLES})" if args.allocator == "matched" else ""))
+    base = " | baseline ms | Foresight / baseline" if args.baseline else ""
+    print(f"| shape | threads | call | Foresight ms | reference ms | ratio | target | met{base} |")
+    print("|---|---|---|---|---|---|---|---|" + ("---|---|" if args.baseline else ""))
+    for r in results:
+        target = TARGETS.get(r["threads"])
+        for call in ("update", "act"):
+            f, t = med(r["rows"]["foresight"], call + "_ms"), med(r["rows"]["reference"], call + "_ms")
+            met = "" if target is None else ("yes" if f / t <= target else "NO")
+            extra = ""
+            if args.baseline:
+                b = med(r["rows"]["baseline"], call + "_ms")
+                extra = f" | {b:.1f} | {f / b:.3f}"
+            print(f"| {r['shape']} | {r['threads']} | {call} | {f:.1f} | {t:.1f} | {f / t:.3f} | "
+                  f"{'' if target is None else f'<= {target}'} | {met}{extra} |")
+    print()
+    print("Process CPU time per call (medians; on one thread less disturbed by other processes than wall time):")
+    print("| shape | threads | Foresight update CPU ms | reference update CPU ms | ratio | Foresight conv CPU ms | reference conv CPU ms | ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        f, t = r["rows"]["foresight"], r["rows"]["reference"]
+        fu, tu, fc, tc = med(f, "update_cpu_ms"), med(t, "update_cpu_ms"), med(f, "conv_cpu_ms"), med(t, "conv_cpu_ms")
+        print(f"| {r['shape']} | {r['threads']} | {fu:.1f} | {tu:.1f} | {fu / tu:.3f} | {fc:.1f} | {tc:.1f} | {fc / tc:.3f} |")
+    print()
+    print("| shape | threads | conv GFLOP | Foresight conv ms | GFLOP/s | of its GEMM | reference conv ms | GFLOP/s | of its GEMM "
+          "| GEMM GFLOP/s (F / ref) | other cores (F / ref) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        f, t = r["rows"]["foresight"], r["rows"]["reference"]
+        fr, tr = med(f, "conv_gflops"), med(t, "conv_gflops")
+        fg, tg = med(f, "gemm_gflops"), med(t, "gemm_gflops")
+        print(f"| {r['shape']} | {r['threads']} | {f[0]['conv_gflop']:.2f} | {med(f, 'conv_ms'):.1f} | {fr:.1f} | {fr / fg:.0%} | "
+              f"{med(t, 'conv_ms'):.1f} | {tr:.1f} | {tr / tg:.0%} | {fg:.1f} / {tg:.1f} | "
+              f"{max(x['other_cores'] for x in f):.2f} / {max(x['other_cores'] for x in t):.2f} |")
+    if args.json_out:
+        with open(args.json_out, "w") as fh:
+            json.dump(results, fh, indent=1)
 
 
 def main():
@@ -106,7 +210,18 @@ def main():
     ap.add_argument("--wait-quiet", type=float, default=120, help="seconds each side may wait for a quiet machine before a figure")
     ap.add_argument("--realtime", action="store_true", help="run both sides under chrt -f 10 (a shared machine)")
     ap.add_argument("--json-out", default=None, help="also write all measurements to this file")
+    ap.add_argument("--allocator", choices=["matched", "shipped"], default="matched",
+                    help="the reference's malloc settings: Foresight's (GLIBC_TUNABLES, default) or glibc's defaults")
+    ap.add_argument("--pixels", action="store_true", help="compare the update and plan from pixels (see --shapes)")
+    ap.add_argument("--shapes", default=PIXEL_SHAPES, help="with --pixels: the shapes, comma separated")
+    ap.add_argument("--baseline", default=None, help="with --pixels: a second foresight binary timed in the same rounds")
     args = ap.parse_args()
+    if args.pixels:
+        if not os.path.exists(args.foresight):
+            print("building foresight (release)...", flush=True)
+            subprocess.run(["swift", "build", "-c", "release", "--product", "foresight"], cwd=ROOT, check=True)
+        main_pixels(args)
+        return
 
     script = os.path.join(os.path.abspath(args.shared_bench), "torch_tdmpc2_bench.py")
     if not os.path.exists(script):
@@ -140,6 +255,7 @@ def main():
     print()
     if args.realtime:
         print("(both sides ran under chrt -f 10)")
+    print(f"reference allocator: {args.allocator}" + (f" (GLIBC_TUNABLES={TUNABLES})" if args.allocator == "matched" else ""))
     print("| model | threads | call | Foresight ms | reference ms | ratio | target | met |")
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
