@@ -95,13 +95,7 @@ struct BenchPixels: ParsableCommand {
         let load = LoadMonitor()
 
         func figure(_ iterations: Int, _ body: () -> Void) -> Figure {
-            load.waitForQuiet(maxSeconds: waitQuiet)
-            var cpu = CPUTimer()
-            let start = load.sample()
-            let multiplyAdds = BLAS.multiplyAddsExecuted
-            let time = TimingSummary.measure(warmup: warmup, iterations: iterations) { cpu.run(body) }
-            let flop = 2 * Double(BLAS.multiplyAddsExecuted - multiplyAdds) / Double(warmup + iterations)
-            return Figure(time: time, cpuMilliseconds: cpu.median(last: iterations), otherCores: load.otherCores(since: start), flop: flop)
+            Figure.measure(load: load, waitQuiet: waitQuiet, warmup: warmup, iterations: iterations, body)
         }
 
         load.waitForQuiet(maxSeconds: waitQuiet)

@@ -56,14 +56,7 @@ struct BenchTDMPC2: ParsableCommand {
 
         /// Times `body` after waiting (up to `--wait-quiet` seconds) for other processes to go quiet.
         func figure(_ iterations: Int, _ body: () -> Void) -> Figure {
-            load.waitForQuiet(maxSeconds: waitQuiet)
-            var cpu = CPUTimer()
-            let start = load.sample()
-            let multiplyAdds = BLAS.multiplyAddsExecuted
-            let time = TimingSummary.measure(warmup: warmup, iterations: iterations) { cpu.run(body) }
-            // The FLOPs this call actually executed: every GEMM/GEMV's multiply-adds, counted as they run.
-            let flop = 2 * Double(BLAS.multiplyAddsExecuted - multiplyAdds) / Double(warmup + iterations)
-            return Figure(time: time, cpuMilliseconds: cpu.median(last: iterations), otherCores: load.otherCores(since: start), flop: flop)
+            Figure.measure(load: load, waitQuiet: waitQuiet, warmup: warmup, iterations: iterations, body)
         }
 
         load.waitForQuiet(maxSeconds: waitQuiet)
@@ -162,6 +155,19 @@ struct Figure {
     var otherCores: Double
     /// FLOPs executed per call (2 x the counted GEMM/GEMV multiply-adds).
     var flop: Double
+
+    /// Times `body` (`warmup` untimed calls, then `iterations`) after waiting up to `waitQuiet` seconds for other
+    /// processes to go quiet.
+    static func measure(load: LoadMonitor, waitQuiet: Double, warmup: Int, iterations: Int, _ body: () -> Void) -> Figure {
+        load.waitForQuiet(maxSeconds: waitQuiet)
+        var cpu = CPUTimer()
+        let start = load.sample()
+        let multiplyAdds = BLAS.multiplyAddsExecuted
+        let time = TimingSummary.measure(warmup: warmup, iterations: iterations) { cpu.run(body) }
+        // The FLOPs this call actually executed: every GEMM/GEMV's multiply-adds, counted as they run.
+        let flop = 2 * Double(BLAS.multiplyAddsExecuted - multiplyAdds) / Double(warmup + iterations)
+        return Figure(time: time, cpuMilliseconds: cpu.median(last: iterations), otherCores: load.otherCores(since: start), flop: flop)
+    }
 }
 
 // MARK: - CPU time
