@@ -58,6 +58,9 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
     public var currentRewardBalanced: Bool? = nil
     /// Whether the current-reward loss is balanced over its target values, in effect (`nil`: no).
     public var resolvedCurrentRewardBalanced: Bool { currentRewardBalanced ?? false }
+    /// Whether TD-MPC2's reward loss `R(z_t, a_t) ≈ r_t` weighs the distinct reward values of each batch equally, as
+    /// ``currentRewardBalanced`` does for the current-reward head (`nil`: no, TD-MPC2's loss).
+    public var rewardBalanced: Bool? = nil
     /// Whether the current-reward head reads the rolled-out latents, in effect (`nil`: no).
     public var resolvedCurrentRewardOnRollout: Bool { currentRewardOnRollout ?? false }
 
@@ -286,6 +289,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         c.routing.currentRewardZeroInitialized = routing.resolvedCurrentRewardZeroInitialized
         c.routing.currentRewardOnRollout = routing.resolvedCurrentRewardOnRollout
         c.routing.currentRewardBalanced = routing.resolvedCurrentRewardBalanced
+        c.routing.rewardBalanced = routing.rewardBalanced ?? false
         return c
     }
 

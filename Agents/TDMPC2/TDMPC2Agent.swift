@@ -94,8 +94,8 @@ public final class TDMPC2Agent {
     }
 
     /// Sets a head's output bias so that, before any update, it predicts the distribution of `values` (the targets it
-    /// will be trained on): the mean of their two-hot encodings, each distinct value weighted equally when the
-    /// current-reward loss is balanced (``AuxiliaryRouting/currentRewardBalanced``), mixed with 1 % of a uniform
+    /// will be trained on): the mean of their two-hot encodings, each distinct value weighted equally when that head's
+    /// loss is balanced (``AuxiliaryRouting/currentRewardBalanced``, ``AuxiliaryRouting/rewardBalanced``), mixed with 1 % of a uniform
     /// distribution so that no bin starts at probability zero. This is the prior-probability initialisation of a
     /// classifier's last layer (Lin et al. 2017, "Focal Loss for Dense Object Detection", section 4.1). A head that
     /// starts miscalibrated (a random last layer, or TD-MPC2's zero one, which predicts the uniform distribution over
@@ -111,8 +111,9 @@ public final class TDMPC2Agent {
         let regression = configuration.regression, k = regression.binCount
         let column = Tensor(shape: [values.count, 1], scalars: values)
         let twoHot = regression.twoHot(column).scalars
-        let weights = which == .currentReward && configuration.routing.resolvedCurrentRewardBalanced
-            ? Self.balancingWeights(column).scalars : [Float](repeating: 1, count: values.count)
+        let routing = configuration.routing
+        let balanced = which == .currentReward ? routing.resolvedCurrentRewardBalanced : routing.rewardBalanced == true
+        let weights = balanced ? Self.balancingWeights(column).scalars : [Float](repeating: 1, count: values.count)
         var p = [Double](repeating: 0, count: k)
         for i in 0..<values.count { for j in 0..<k { p[j] += Double(weights[i] * twoHot[i * k + j]) } }
         let total = p.reduce(0, +)
@@ -308,7 +309,9 @@ extension TDMPC2Agent {
             let timeWeights = Tensor(shape: [h, 1], scalars: Array(rhoWeights.prefix(h)))
             // Reward: sum_t rho^t mean_B CE / H.
             let rewardLogits = model.rewardLogits(routing.reward ? predicted : predicted.detached(), actions)
-            let rewardCE = c.regression.softCrossEntropy(rewardLogits, rewards).reshaped(to: [h, b])
+            var rewardCE = c.regression.softCrossEntropy(rewardLogits, rewards)
+            if routing.rewardBalanced == true { rewardCE = rewardCE * Self.balancingWeights(rewards) }
+            rewardCE = rewardCE.reshaped(to: [h, b])
             let rewardLoss = (rewardCE * timeWeights).sum() * (1 / Float(h * b))
             // Value: all Q members against the TD target, sum_{t,q} rho^t mean_B CE / (H num_q).
             let qLogits = model.qLogits(routing.value ? predicted : predicted.detached(), actions)      // [E, HB, K]

@@ -133,6 +133,8 @@ public struct StudySettings: Codable, Equatable, Sendable {
     public var currentRewardOnRollout = true
     /// Whether the current-reward loss weighs its target values equally (``AuxiliaryRouting/currentRewardBalanced``).
     public var currentRewardBalanced = true
+    /// Whether TD-MPC2's reward loss weighs its reward values equally (``AuxiliaryRouting/rewardBalanced``).
+    public var rewardBalanced = false
     /// Adam's learning rate: 3e-4, TD-MPC2's and the P-JEPA authors' (the study used 1e-3 until session 16; with it
     /// the sparse runs of seeds 1 and 101 collapsed in their first 300 updates, and at 3e-4 with calibrated heads they
     /// learn the count; see docs/results/counting-study).
@@ -365,6 +367,7 @@ public struct StudySettings: Codable, Equatable, Sendable {
         c.routing.currentRewardZeroInitialized = currentRewardZeroInitialized
         c.routing.currentRewardOnRollout = currentRewardOnRollout
         c.routing.currentRewardBalanced = currentRewardBalanced ? true : nil
+        c.routing.rewardBalanced = rewardBalanced ? true : nil
         c.consistencyWarmupUpdates = consistencyWarmupUpdates > 0 ? consistencyWarmupUpdates : nil
         c.encoderWarmupUpdates = encoderWarmupUpdates > 0 ? encoderWarmupUpdates : nil
         return c

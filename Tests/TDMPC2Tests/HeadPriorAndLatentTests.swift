@@ -94,6 +94,40 @@ import _TestSupport
         #expect(try #require((agent.model.reward.layers.last as? Linear)?.bias).value.scalars == bias)
     }
 
+    /// `rewardBalanced`: TD-MPC2's reward loss weighs each distinct reward value of the batch equally. With one value
+    /// the weights are all 1 (the loss is unchanged); with a rare value the two losses differ. The reward head's prior
+    /// follows the same weighting.
+    @Test func balancedRewardLossAndItsPrior() throws {
+        var c = try RoutingAndBufferTests.configuration("reward")
+        var batch = RoutingAndBufferTests.batch(c, seed: 4)
+        let n = batch.rewards.count
+        func loss(_ balanced: Bool?, _ batch: SequenceBatch) throws -> Float {
+            var cb = c; cb.routing.rewardBalanced = balanced
+            let agent = try TDMPC2Agent(configuration: cb, seed: 3)
+            // A zero last layer predicts the uniform distribution, whose cross-entropy is the same for every target.
+            // Two values of equal count: the same prior whether or not the loss is balanced.
+            agent.initializePrior(of: .reward, values: [0, 1])
+            return agent.update(batch).rewardLoss
+        }
+        batch.rewards = Tensor(shape: batch.rewards.shape, scalars: [Float](repeating: 0, count: n))
+        #expect(try loss(true, batch) == loss(nil, batch))
+        batch.rewards = Tensor(shape: batch.rewards.shape, scalars: (0..<n).map { $0 % 8 == 0 ? 1 : 0 })
+        let plain = try loss(nil, batch), balanced = try loss(true, batch)
+        #expect(plain.isFinite && balanced.isFinite && abs(plain - balanced) > 1e-4, "plain \(plain), balanced \(balanced)")
+
+        c.routing.rewardBalanced = true
+        let agent = try TDMPC2Agent(configuration: c, seed: 3)
+        agent.initializePrior(of: .reward, values: [0, 0, 0, 1])
+        var g = Self.generator()
+        let z = Tensor.randomNormal([1, c.latentDimensions + c.actionDimensions], using: &g)
+        let k = c.regression.binCount
+        let p: [Double] = Self.softmax(Array(agent.model.reward(z).scalars[0..<k]))
+        let twoHot = c.regression.twoHot(Tensor(shape: [1, 1], scalars: [1])).scalars
+        var mass = 0.0
+        for j in 0..<k where twoHot[j] > 0 { mass += p[j] }
+        #expect(mass > 0.49 && mass < 0.51, "balanced prior: probability of the reward 1 bins \(mass)")
+    }
+
     /// `latentSimNorm` false: the encoder and the dynamics end in a plain Linear, so latents leave the simplices; the
     /// default keeps every group of 8 summing to 1.
     @Test func latentsWithoutSimNormAreUnbounded() throws {
