@@ -81,8 +81,8 @@ public enum GymMuJoCoError: Error, Equatable, CustomStringConvertible {
     static let howToInstall = """
         Gymnasium's MuJoCo model files come with the gymnasium Python package: install it \
         (python3 -m pip install gymnasium, or scripts/setup-python.sh), then either run from the directory holding \
-        .venv or set \(GymMuJoCoModels.environmentVariable)=$(python3 -c "import gymnasium, os; \
-        print(os.path.join(os.path.dirname(gymnasium.__file__), 'envs', 'mujoco', 'assets'))"), \
+        .venv or set \(GymMuJoCoModels.environmentVariable)=$(python3 -c "import gymnasium, os, sys; \
+        sys.stdout.write(os.path.join(os.path.dirname(gymnasium.__file__), 'envs', 'mujoco', 'assets'))"), \
         or pass the option \(GymMuJoCoModels.optionKey)
         """
 
