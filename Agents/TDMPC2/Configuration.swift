@@ -187,6 +187,12 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     /// with a PyTorch copy, supervised 9-way counting at 3,000 steps: 0.85 without, 0.90 with one block, 32 channels).
     /// `nil` is TD-MPC2's 0.
     public var pixelHiddenLayers: Int? = nil
+    /// Whether the `.resnet` layout's stem and downsampling convolutions zero-pad ("same" padding: 3, 1, 1), so
+    /// that every pixel, border rows included, reaches as many units of the last map as a pixel in the middle
+    /// (64 → 32 → 16 → 8). Unpadded (`nil`, `false`), the stem never sees the last row and column and the last
+    /// downsampling drops a row of its input, so an object's share of the average-pooled features depends on its
+    /// position.
+    public var pixelPadding: Bool? = nil
     /// Whether the pixel encoder's last block normalizes before SimNorm (TD-MPC2's `NormedLinear`: Linear → LayerNorm →
     /// SimNorm). `false` is the P-JEPA authors' readout, a plain Linear (PyTorch's default initialisation) into SimNorm.
     /// LayerNorm divides out the scale of its input, and average-pooled features that add up over objects carry the
@@ -281,6 +287,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         c.pixelArchitecture = resolvedPixelArchitecture
         c.pixelOffset = resolvedPixelOffset
         c.pixelHiddenLayers = resolvedPixelHiddenLayers
+        c.pixelPadding = resolvedPixelPadding
         c.pixelProjectionNorm = resolvedPixelProjectionNorm
         c.latentSimNorm = resolvedLatentSimNorm
         c.tdSteps = resolvedTDSteps
@@ -299,6 +306,8 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
     public var resolvedPixelArchitecture: PixelArchitecture { pixelArchitecture ?? .tdmpc2 }
     /// The hidden blocks of the pixel encoder's projection in effect (`nil`: TD-MPC2's 0).
     public var resolvedPixelHiddenLayers: Int { pixelHiddenLayers ?? 0 }
+    /// Whether the `.resnet` layout's strided convolutions pad, in effect (`nil`: `false`).
+    public var resolvedPixelPadding: Bool { pixelPadding ?? false }
     /// Whether the pixel encoder's last block has TD-MPC2's LayerNorm (`nil`: `true`).
     public var resolvedPixelProjectionNorm: Bool { pixelProjectionNorm ?? true }
     /// Whether latents end in SimNorm, in effect (`nil`: `true`).

@@ -12,7 +12,7 @@ import NN
 ///
 /// With `pixelArchitecture` `.resnet` the convolutions are a small residual network instead (``PixelArchitecture``):
 /// Conv(C→C, k7, s2) ReLU → Conv(C→2C, k3, s2) → 2 × ResidualBlock(2C) → Conv(2C→2C, k3, s2) → ResidualBlock(2C) → ReLU,
-/// a 6x6 map of 2C channels (64 → 29 → 14 → 6). Its weights are in `convolutions` (stem and downsampling) and
+/// a 6x6 map of 2C channels (64 → 29 → 14 → 6; with `pixelPadding` 64 → 32 → 16 → 8). Its weights are in `convolutions` (stem and downsampling) and
 /// `residualBlocks`.
 ///
 /// With `pixelHiddenLayers` set, that many `NormedLinear` blocks with Mish (``TDMPC2Configuration/encoderDimensions``
@@ -68,13 +68,14 @@ public final class PixelEncoder: Layer {
             featureChannels = channels
         case .resnet:
             let wide = 2 * channels
-            let stem = Conv2d(inputChannels: inputChannels, outputChannels: channels, kernelSize: 7, stride: 2, generator: &generator)
-            let second = Conv2d(inputChannels: channels, outputChannels: wide, kernelSize: 3, stride: 2, generator: &generator)
+            let padded = c.resolvedPixelPadding
+            let stem = Conv2d(inputChannels: inputChannels, outputChannels: channels, kernelSize: 7, stride: 2, padding: padded ? 3 : 0, generator: &generator)
+            let second = Conv2d(inputChannels: channels, outputChannels: wide, kernelSize: 3, stride: 2, padding: padded ? 1 : 0, generator: &generator)
             let blocks = [ResidualBlock(channels: wide, generator: &generator), ResidualBlock(channels: wide, generator: &generator)]
-            let third = Conv2d(inputChannels: wide, outputChannels: wide, kernelSize: 3, stride: 2, generator: &generator)
+            let third = Conv2d(inputChannels: wide, outputChannels: wide, kernelSize: 3, stride: 2, padding: padded ? 1 : 0, generator: &generator)
             convolutions = [stem, second, third]
             residualBlocks = blocks + [ResidualBlock(channels: wide, generator: &generator)]
-            for (k, s) in [(7, 2), (3, 2), (3, 2)] { side = (side - k) / s + 1 }
+            for (k, s) in [(7, 2), (3, 2), (3, 2)] { side = (side + (padded ? k - 1 : 0) - k) / s + 1 }
             featureChannels = wide
         }
         let readout = c.resolvedPixelReadout

@@ -158,6 +158,41 @@ import _TestSupport
         #expect(throws: ConfigurationError.self) { try c.validate() }
     }
 
+    /// `pixelPadding` gives the residual encoder "same" padding in its strided convolutions: an 8x8 map instead of
+    /// 6x6 (the flattened readout's width shows it), and an object in the last rows and columns moves the pooled
+    /// features as much as the same object in the middle does, to within the stride's aliasing.
+    @Test func paddedResidualEncoderSeesTheBorders() throws {
+        var c = try Self.configuration("reward+q", observationShape: [3, 64, 64])
+        c.pixelArchitecture = .resnet
+        c.pixelReadout = .flatten
+        c.pixelOffset = 0
+        c.pixelHiddenLayers = 1
+        #expect(c.resolvedPixelPadding == false)
+        let unpadded = try #require(try TDMPC2Agent(configuration: c, seed: 7).model.encoder as? PixelEncoder)
+        #expect(unpadded.hiddenLayers[0].linear.weight.value.shape == [32, 16 * 6 * 6])
+        c.pixelPadding = true
+        let padded = try #require(try TDMPC2Agent(configuration: c, seed: 7).model.encoder as? PixelEncoder)
+        #expect(padded.hiddenLayers[0].linear.weight.value.shape == [32, 16 * 8 * 8])
+        #expect(padded.convolutions.map(\.padding) == [3, 1, 1])
+        // A bright bottom row (row 63): unpadded, the stem (7x7, stride 2, 29 outputs: rows 0...62) never reads it, so
+        // the features do not move at all; padded, they do. A bright middle row moves both.
+        func image(row: Int) -> Tensor {
+            var pixels = [Float](repeating: 0, count: 3 * 64 * 64)
+            for ch in 0..<3 { for x in 0..<64 { pixels[ch * 4096 + row * 64 + x] = 255 } }
+            return Tensor(shape: [1, 3, 64, 64], scalars: pixels)
+        }
+        let blank = Tensor(shape: [1, 3, 64, 64], scalars: [Float](repeating: 0, count: 3 * 4096))
+        func change(_ e: PixelEncoder, row: Int) -> Float {
+            let (base, lit) = withoutGradients { (e.readoutFeatures(blank).scalars, e.readoutFeatures(image(row: row)).scalars) }
+            return zip(lit, base).map { Swift.abs($0 - $1) }.reduce(0, +)
+        }
+        #expect(change(unpadded, row: 63) == 0)
+        #expect(change(padded, row: 63) > 0)
+        #expect(change(unpadded, row: 31) > 0 && change(padded, row: 31) > 0)
+        c.pixelPadding = nil
+        #expect(c.resolvingDefaults.pixelPadding == false)
+    }
+
     /// `pixelProjectionNorm` false ends the pixel encoder with a plain Linear (PyTorch's default initialisation) into
     /// SimNorm: the latent then depends on the scale of the pooled features, which TD-MPC2's LayerNorm divides out.
     @Test func pixelProjectionWithoutLayerNormKeepsTheFeatureScale() throws {
