@@ -253,8 +253,7 @@ extension TDMPC2Agent {
         var metrics = UpdateMetrics()
 
         // 1. TD targets (no gradient, target Q, min of a random pair); n-step targets bootstrap from s_{t+k}.
-        let (nextZ, tdTarget) = withoutGradients { () -> (Tensor, Tensor) in
-            let nextZ = model.encode(nextObservations, augmentationGenerator: &augmentation)
+        func tdTargets(nextZ: Tensor) -> Tensor {
             // One-step targets: G = r, D = γ (1 − terminated), bootstrap from s_{t+1}.
             var (bootstrapZ, returns, bootstrapDiscounts) = (nextZ, rewards, c.discount * (1 - terminated))
             if let multiStep = batch.multiStep {
@@ -272,14 +271,24 @@ extension TDMPC2Agent {
                 let q = c.regression.decode(model.qLogits(bootstrapZ, nextAction, members: noise.tdPair, target: true))   // [2, HB, 1]
                 qMin = q[row: 0].minimum(q[row: 1])
             }
-            return (nextZ, returns + bootstrapDiscounts * qMin)
+            return returns + bootstrapDiscounts * qMin
+        }
+        let routing = c.routing
+        let needsAllLatents = !routing.consistencyStopGradient || routing.currentReward || routing.randomProjection
+        // When the loss encodes every observation anyway (and no random shift makes two encodings differ), the
+        // targets bootstrap from those latents instead of encoding s_{t+1..t+H} a second time.
+        let reusesLatents = needsAllLatents && !c.shiftAugmentation && batch.multiStep == nil
+        var nextZ = Tensor(0), tdTarget = Tensor(0)
+        if !reusesLatents {
+            withoutGradients {
+                nextZ = model.encode(nextObservations, augmentationGenerator: &augmentation)
+                tdTarget = tdTargets(nextZ: nextZ)
+            }
         }
 
         // 2. World-model losses with gradients through the H-step latent rollout.
         model.isTraining = true
-        let routing = c.routing
         let consistencyWeight = c.consistencyCoefficient * Self.warmupFraction(update: updateCount, over: c.consistencyWarmupUpdates)
-        let needsAllLatents = !routing.consistencyStopGradient || routing.currentReward || routing.randomProjection
         var rolloutLatents: [Tensor] = []
         let (modelLoss, modelGradients) = valueWithGradients(at: model.encoderParameters.map(\.parameter) + model.headParameters.map(\.parameter)) { () -> Tensor in
             var z0: Tensor, targets: Tensor, allZ: Tensor? = nil
@@ -289,6 +298,7 @@ extension TDMPC2Agent {
                 z0 = z.slice(along: 0, 0..<b)
                 let next = z.slice(along: 0, b..<((h + 1) * b))
                 targets = routing.consistencyStopGradient ? next.detached() : next
+                if reusesLatents { tdTarget = withoutGradients { tdTargets(nextZ: next.detached()) } }
             } else {
                 z0 = model.encode(allObservations.slice(along: 0, 0..<b), augmentationGenerator: &augmentation)
                 targets = nextZ
