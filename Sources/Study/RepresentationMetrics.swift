@@ -78,28 +78,47 @@ public enum RepresentationMetrics {
     public static func nearestCentroidAccuracy(_ points: FeatureMatrix, labels: [Int]) -> Double {
         precondition(labels.count == points.rowCount, "nearestCentroidAccuracy: \(labels.count) labels for \(points.rowCount) points")
         guard points.rowCount > 0 else { return 0 }
+        let predicted = nearestCentroidPredictions(points, labels: labels)
+        return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(points.rowCount)
+    }
+
+    /// ``nearestCentroidAccuracy(_:labels:)`` per label: for each label, the fraction of its points whose nearest
+    /// centroid is their own label's. Shows which counts a representation confuses.
+    /// - Returns: `label → accuracy in [0, 1]`, one entry per label present.
+    public static func nearestCentroidAccuracyByLabel(_ points: FeatureMatrix, labels: [Int]) -> [Int: Double] {
+        precondition(labels.count == points.rowCount, "nearestCentroidAccuracyByLabel: \(labels.count) labels for \(points.rowCount) points")
+        let predicted = nearestCentroidPredictions(points, labels: labels)
+        var (correct, total) = ([Int: Int](), [Int: Int]())
+        for (p, l) in zip(predicted, labels) {
+            total[l, default: 0] += 1
+            if p == l { correct[l, default: 0] += 1 }
+        }
+        return Dictionary(uniqueKeysWithValues: total.map { ($0.key, Double(correct[$0.key, default: 0]) / Double($0.value)) })
+    }
+
+    /// The label of each point's nearest centroid (centroids: the mean of each label's points; ties go to the
+    /// smaller label).
+    static func nearestCentroidPredictions(_ points: FeatureMatrix, labels: [Int]) -> [Int] {
         let classes = Array(Set(labels)).sorted()
         let d = points.columnCount
         var centroids = [[Double]](repeating: [Double](repeating: 0, count: d), count: classes.count)
         var sizes = [Int](repeating: 0, count: classes.count)
         let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         for i in 0..<points.rowCount {
-            let c = index[labels[i]]!
+            guard let c = index[labels[i]] else { continue }
             sizes[c] += 1
             for k in 0..<d { centroids[c][k] += points[i, k] }
         }
         for c in classes.indices { centroids[c] = centroids[c].map { $0 / Double(sizes[c]) } }
-        var correct = 0
-        for i in 0..<points.rowCount {
+        return (0..<points.rowCount).map { i in
             var best = 0, bestDistance = Double.infinity
             for c in classes.indices {
                 var s = 0.0
                 for k in 0..<d { let t = points[i, k] - centroids[c][k]; s += t * t }
                 if s < bestDistance { best = c; bestDistance = s }
             }
-            if classes[best] == labels[i] { correct += 1 }
+            return classes[best]
         }
-        return Double(correct) / Double(points.rowCount)
     }
 
     /// RankMe (Garrido et al., 2023), the effective rank of the (uncentred) latents:

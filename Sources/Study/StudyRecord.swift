@@ -67,6 +67,9 @@ public struct StudyRecord: Codable, Equatable, Sendable {
     public var meanPairwiseDistance: Double
     public var rmsNorm: Double
     public var rankme: Double
+    /// Nearest-centroid accuracy of the images of each count `0...8` (index = count; absent in files from before
+    /// session 17).
+    public var countAccuracyByCount: [Double]?
     // Linear probes on the latents.
     public var countProbeAccuracy: Double
     public var shapeProbeAccuracy: Double

@@ -71,6 +71,24 @@ import TensorCore
         #expect(RepresentationMetrics.nearestCentroidAccuracy(y, labels: ylabels) < 0.8)
     }
 
+    @Test func accuracyByLabelShowsWhichLabelsAreConfused() {
+        // Labels 0 and 1 sit next to each other, label 2 far away.
+        let rows: [[Double]] = [[0, 0], [2, 0], [1, 0], [3, 0], [100, 0], [101, 0]]   // exact sums: ties are ties
+        let labels = [0, 1, 0, 1, 2, 2]
+        // Centroids: 0 at 0.5, 1 at 2.5, 2 at 100.5. Points 0 and 1 go to 0; 2 and 3 go to 1.
+        let byLabel = RepresentationMetrics.nearestCentroidAccuracyByLabel(FeatureMatrix(rows: rows), labels: labels)
+        #expect(byLabel == [0: 1, 1: 1, 2: 1])
+        let swapped = [1, 0, 1, 0, 2, 2]   // the names of the two groups swapped: still every point on its own centroid
+        let bySwapped = RepresentationMetrics.nearestCentroidAccuracyByLabel(FeatureMatrix(rows: rows), labels: swapped)
+        #expect(bySwapped == [0: 1, 1: 1, 2: 1])
+        // Interleaved: 0 at 0 and 3, 1 at 2 and 1 share the centroid 1.5; ties go to the smaller label.
+        let interleaved = [0, 1, 1, 0, 2, 2]
+        let byInterleaved = RepresentationMetrics.nearestCentroidAccuracyByLabel(FeatureMatrix(rows: rows), labels: interleaved)
+        #expect(byInterleaved == [0: 1, 1: 0, 2: 1])
+        let overall = RepresentationMetrics.nearestCentroidAccuracy(FeatureMatrix(rows: rows), labels: interleaved)
+        #expect(abs(overall - 4.0 / 6.0) < 1e-12)
+    }
+
     @Test func smallClustersAreOutliers() {
         var (x, _) = Self.blobs([[0, 0], [10, 0]], perCluster: 100, spread: 0.1, seed: 6)
         x = FeatureMatrix(rows: (0..<x.rowCount).map { x.row($0) } + [[50, 50]])
