@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "TDMPC2", dependencies: ["RLCore", "NN", "Optimizers", "Checkpoint", "ImageIO"], path: "Agents/TDMPC2"),
 
         // Studies
-        .target(name: "Study", dependencies: ["TDMPC2", "Counting", "ImageIO", "RLCore"]),
+        .target(name: "Study", dependencies: ["TDMPC2", "Counting", "ImageIO", "RLCore", "Checkpoint"]),
 
         // Tools
         .target(name: "ForesightKit", dependencies: ["TensorCore", "NN", "Optimizers", "Checkpoint", "ImageIO", "RLCore", "ClassicControl", "Counting", "GymMuJoCo", "MuJoCo", "TDMPC2", "Study"]),

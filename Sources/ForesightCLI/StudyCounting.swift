@@ -21,7 +21,8 @@ struct StudyCounting: ParsableCommand {
         discussion: """
         Configurations: \(StudyArm.allCases.map(\.rawValue).joined(separator: ", ")) (`untrained` is the encoder at \
         initialisation, a baseline). Outputs in the run directory: metrics.json, summary.md, pca_<config>.svg, \
-        distances_<config>.svg, learning_curves.svg, intervals.svg, reconstructions.png (see the README, "Study outputs").
+        distances_<config>.svg, learning_curves.svg, intervals.svg, reconstructions.png (see the README, "Study outputs"). \
+        Each finished run is kept in <run dir>/completed/; run the same command again to resume a study that was stopped.
         """)
 
     @Option(help: "Seeds per configuration (0, 1, ...).") var seeds = 1
@@ -90,8 +91,14 @@ struct StudyCounting: ParsableCommand {
         say("counting study: \(arms.map(\.rawValue).joined(separator: ", ")); \(seeds) seed(s); \(settings.updates) updates at batch "
             + "\(settings.batchSize); \(settings.trainingReward.rawValue) reward; \(jobs) run(s) at a time")
         let study = try CountingStudy(settings: settings)
+        let directory = URL(fileURLWithPath: runDir)
+        // Finished runs are kept in <run dir>/completed; a study killed part-way resumes from them.
+        let store = StudyRunStore(runDirectory: directory, settings: settings)
+        let kept = arms.flatMap { arm in seedList.map { store.url(arm: arm, seed: $0) } }
+            .filter { FileManager.default.fileExists(atPath: $0.path) }.count
+        if kept > 0 { say("resuming: \(kept) of \(arms.count * seedList.count) runs already finished in \(store.directory.path)") }
         var tracker = StudyProgressTracker(runs: arms.map { $0 == .untrained ? 0 : settings.updates }, seeds: seedList.count, start: start)
-        let result = try study.run(arms: arms, seeds: seedList, jobs: jobs) { event in
+        let result = try study.run(arms: arms, seeds: seedList, jobs: jobs, store: store) { event in
             let elapsed = String(format: "%6.0fs", Date().timeIntervalSince(start))
             switch event {
             case let .phase(arm, seed, name):
@@ -110,7 +117,6 @@ struct StudyCounting: ParsableCommand {
                              r.successRate, r.totalSeconds, tracker.remaining))
             }
         }
-        let directory = URL(fileURLWithPath: runDir)
         try StudyReport.write(result, to: directory)
         say("\n" + StudyReport.markdownTable(result.records, pixelReference: result.pixelReference))
         say("wrote \(directory.path)/metrics.json, summary.md and figures in \(String(format: "%.0f", result.seconds)) s")

@@ -29,19 +29,35 @@ extension CountingStudy {
     /// order in which runs finish). The result lists the runs seed-major: all arms of the first seed, then the next.
     /// - Parameters:
     ///   - jobs: runs trained at once (one OpenBLAS thread each is the intended setting).
+    ///   - store: where finished runs are kept: a run found there is read instead of trained, and every run trained
+    ///     is saved there as it finishes (nil: nothing is kept).
     ///   - progress: called from the worker threads, one call at a time.
-    /// - Throws: the first error of any run, after the runs in flight have finished.
-    public func run(arms: [StudyArm], seeds: [Int], jobs: Int = 1, progress: @escaping (StudyProgress) -> Void = { _ in }) throws -> StudyResult {
+    /// - Throws: the first error of any run, after the runs in flight have finished; ``StudyRunStore/load(arm:seed:probeCount:)``'s
+    ///   errors before any run starts.
+    public func run(arms: [StudyArm], seeds: [Int], jobs: Int = 1, store: StudyRunStore? = nil,
+                    progress: @escaping (StudyProgress) -> Void = { _ in }) throws -> StudyResult {
         let start = Date()
         let tasks = seeds.flatMap { seed in arms.map { (arm: $0, seed: seed) } }
+        let stored = try tasks.map { try store?.load(arm: $0.arm, seed: $0.seed, probeCount: probeSet.count) }
         // Everything shared by the runs is built before they start, so the workers only read it.
-        for seed in seeds { _ = try randomData(seed: seed) }
+        for seed in seeds where tasks.indices.contains(where: { tasks[$0].seed == seed && stored[$0] == nil }) { _ = try randomData(seed: seed) }
         let reference = pixelReference
         let box = RunBox(count: tasks.count)
         let report: (StudyProgress) -> Void = { event in box.locked { progress(event) } }
         let work: (Int) -> Void = { _ in
             while let i = box.claim() {
-                let outcome = Result { try self.run(arm: tasks[i].arm, seed: tasks[i].seed, progress: report) }
+                let (arm, seed) = tasks[i]
+                if let done = stored[i] {
+                    report(.phase(arm: arm, seed: seed, name: "read from \(store?.url(arm: arm, seed: seed).lastPathComponent ?? "")"))
+                    report(.finished(done.record))
+                    box.finish(i, .success(done))
+                    continue
+                }
+                let outcome = Result { () throws -> ArmRun in
+                    let run = try self.run(arm: arm, seed: seed, progress: report)
+                    try store?.save(run)
+                    return run
+                }
                 box.finish(i, outcome)
             }
         }
@@ -174,6 +190,27 @@ public enum StudyReport {
         return text
     }
 
+    /// Held-out count accuracy per count (mean over seeds): which counts each configuration confuses. Empty when no
+    /// record has them.
+    public static func byCountTable(_ records: [StudyRecord]) -> String {
+        let withCounts = records.filter { $0.countAccuracyByCount != nil }
+        guard let width = withCounts.compactMap({ $0.countAccuracyByCount?.count }).max(), width > 0 else { return "" }
+        var configs: [String] = []
+        for r in withCounts where !configs.contains(r.config) { configs.append(r.config) }
+        var lines = ["Nearest-centroid accuracy of the held-out images of each count (mean over seeds):", "",
+                     "| config | " + (0..<width).map { "count \($0)" }.joined(separator: " | ") + " |",
+                     "|---|" + String(repeating: "---|", count: width)]
+        for config in configs {
+            let rows = withCounts.filter { $0.config == config }.compactMap(\.countAccuracyByCount)
+            let cells = (0..<width).map { k -> String in
+                let values = rows.compactMap { k < $0.count && $0[k].isFinite ? $0[k] : nil }
+                return values.isEmpty ? "–" : String(format: "%.3f", values.reduce(0, +) / Double(values.count))
+            }
+            lines.append("| \(config) | " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// One document from several runs of the same study settings (seeds split over processes).
     /// - Throws: ``StudyError/invalidSetting(name:value:expected:)`` when the settings differ or a configuration and
     ///   seed appears twice.
@@ -199,7 +236,7 @@ public enum StudyReport {
         let summary = "# Counting study: auxiliary heads\n\n"
             + "\(document.runs.count) runs; \(Set(document.runs.map(\.seed)).count) seed(s); merged from several run directories "
             + "(other figures: see those).\n\n" + markdownTable(document.runs, pixelReference: document.pixelReference)
-            + "\n" + StudyStatistics.markdown(document.runs)
+            + "\n" + byCountTable(document.runs) + "\n" + StudyStatistics.markdown(document.runs)
         try summary.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
         try StudyStatistics.figure(document.runs).text
             .write(to: directory.appendingPathComponent("intervals.svg"), atomically: true, encoding: .utf8)
@@ -220,7 +257,7 @@ public enum StudyReport {
         let summary = "# Counting study: auxiliary heads\n\n"
             + "\(result.records.count) runs; \(Set(result.records.map(\.seed)).count) seed(s); \(String(format: "%.0f", result.seconds)) s.\n\n"
             + markdownTable(result.records, pixelReference: result.pixelReference)
-            + "\n" + StudyStatistics.markdown(result.records)
+            + "\n" + byCountTable(result.records) + "\n" + StudyStatistics.markdown(result.records)
         var firstRuns: [ArmRun] = []
         for run in result.runs where !firstRuns.contains(where: { $0.record.config == run.record.config }) { firstRuns.append(run) }
         let figures = "\nFigures: `intervals.svg` (every seed); first seed of each configuration: `pca_<config>.svg`, `distances_<config>.svg`, "
