@@ -60,9 +60,10 @@ public final class CountingStudy {
         curveSet = try ProbeSet.generate(count: settings.curveProbeCount, seed: 70_003)
     }
 
-    /// Encodes observations `[N, 3, 64, 64]` without augmentation, `[N, L]`.
+    /// Encodes observations `[N, 3, 64, 64]` without augmentation, `[N, L]`, with the averaged weights when the agent
+    /// keeps them (``StudySettings/evaluationAverageRate``), as its `.evaluate` actions do.
     public static func encode(_ agent: TDMPC2Agent, _ observations: Tensor, chunk: Int = 128) -> Tensor {
-        AgentRepresentation.encode(agent.model, observations, chunk: chunk)
+        AgentRepresentation.encode((agent.evaluatesWithAverage ? agent.averagedModel : nil) ?? agent.model, observations, chunk: chunk)
     }
 
     /// Random-action Counting-v0 episodes for `seed` (collected once, shared by the arms).
@@ -124,6 +125,8 @@ public final class CountingStudy {
             oracleMeanStepsToTarget: control.oracleMeanStepsToTarget,
             updates: updates, finalConsistencyLoss: last?.consistencyLoss ?? .nan, finalAuxiliaryLoss: last?.auxiliaryLoss ?? .nan,
             trainSeconds: trainSeconds, totalSeconds: 0, curve: curve)
+        let byCount = RepresentationMetrics.nearestCentroidAccuracyByLabel(latents, labels: probeSet.counts)
+        record.countAccuracyByCount = (0...(byCount.keys.max() ?? 0)).map { byCount[$0] ?? .nan }
 
         if s.closedLoop && arm != .untrained {
             progress(.phase(arm: arm, seed: seed, name: "control CountingHold-v0"))

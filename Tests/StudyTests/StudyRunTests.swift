@@ -128,7 +128,7 @@ import TensorCore
         // sparse default): the contrast shows within 250 updates.
         s.trainingReward = .dense; s.pixelArchitecture = .tdmpc2; s.pixelHiddenLayers = 0; s.encoderLearningRateScale = 0.3
         s.currentRewardOnRollout = false; s.currentRewardBalanced = false; s.encoderWarmupUpdates = 0
-        s.learningRate = 1e-3; s.headPriorInitialized = false
+        s.learningRate = 1e-3; s.headPriorInitialized = false; s.evaluationAverageRate = 0
         s.latentDimensions = standard.latentDimensions; s.mlpDimensions = standard.mlpDimensions
         s.pixelChannels = standard.pixelChannels; s.batchSize = standard.batchSize
         s.randomEpisodes = 300; s.updates = 250; s.curveInterval = 250
@@ -152,6 +152,8 @@ import TensorCore
         s.headPriorInitialized = standard.headPriorInitialized; s.learningRate = standard.learningRate
         s.latentDimensions = standard.latentDimensions; s.mlpDimensions = standard.mlpDimensions
         s.pixelChannels = standard.pixelChannels; s.batchSize = standard.batchSize
+        s.pixelPadding = standard.pixelPadding
+        s.evaluationAverageRate = 0   // the last update's weights: over 300 updates the average lags the encoder
         s.randomEpisodes = standard.randomEpisodes; s.updates = 300; s.curveInterval = 300
         s.curveProbeCount = 135; s.probeCount = 270; s.probeTrainCount = 90
         let (joint, transition) = try Self.contrast(s, spreadRatio: 20)
