@@ -16,8 +16,8 @@ struct Evaluate: ParsableCommand {
     @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads = 1
     @Option(name: .customLong("planner-samples"), parsing: .unconditional, help: "Plan the evaluation actions with this many samples per iteration (default: the run's evaluation planner).")
     var plannerSamples: Int?
-    @Option(name: .customLong("planner-elites"), parsing: .unconditional, help: "Elites of the evaluation planner.") var plannerElites: Int?
-    @Option(name: .customLong("planner-iterations"), parsing: .unconditional, help: "Iterations of the evaluation planner.") var plannerIterations: Int?
+    @Option(name: .customLong("planner-elites"), parsing: .unconditional, help: "Elites of the evaluation planner (default: the run's evaluation planner).") var plannerElites: Int?
+    @Option(name: .customLong("planner-iterations"), parsing: .unconditional, help: "Iterations of the evaluation planner (default: the run's evaluation planner).") var plannerIterations: Int?
     @Option(name: .customLong("planner-horizon"), parsing: .unconditional, help: "Planning horizon of the evaluation planner (default: the training horizon).")
     var plannerHorizon: Int?
     @Flag(name: .customLong("trained-weights"), help: "Plan with the last update's weights even when the run evaluates with averaged weights (evaluationAverageRate).")
@@ -47,14 +47,14 @@ struct Evaluate: ParsableCommand {
                 unwritten.append("\(url.path): \(error.localizedDescription)")
             }
         }
-        do {
+        do {   // errors end the command (exit code 1, see CommandFailure.swift)
             let run = try RunConfiguration.load(from: directory.appendingPathComponent("run.json"))
-            guard Trainer.hasCheckpoint(in: directory) else { throw ValidationError("\(directory.path) has no checkpoint to evaluate") }
+            guard Trainer.hasCheckpoint(in: directory) else { throw CommandFailure("\(directory.path) has no checkpoint to evaluate (checkpoint/trainer.json): the run stopped before its first checkpoint") }
             let setup = try TrainingRun(run, runDirectory: directory)
             try setup.trainer.loadCheckpoint()   // the run's logs are left alone
             if trainedWeights {
                 guard setup.agent.averagedModel != nil else {
-                    throw ValidationError("--trained-weights: this run does not average weights (no evaluationAverageRate), so it evaluates with its trained weights already")
+                    throw CommandFailure("--trained-weights: this run does not average weights (no evaluationAverageRate), so it evaluates with its trained weights already")
                 }
                 setup.agent.evaluatesWithAverage = false
             }
@@ -100,8 +100,6 @@ struct Evaluate: ParsableCommand {
                     save(r, as: "representation.json")
                 }
             }
-        } catch let error as ValidationError { throw error } catch {
-            throw ValidationError("\(error)")
         }
         if !unwritten.isEmpty {
             // The evaluation itself succeeded and is printed above; only saving it failed.
