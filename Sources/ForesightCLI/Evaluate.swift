@@ -60,8 +60,14 @@ struct Evaluate: ParsableCommand {
             }
             if plannerSamples != nil || plannerElites != nil || plannerIterations != nil || plannerHorizon != nil {
                 let planner = setup.agent.evaluationPlanner?.configuration ?? setup.agent.planner.configuration
-                try setup.agent.setEvaluationPlanner(planner.overriding(iterations: plannerIterations, sampleCount: plannerSamples,
-                                                                        eliteCount: plannerElites, horizon: plannerHorizon))
+                let evaluationPlanner = planner.overriding(iterations: plannerIterations, sampleCount: plannerSamples, eliteCount: plannerElites, horizon: plannerHorizon)
+                do { try setup.agent.setEvaluationPlanner(evaluationPlanner) } catch let ConfigurationError.invalidValue(key, value, expected) {
+                    // In the command line's words: the option, its value and the value the range depends on.
+                    let options = ["sampleCount": "--planner-samples", "eliteCount": "--planner-elites", "iterations": "--planner-iterations", "horizon": "--planner-horizon"]
+                    let option = key.split(separator: ".").last.flatMap { options[String($0)] }
+                    throw CommandFailure("\(option ?? key) \(value) (\(key)): expected "
+                                         + expected.replacingOccurrences(of: "sampleCount", with: "the samples per iteration (\(evaluationPlanner.sampleCount))"))
+                }
             }
             let result = try setup.trainer.evaluate(episodes: episodes, index: 1_000_000)
             for (i, r) in result.returns.enumerated() { print("episode \(i): return \(String(format: "%.4f", r))") }

@@ -86,7 +86,7 @@ struct RolloutCommand: ParsableCommand {
             }
             try frames?.finish()
         } catch let error as EnvironmentError {
-            throw CommandFailure("\(env) step failed: \(error.description)")
+            throw CommandFailure("\(env): \(error.description)")
         }
     }
 

@@ -362,6 +362,7 @@ extension TrainingRun {
                 .replacingOccurrences(of: "maxStd", with: "the planner's maximum std (\(planner.maxStd))")
         }
         if key.hasPrefix("regression.binCount") { name = "valueBinCount" }
+        if key.hasPrefix("regression.vmin") { name = "valueMin/valueMax" }
         return "\"agent.\(name)\" is \(value): expected \(detail)"
     }
 }
