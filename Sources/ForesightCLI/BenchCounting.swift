@@ -14,10 +14,10 @@ struct BenchCounting: ParsableCommand {
         abstract: "Steps per second of Counting-v0 and CountingHold-v0 (rendering included), and dataset images per second."
     )
 
-    @Option(help: "Environment steps per measurement.")
+    @Option(parsing: .unconditional, help: "Environment steps per measurement.")
     var steps: Int = 200_000
 
-    @Option(help: "Measurements; the median is printed.")
+    @Option(parsing: .unconditional, help: "Measurements; the median is printed.")
     var repeats: Int = 5
 
     func validate() throws {

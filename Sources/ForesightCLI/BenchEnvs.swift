@@ -29,13 +29,13 @@ struct BenchEnvs: ParsableCommand {
 
     enum Clock: String, ExpressibleByArgument, CaseIterable { case cpu, wall }
 
-    @Option(help: "Steps per timed run.") var steps = 1_000_000
-    @Option(help: "Timed runs per environment and variant (the median is shown).") var repeats = 5
-    @Option(help: "Steps per timed run (Foresight and Gymnasium) for the MuJoCo environments.") var physicsSteps = 20_000
+    @Option(parsing: .unconditional, help: "Steps per timed run.") var steps = 1_000_000
+    @Option(parsing: .unconditional, help: "Timed runs per environment and variant (the median is shown).") var repeats = 5
+    @Option(parsing: .unconditional, help: "Steps per timed run (Foresight and Gymnasium) for the MuJoCo environments.") var physicsSteps = 20_000
     @Option(help: "Which clock the rates divide by: cpu (thread CPU time) or wall.") var clock = Clock.cpu
     @Option(help: "A Python with gymnasium and numpy, to measure Gymnasium in the same run.") var python: String?
-    @Option(help: "Steps per timed Gymnasium run.") var gymSteps = 100_000
-    @Option(help: "Timed Gymnasium runs per environment and variant.") var gymRepeats = 3
+    @Option(parsing: .unconditional, help: "Steps per timed Gymnasium run.") var gymSteps = 100_000
+    @Option(parsing: .unconditional, help: "Timed Gymnasium runs per environment and variant.") var gymRepeats = 3
     @Flag(help: "Skip the registry (\"make\") variant.") var rawOnly = false
     @Option(name: .customLong("env"), help: "Only these ids (repeatable; default: every classic-control, counting and MuJoCo id).")
     var onlyIDs: [String] = []

@@ -27,12 +27,12 @@ struct BenchPixels: ParsableCommand {
 
     @Option(help: "One of tdmpc2, study-joint, study-reward-q, counting-hold.") var shape = "tdmpc2"
     @Option(help: "The run configuration of counting-hold.") var config = "examples/configs/counting-hold-pixels.json"
-    @Option(help: "OpenBLAS threads.") var threads = 1
-    @Option(help: "Timed updates (the median is reported).") var updateIterations = 10
-    @Option(help: "Timed planned actions per mode.") var actIterations = 10
-    @Option(help: "Timed forward and backward passes of the convolutions alone.") var convIterations = 10
-    @Option(help: "Untimed runs before each figure.") var warmup = 2
-    @Option(help: "Before each figure, wait up to this many seconds for other processes to use < 0.15 cores.") var waitQuiet: Double = 0
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads = 1
+    @Option(parsing: .unconditional, help: "Timed updates (the median is reported).") var updateIterations = 10
+    @Option(parsing: .unconditional, help: "Timed planned actions per mode.") var actIterations = 10
+    @Option(parsing: .unconditional, help: "Timed forward and backward passes of the convolutions alone.") var convIterations = 10
+    @Option(parsing: .unconditional, help: "Untimed runs before each figure.") var warmup = 2
+    @Option(parsing: .unconditional, help: "Before each figure, wait up to this many seconds for other processes to use < 0.15 cores.") var waitQuiet: Double = 0
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {

@@ -15,14 +15,14 @@ struct BenchTDMPC2: ParsableCommand {
         commandName: "tdmpc2",
         abstract: "Time one TD-MPC2 update and one planned action (explore, evaluate), with achieved GFLOP/s.")
 
-    @Option(help: "Model-size preset: 1 or 5 (millions of parameters).") var modelSize = 5
-    @Option(help: "OpenBLAS threads.") var threads = 1
-    @Option(help: "Timed updates (the median is reported).") var updateIterations = 20
-    @Option(help: "Timed planned actions per mode.") var actIterations = 20
-    @Option(help: "Untimed runs before each figure.") var warmup = 3
+    @Option(parsing: .unconditional, help: "Model-size preset: 1 or 5 (millions of parameters).") var modelSize = 5
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads = 1
+    @Option(parsing: .unconditional, help: "Timed updates (the median is reported).") var updateIterations = 20
+    @Option(parsing: .unconditional, help: "Timed planned actions per mode.") var actIterations = 20
+    @Option(parsing: .unconditional, help: "Untimed runs before each figure.") var warmup = 3
     @Option(help: "Time only `update` or `act` (for profiling); both by default.") var only: String?
-    @Option(help: "Before each figure, wait up to this many seconds for other processes to use < 0.15 cores.") var waitQuiet: Double = 0
-    @Option(name: .customLong("evaluation-average-rate"), help: "Keep a moving average of the weights at this rate (evaluationAverageRate), so that `update` includes its cost and `act evaluate` plans with it.")
+    @Option(parsing: .unconditional, help: "Before each figure, wait up to this many seconds for other processes to use < 0.15 cores.") var waitQuiet: Double = 0
+    @Option(name: .customLong("evaluation-average-rate"), parsing: .unconditional, help: "Keep a moving average of the weights at this rate (evaluationAverageRate), so that `update` includes its cost and `act evaluate` plans with it.")
     var evaluationAverageRate: Float?
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 

@@ -18,11 +18,11 @@ struct BenchVector: ParsableCommand {
 
     @Option(help: "Environment id (continuous actions).") var env = "Pendulum-v1"
     @Option(help: "Comma-separated environment counts.") var counts = "1,2,4,8,16"
-    @Option(help: "Model-size preset: 1 or 5 (millions of parameters).") var modelSize = 1
-    @Option(help: "OpenBLAS threads.") var threads = 1
-    @Option(help: "Timed vector steps per count (the median is reported).") var iterations = 20
-    @Option(help: "Untimed vector steps before each figure.") var warmup = 3
-    @Option(help: "Rows per pass through the heads in the planning rollout (MPPIPlanner.rolloutBlockRows); 0: all N x samples rows at once.")
+    @Option(parsing: .unconditional, help: "Model-size preset: 1 or 5 (millions of parameters).") var modelSize = 1
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads = 1
+    @Option(parsing: .unconditional, help: "Timed vector steps per count (the median is reported).") var iterations = 20
+    @Option(parsing: .unconditional, help: "Untimed vector steps before each figure.") var warmup = 3
+    @Option(parsing: .unconditional, help: "Rows per pass through the heads in the planning rollout (MPPIPlanner.rolloutBlockRows); 0: all N x samples rows at once.")
     var blockRows = 512
     @Flag(help: "Print one JSON object per count instead of a table.") var json = false
 

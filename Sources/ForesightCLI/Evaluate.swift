@@ -16,8 +16,8 @@ struct Evaluate: ParsableCommand {
     @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads = 1
     @Option(name: .customLong("planner-samples"), parsing: .unconditional, help: "Plan the evaluation actions with this many samples per iteration (default: the run's evaluation planner).")
     var plannerSamples: Int?
-    @Option(name: .customLong("planner-elites"), parsing: .unconditional, help: "Elites of the evaluation planner.") var plannerElites: Int?
-    @Option(name: .customLong("planner-iterations"), parsing: .unconditional, help: "Iterations of the evaluation planner.") var plannerIterations: Int?
+    @Option(name: .customLong("planner-elites"), parsing: .unconditional, help: "Elites of the evaluation planner (default: the run's evaluation planner).") var plannerElites: Int?
+    @Option(name: .customLong("planner-iterations"), parsing: .unconditional, help: "Iterations of the evaluation planner (default: the run's evaluation planner).") var plannerIterations: Int?
     @Option(name: .customLong("planner-horizon"), parsing: .unconditional, help: "Planning horizon of the evaluation planner (default: the training horizon).")
     var plannerHorizon: Int?
     @Flag(name: .customLong("trained-weights"), help: "Plan with the last update's weights even when the run evaluates with averaged weights (evaluationAverageRate).")
@@ -47,21 +47,27 @@ struct Evaluate: ParsableCommand {
                 unwritten.append("\(url.path): \(error.localizedDescription)")
             }
         }
-        do {
+        do {   // errors end the command (exit code 1, see CommandFailure.swift)
             let run = try RunConfiguration.load(from: directory.appendingPathComponent("run.json"))
-            guard Trainer.hasCheckpoint(in: directory) else { throw ValidationError("\(directory.path) has no checkpoint to evaluate") }
+            guard Trainer.hasCheckpoint(in: directory) else { throw CommandFailure("\(directory.path) has no checkpoint to evaluate (checkpoint/trainer.json): the run stopped before its first checkpoint") }
             let setup = try TrainingRun(run, runDirectory: directory)
             try setup.trainer.loadCheckpoint()   // the run's logs are left alone
             if trainedWeights {
                 guard setup.agent.averagedModel != nil else {
-                    throw ValidationError("--trained-weights: this run does not average weights (no evaluationAverageRate), so it evaluates with its trained weights already")
+                    throw CommandFailure("--trained-weights: this run does not average weights (no evaluationAverageRate), so it evaluates with its trained weights already")
                 }
                 setup.agent.evaluatesWithAverage = false
             }
             if plannerSamples != nil || plannerElites != nil || plannerIterations != nil || plannerHorizon != nil {
                 let planner = setup.agent.evaluationPlanner?.configuration ?? setup.agent.planner.configuration
-                try setup.agent.setEvaluationPlanner(planner.overriding(iterations: plannerIterations, sampleCount: plannerSamples,
-                                                                        eliteCount: plannerElites, horizon: plannerHorizon))
+                let evaluationPlanner = planner.overriding(iterations: plannerIterations, sampleCount: plannerSamples, eliteCount: plannerElites, horizon: plannerHorizon)
+                do { try setup.agent.setEvaluationPlanner(evaluationPlanner) } catch let ConfigurationError.invalidValue(key, value, expected) {
+                    // In the command line's words: the option, its value and the value the range depends on.
+                    let options = ["sampleCount": "--planner-samples", "eliteCount": "--planner-elites", "iterations": "--planner-iterations", "horizon": "--planner-horizon"]
+                    let option = key.split(separator: ".").last.flatMap { options[String($0)] }
+                    throw CommandFailure("\(option ?? key) \(value) (\(key)): expected "
+                                         + expected.replacingOccurrences(of: "sampleCount", with: "the samples per iteration (\(evaluationPlanner.sampleCount))"))
+                }
             }
             let result = try setup.trainer.evaluate(episodes: episodes, index: 1_000_000)
             for (i, r) in result.returns.enumerated() { print("episode \(i): return \(String(format: "%.4f", r))") }
@@ -100,8 +106,6 @@ struct Evaluate: ParsableCommand {
                     save(r, as: "representation.json")
                 }
             }
-        } catch let error as ValidationError { throw error } catch {
-            throw ValidationError("\(error)")
         }
         if !unwritten.isEmpty {
             // The evaluation itself succeeded and is printed above; only saving it failed.

@@ -86,8 +86,7 @@ struct RolloutCommand: ParsableCommand {
             }
             try frames?.finish()
         } catch let error as EnvironmentError {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            throw ExitCode.failure
+            throw CommandFailure("\(env): \(error.description)")
         }
     }
 

@@ -25,21 +25,21 @@ struct StudyCounting: ParsableCommand {
         Each finished run is kept in <run dir>/completed/; run the same command again to resume a study that was stopped.
         """)
 
-    @Option(help: "Seeds per configuration (0, 1, ...).") var seeds = 1
-    @Option(name: .customLong("first-seed"), help: "The first seed (seeds first-seed ..< first-seed + seeds); with `study merge`, split seeds over processes.")
+    @Option(parsing: .unconditional, help: "Seeds per configuration (0, 1, ...).") var seeds = 1
+    @Option(name: .customLong("first-seed"), parsing: .unconditional, help: "The first seed (seeds first-seed ..< first-seed + seeds); with `study merge`, split seeds over processes.")
     var firstSeed = 0
     @Flag(help: "About a minute: smaller sets and fewer updates.") var quick = false
     @Option(help: "The run directory.") var runDir = "runs/study-counting"
     @Option(help: "Comma-separated configurations (default: untrained and the eight trained ones).") var configs: String?
     @Flag(help: "Also train and evaluate on CountingHold-v0, and continue on the agent's own Counting-v0 experience.") var closedLoop = false
-    @Option(help: "Override the number of updates per configuration.") var updates: Int?
-    @Option(help: "OpenBLAS threads per run.") var threads = 1
-    @Option(help: "Runs (configuration and seed) trained side by side on their own threads (default: the cores divided by --threads).")
+    @Option(parsing: .unconditional, help: "Updates per configuration (default: \(StudySettings.standard.updates), --quick \(StudySettings.quick.updates)).") var updates: Int?
+    @Option(parsing: .unconditional, help: "OpenBLAS threads per run.") var threads = 1
+    @Option(parsing: .unconditional, help: "Runs (configuration and seed) trained side by side on their own threads (default: the cores divided by --threads).")
     var jobs: Int?
     @Option(help: "Reward of the training data and target of the current-reward head: sparse (1 iff 4 objects, the paper's; default) or dense (the authors' dense variant).")
     var reward: CountingReward?
-    @Option(name: .customLong("batch-size"), help: "Override the update batch size.") var batchSize: Int?
-    @Option(name: .customLong("consistency-coefficient"), help: "The P-JEPA configurations' consistency weight (default 2, the authors'; the current-reward head has 10).")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Update batch size (default: \(StudySettings.standard.batchSize), --quick \(StudySettings.quick.batchSize)).") var batchSize: Int?
+    @Option(name: .customLong("consistency-coefficient"), parsing: .unconditional, help: "The P-JEPA configurations' consistency weight (default 2, the authors'; the current-reward head has 10).")
     var consistencyCoefficient: Float?
     @Option(name: .customLong("set"), help: ArgumentHelp("Override any study setting: NAME=VALUE (repeatable; the names are those of metrics.json's settings, e.g. horizon=3, pixelArchitecture=resnet).", valueName: "name=value"))
     var overrides: [String] = []

@@ -9,32 +9,42 @@ import ForesightKit
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a TD-MPC2 agent online on an environment.",
+        usage: """
+        foresight train --env <env> [<options>]
+        foresight train --config <file> [<options>]
+        foresight train --run-dir <dir> --resume [--steps <steps>] [--threads <threads>]
+        """,
         discussion: """
-        Writes into the run directory: run.json (the configuration), updates/episodes/evaluations as CSV and
-        JSON lines, learning_curve.svg, checkpoint/ (agent, replay buffer, trainer state; written atomically)
-        and summary.json. --resume continues a stopped run from its last checkpoint; with the same seed and
-        one OpenBLAS thread the result equals an uninterrupted run.
+        Writes into the run directory: run.json (the configuration), updates/episodes/evaluations as CSV and \
+        JSON lines, learning_curve.svg, checkpoint/ (agent, replay buffer, trainer state; written atomically) \
+        and summary.json. --resume continues a stopped run from its last checkpoint; with the same seed and \
+        one OpenBLAS thread the result equals an uninterrupted run. Options left out take their value from \
+        --config, else the defaults shown.
         """)
 
-    @Option(help: "Environment id (see `foresight envs`).") var env: String?
-    @Option(help: "Which heads shape the encoder: reward, q, reward+q, none, random, reward+q+random, current-reward, joint-reward, reward-only, transition-only.")
+    /// The defaults a run configuration starts from (shown in `--help`).
+    static let defaults = RunConfiguration(environment: "")
+    static let agentDefaults = TDMPC2Configuration(observationShape: [1], actionDimensions: 1, modelSize: .m1)
+
+    @Option(help: "Environment id (see `foresight envs`); this or --config is required.") var env: String?
+    @Option(help: "Which heads shape the encoder: reward, q, reward+q, none, random, reward+q+random, current-reward, joint-reward, reward-only, transition-only (default: \(Train.defaults.aux)).")
     var aux: String?
-    @Option(name: .customLong("model-size"), parsing: .unconditional, help: "TD-MPC2 model-size preset: 1, 5, 19, 48 or 317 (millions of parameters).") var modelSize: Int?
-    @Option(parsing: .unconditional, help: "Environment steps to train for.") var steps: Int?
-    @Option(parsing: .unconditional, help: "Random seed (environment episodes, initialization, updates, planning).", transform: seedArgument)
+    @Option(name: .customLong("model-size"), parsing: .unconditional, help: "TD-MPC2 model-size preset: 1, 5, 19, 48 or 317 (millions of parameters; default: \(Train.defaults.modelSize)).") var modelSize: Int?
+    @Option(parsing: .unconditional, help: "Environment steps to train for (default: \(Train.defaults.trainer.steps)).") var steps: Int?
+    @Option(parsing: .unconditional, help: "Random seed (environment episodes, initialization, updates, planning; default: \(Train.defaults.trainer.seed)).", transform: seedArgument)
     var seed: UInt64?
-    @Option(name: .customLong("run-dir"), help: "Run directory (default runs/<env>-<seed>).") var runDir: String?
+    @Option(name: .customLong("run-dir"), help: "Run directory (default: runs/<env>-<seed>).") var runDir: String?
     @Option(help: "A JSON run configuration (see README); command-line options override it.") var config: String?
     @Flag(help: "Continue the run in --run-dir from its last checkpoint.") var resume = false
     @Option(name: .customLong("seed-steps"), parsing: .unconditional, help: "Random-action steps before the agent acts (default: TD-MPC2's max(1000, 5 x episode length), at most half the run).")
     var seedSteps: Int?
-    @Option(name: .customLong("eval-interval"), parsing: .unconditional, help: "Evaluate every N environment steps.") var evalInterval: Int?
-    @Option(name: .customLong("eval-episodes"), parsing: .unconditional, help: "Episodes per evaluation.") var evalEpisodes: Int?
-    @Option(name: .customLong("target-return"), parsing: .unconditional, help: "Stop once an evaluation's mean return reaches this (summary.json records the step).")
+    @Option(name: .customLong("eval-interval"), parsing: .unconditional, help: "Evaluate every N environment steps (default: \(Train.defaults.trainer.evaluationInterval)).") var evalInterval: Int?
+    @Option(name: .customLong("eval-episodes"), parsing: .unconditional, help: "Episodes per evaluation (default: \(Train.defaults.trainer.evaluationEpisodes)).") var evalEpisodes: Int?
+    @Option(name: .customLong("target-return"), parsing: .unconditional, help: "Stop once an evaluation's mean return reaches this (summary.json records the step; default: none).")
     var targetReturn: Double?
-    @Option(name: .customLong("checkpoint-interval"), parsing: .unconditional, help: "Checkpoint every N environment steps (at episode ends).") var checkpointInterval: Int?
-    @Option(parsing: .unconditional, help: "Training and planning horizon.") var horizon: Int?
-    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Update batch size.") var batchSize: Int?
+    @Option(name: .customLong("checkpoint-interval"), parsing: .unconditional, help: "Checkpoint every N environment steps, at episode ends (default: \(Train.defaults.trainer.checkpointInterval)).") var checkpointInterval: Int?
+    @Option(parsing: .unconditional, help: "Training and planning horizon (default: \(Train.agentDefaults.horizon)).") var horizon: Int?
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Update batch size (default: \(Train.agentDefaults.batchSize)).") var batchSize: Int?
     @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads: Int = 1
     @Flag(name: .customLong("no-progress"), help: "Plain log lines even on a terminal.") var noProgress = false
 
@@ -43,27 +53,24 @@ struct Train: ParsableCommand {
                             ("--eval-episodes", evalEpisodes, 1), ("--checkpoint-interval", checkpointInterval, 1), ("--horizon", horizon, 1),
                             ("--batch-size", batchSize, 1), ("--threads", threads, 1)])
         if let targetReturn, !targetReturn.isFinite { throw ValidationError("--target-return must be a finite number, got \(targetReturn)") }
-    }
-
-    func run() throws {
-        do { try train() } catch let error as ValidationError { throw error } catch {
-            throw ValidationError("\(error)")
+        if resume {
+            guard runDir != nil else { throw ValidationError("--resume needs --run-dir (the run to continue)") }
+        } else if env == nil && config == nil {
+            throw ValidationError("--env or --config is required (see `foresight envs` for the ids)")
         }
     }
 
-    func train() throws {
+    func run() throws {
         BLAS.setThreadCount(threads)
         var run: RunConfiguration
         var directory: URL
         if resume {
-            guard let runDir else { throw ValidationError("--resume needs --run-dir") }
-            directory = URL(fileURLWithPath: runDir)
+            directory = URL(fileURLWithPath: runDir ?? ".")
             run = try RunConfiguration.load(from: directory.appendingPathComponent("run.json"))
             if let steps { run.trainer.steps = steps }
         } else {
             if let config { run = try RunConfiguration.load(from: URL(fileURLWithPath: config)) } else {
-                guard let env else { throw ValidationError("--env is required (or --config FILE); see `foresight envs`") }
-                run = RunConfiguration(environment: env)
+                run = RunConfiguration(environment: env ?? "")
             }
             if let env { run.environment = env }
             if let aux { run.aux = aux }
@@ -79,7 +86,7 @@ struct Train: ParsableCommand {
             if let batchSize { run.agent.batchSize = batchSize }
             directory = URL(fileURLWithPath: runDir ?? "runs/\(run.environment)-\(run.trainer.seed)")
             if Trainer.hasCheckpoint(in: directory) {
-                throw ValidationError("\(directory.path) already holds a run; use --resume to continue it or choose another --run-dir")
+                throw CommandFailure("\(directory.path) already holds a run; use --resume to continue it or choose another --run-dir")
             }
         }
         let setup = try TrainingRun(run, runDirectory: directory)
@@ -87,7 +94,7 @@ struct Train: ParsableCommand {
             try setup.trainer.resume()
             if let steps {
                 guard steps >= setup.trainer.completedSteps else {
-                    throw ValidationError("--steps \(steps) is below the \(setup.trainer.completedSteps) steps this run has completed")
+                    throw CommandFailure("--steps \(steps) is below the \(setup.trainer.completedSteps) steps this run has completed")
                 }
                 try run.save(to: directory.appendingPathComponent("run.json"))   // atomically: the old or the new file
             }
@@ -96,7 +103,10 @@ struct Train: ParsableCommand {
             try setup.trainer.refuseStaleLogs()
             try run.save(to: directory.appendingPathComponent("run.json"))
         }
-        let progress = ProgressReporter(totalSteps: run.trainer.steps, startStep: setup.trainer.completedSteps, interactive: !noProgress && isatty(1) == 1)
+        let progress = ProgressReporter(TrainingProgress(totalSteps: run.trainer.steps, seedSteps: run.trainer.effectiveSeedSteps(episodeLength: setup.trainer.episodeLength),
+                                                         evaluationInterval: run.trainer.evaluationInterval, evaluationEpisodes: run.trainer.evaluationEpisodes,
+                                                         startStep: setup.trainer.completedSteps),
+                                        interactive: !noProgress && isatty(1) == 1)
         print("foresight train: \(run.environment), model size \(run.modelSize) (\(setup.agent.model.parameterCount) parameters), aux \(run.aux), seed \(run.trainer.seed), \(run.trainer.steps) steps, run dir \(directory.path)")
         fflush(nil)
         let summary = try setup.trainer.run { progress.handle($0) }
@@ -109,53 +119,4 @@ struct Train: ParsableCommand {
         }
         print("summary: \(directory.appendingPathComponent("summary.json").path)")
     }
-}
-
-/// Draws a one-line progress bar on a terminal, plain log lines otherwise.
-final class ProgressReporter {
-    let totalSteps: Int, interactive: Bool
-    let start = Date()
-    let startStep: Int
-    var step = 0, lastReturn: Double?, lastLoss: Double?, lastEval: Double?, lastPrint = Date.distantPast
-
-    init(totalSteps: Int, startStep: Int, interactive: Bool) {
-        self.totalSteps = totalSteps
-        self.startStep = startStep
-        self.interactive = interactive
-        step = startStep
-    }
-
-    func handle(_ event: TrainerEvent) {
-        switch event {
-        case let .pretraining(s, n): line("pretraining: \(n) updates on the seed data at step \(s)")
-        case let .update(s, _, m): step = s; lastLoss = Double(m.totalLoss)
-        case let .episode(s, _, r, _, _): step = s; lastReturn = r
-        case .evaluation(let e):
-            lastEval = e.meanReturn
-            line("eval @\(e.step): return \(String(format: "%.3f", e.meanReturn))" + (e.successRate.map { ", success \(String(format: "%.2f", $0))" } ?? "")
-                 + (e.probe?["count_accuracy"].map { ", encoder count accuracy \(String(format: "%.3f", $0))" } ?? ""))
-        case .checkpoint(let s): if !interactive { line("checkpoint @\(s)") }
-        }
-        draw()
-    }
-
-    func draw() {
-        let now = Date()
-        guard now.timeIntervalSince(lastPrint) > (interactive ? 0.2 : 10) else { return }
-        lastPrint = now
-        let elapsed = now.timeIntervalSince(start)
-        let rate = Double(step - startStep) / Swift.max(elapsed, 1e-9)
-        let left = rate > 0 ? Double(totalSteps - step) / rate : 0
-        let fraction = Double(step) / Double(Swift.max(totalSteps, 1))
-        let bar = String(repeating: "#", count: Int(fraction * 24)) + String(repeating: ".", count: 24 - Int(fraction * 24))
-        let text = "[\(bar)] \(step)/\(totalSteps)  return \(lastReturn.map { String(format: "%.2f", $0) } ?? "-")  loss \(lastLoss.map { String(format: "%.3f", $0) } ?? "-")  \(String(format: "%.1f", rate)) steps/s  \(Int(left)) s left"
-        emit(interactive ? "\r" + text : text + "\n")
-    }
-
-    func line(_ text: String) { emit(interactive ? "\r\u{1B}[K" + text + "\n" : text + "\n") }
-
-    func finish() { if interactive { emit("\n") } }
-
-    /// Unbuffered, so progress shows up at once in logs and pipes.
-    func emit(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
 }

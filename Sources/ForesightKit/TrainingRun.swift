@@ -209,7 +209,11 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     /// Reads a JSON run configuration.
     /// - Throws: ``RunError/malformedConfiguration(path:reason:)`` naming the problem.
     public static func load(from url: URL) throws -> RunConfiguration {
-        guard let data = try? Data(contentsOf: url) else { throw RunError.malformedConfiguration(path: url.path, reason: "cannot read the file") }
+        guard FileManager.default.fileExists(atPath: url.path) else { throw RunError.missingConfiguration(path: url.path) }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw RunError.malformedConfiguration(path: url.path, reason: "cannot read the file (\(error.localizedDescription))")
+        }
         do { return try JSONDecoder().decode(RunConfiguration.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
             throw RunError.malformedConfiguration(path: url.path, reason: "missing key \"\(key.stringValue)\"")
         } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
@@ -276,12 +280,17 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
 /// Errors from setting up a run.
 public enum RunError: Error, Equatable, CustomStringConvertible {
     case malformedConfiguration(path: String, reason: String)
+    /// No file at `path` (a `--config` that does not exist, or a directory that is not a run directory).
+    case missingConfiguration(path: String)
     case invalidValue(String)
     case runDirectoryInUse(String)
 
     public var description: String {
         switch self {
         case let .malformedConfiguration(path, reason): "malformed run configuration \(path): \(reason)"
+        case let .missingConfiguration(path):
+            path.hasSuffix("/run.json") ? "\((path as NSString).deletingLastPathComponent) is not a run directory: it has no run.json (the file `foresight train` writes first)"
+                : "no run configuration at \(path): no such file"
         case .invalidValue(let s): s
         case .runDirectoryInUse(let s): s
         }
@@ -319,7 +328,9 @@ public struct TrainingRun {
         let episodeLength = spec.maxEpisodeSteps ?? 1000
         agentConfiguration.episodeLength = episodeLength
         configuration.agent.apply(to: &agentConfiguration)
-        agent = try TDMPC2Agent(configuration: agentConfiguration, seed: configuration.trainer.seed)
+        do { agent = try TDMPC2Agent(configuration: agentConfiguration, seed: configuration.trainer.seed) } catch let ConfigurationError.invalidValue(key, value, expected) {
+            throw RunError.invalidValue(Self.runConfigurationMessage(key: key, value: value, expected: expected, agent: agentConfiguration))
+        }
         trainer = try Trainer(configuration: configuration.trainer, agent: agent, environmentID: configuration.environment,
                               episodeLength: episodeLength, runDirectory: runDirectory, makeEnvironment: makeEnvironment)
         if configuration.representationProbe, CountingTask(rawValue: configuration.environment) != nil, agentConfiguration.observationShape == [3, 64, 64] {
@@ -333,5 +344,25 @@ public struct TrainingRun {
                 try AgentRepresentation.measure(agent: agent, probeSet: probeSet, trainSet: trainSet).values
             }
         }
+    }
+}
+
+extension TrainingRun {
+    /// An agent configuration error in the words of a run configuration: its key (`agent.plannerElites`, not
+    /// `planner.eliteCount`), the value, and what was expected with the other values the range depends on.
+    static func runConfigurationMessage(key: String, value: String, expected: String, agent c: TDMPC2Configuration) -> String {
+        let plannerKeys = ["sampleCount": "Samples", "eliteCount": "Elites", "iterations": "Iterations", "policyTrajectoryCount": "PolicyTrajectories",
+                           "horizon": "Horizon", "minStd": "MinStd"]
+        var name = key, detail = expected
+        for prefix in ["planner", "evaluationPlanner"] where key.hasPrefix(prefix + ".") {
+            let field = String(key.dropFirst(prefix.count + 1))
+            let planner = prefix == "planner" ? c.planner : (c.evaluationPlanner ?? c.planner)
+            if let suffix = plannerKeys[field] { name = prefix + suffix }
+            detail = detail.replacingOccurrences(of: "sampleCount", with: "\(prefix)Samples (\(planner.sampleCount))")
+                .replacingOccurrences(of: "maxStd", with: "the planner's maximum std (\(planner.maxStd))")
+        }
+        if key.hasPrefix("regression.binCount") { name = "valueBinCount" }
+        if key.hasPrefix("regression.vmin") { name = "valueMin/valueMax" }
+        return "\"agent.\(name)\" is \(value): expected \(detail)"
     }
 }

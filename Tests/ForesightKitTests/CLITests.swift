@@ -141,7 +141,10 @@ import Testing
         let deeper = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1", "--planner-horizon", "5"])
         #expect(deeper.status == 0 && deeper.output.contains("mean return"), "\(deeper.error)")
         let flat = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1", "--planner-horizon", "0"])
-        #expect(flat.status != 0 && flat.error.contains("evaluationPlanner.horizon") && flat.error.contains("0"), "\(flat.error)")
+        #expect(flat.status == 1 && flat.error.contains("--planner-horizon 0 (evaluationPlanner.horizon): expected >= 1"), "\(flat.error)")
+        let elites = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1", "--planner-samples", "16", "--planner-elites", "20"])
+        #expect(elites.status == 1 && elites.error.contains("--planner-elites 20 (evaluationPlanner.eliteCount): expected in [1, the samples per iteration (16)]"),
+                "\(elites.error)")
         let notAveraged = try Self.run(["evaluate", "--run-dir", runDir.path, "--episodes", "1", "--trained-weights"])
         #expect(notAveraged.status != 0 && notAveraged.error.contains("does not average weights"), "\(notAveraged.error)")
         // examples/RunEpisodes loads the same run and plays episodes with it.

@@ -15,7 +15,8 @@ struct RunConfigurationTests {
         return try TrainingRun(run, runDirectory: directory)
     }
 
-    /// Each CartPole-v1 agent override in `cases` (a JSON object) is refused with an error naming `key` and `value`.
+    /// Each CartPole-v1 agent override in `cases` (a JSON object) is refused with an error containing `key` (the run
+    /// configuration's key and the value, as `"agent.tdSteps" is 0`) and `value` (what was expected).
     static func expectRefused(_ cases: [(json: String, key: String, value: String)]) {
         for (json, key, value) in cases {
             do {
@@ -69,7 +70,7 @@ struct RunConfigurationTests {
         let set = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"tdSteps": 10, "plannerMinStd": 0.3, "# + small + "}}")
         #expect(set.agent.configuration.resolvedTDSteps == 10 && set.agent.configuration.planner.minStd == 0.3)
         // A discrete planner's floor is a mixing weight: above 1 is refused by name, as is a TD step count of 0.
-        Self.expectRefused([(#"{"plannerMinStd": 1.5}"#, "minStd", "1.5"), (#"{"tdSteps": 0}"#, "tdSteps", "0")])
+        Self.expectRefused([(#"{"plannerMinStd": 1.5}"#, #""agent.plannerMinStd" is 1.5"#, "at most 1 for discrete actions"), (#"{"tdSteps": 0}"#, #""agent.tdSteps" is 0"#, ">= 1")])
     }
 
     /// `plannerHorizon` deepens the plan without changing the training rollout's horizon, and
@@ -91,7 +92,7 @@ struct RunConfigurationTests {
         // Without the key the planner plans over the training horizon, as in TD-MPC2.
         let plain = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"horizon": 4, "# + small + "}}")
         #expect(plain.agent.configuration.planner.horizon == 4 && plain.agent.configuration.evaluationPlanner == nil)
-        Self.expectRefused([(#"{"plannerHorizon": 0}"#, "planner.horizon", "0"), (#"{"evaluationPlannerHorizon": 0}"#, "evaluationPlanner.horizon", "0")])
+        Self.expectRefused([(#"{"plannerHorizon": 0}"#, #""agent.plannerHorizon" is 0"#, ">= 1"), (#"{"evaluationPlannerHorizon": 0}"#, #""agent.evaluationPlannerHorizon" is 0"#, ">= 1")])
     }
 
     /// The two-hot bins of the reward and Q heads: the override reaches the agent (its heads' widths and
@@ -106,7 +107,7 @@ struct RunConfigurationTests {
         #expect(r.bins.scalars.first == -1 && r.bins.scalars.last == 5 && r.bins.count == 51)
         let rewardLogits = narrow.agent.model.rewardLogits(Tensor.zeros([2, 16]), Tensor.zeros([2, 2]))
         #expect(rewardLogits.shape == [2, 51], "\(rewardLogits.shape)")
-        Self.expectRefused([(#"{"valueBinCount": 1}"#, "binCount", "1"), (#"{"valueMin": 5, "valueMax": 5}"#, "vmin", "5.0")])
+        Self.expectRefused([(#"{"valueBinCount": 1}"#, #""agent.valueBinCount" is 1"#, "at least 2"), (#"{"valueMin": 5, "valueMax": 5}"#, #""agent.valueMin/valueMax" is [5.0, 5.0]"#, "vmin < vmax")])
     }
 
     /// The loss weights: overrides reach the agent's update, TD-MPC2's weights stay the default, and
@@ -117,7 +118,7 @@ struct RunConfigurationTests {
         #expect(base.consistencyCoefficient == 20 && base.rewardCoefficient == 0.1 && base.valueCoefficient == 0.1 && base.terminationCoefficient == 1)
         let set = try Self.setup(#"{"environment": "CartPole-v1", "agent": {"consistencyCoefficient": 10, "rewardCoefficient": 1, "valueCoefficient": 0.5, "terminationCoefficient": 2, "# + small + "}}").agent.configuration
         #expect(set.consistencyCoefficient == 10 && set.rewardCoefficient == 1 && set.valueCoefficient == 0.5 && set.terminationCoefficient == 2)
-        Self.expectRefused([(#"{"rewardCoefficient": -1}"#, "rewardCoefficient", "-1.0"), (#"{"valueCoefficient": -0.5}"#, "valueCoefficient", "-0.5")])
+        Self.expectRefused([(#"{"rewardCoefficient": -1}"#, #""agent.rewardCoefficient" is -1.0"#, ">= 0"), (#"{"valueCoefficient": -0.5}"#, "valueCoefficient", "-0.5")])
     }
 
     /// A misspelt key is refused at every level with the nearest known key, never ignored silently.
@@ -128,7 +129,7 @@ struct RunConfigurationTests {
         #expect(c.pixelArchitecture == .resnet && c.pixelHiddenLayers == 1)
         let encoder = try #require(run.agent.model.encoder as? PixelEncoder)
         #expect(encoder.architecture == .resnet && encoder.residualBlocks.count == 3 && encoder.hiddenLayers.count == 1)
-        Self.expectRefused([(#"{"pixelHiddenLayers": -1}"#, "pixelHiddenLayers", "-1")])
+        Self.expectRefused([(#"{"pixelHiddenLayers": -1}"#, #""agent.pixelHiddenLayers" is -1"#, ">= 0")])
         do {
             _ = try Self.setup(#"{"environment": "CountingHold-v0", "agent": {"pixelArchitecture": "resnet50"}}"#)
             Issue.record("pixelArchitecture resnet50 was accepted")

@@ -29,6 +29,10 @@ import Testing
         #expect(throws: EnvironmentError.self) { try parseAction("[0.5, x]", for: box) }
         #expect(try parseAction("0.3", for: Box(low: -2, high: 2, shape: [1])) == Tensor([0.3]))
         #expect(throws: EnvironmentError.self) { try parseAction("true", for: box) }
+        // Numbers beyond Float32's range (they became infinity, printed as null) and NaN are refused by value.
+        for text in ["[1e39, 0]", "[0, -1e39]", "[nan, 0]"] {
+            #expect { try parseAction(text, for: box) } throws: { "\($0)".contains(text) && "\($0)".contains("finite Float32") }
+        }
     }
 
     @Test func givenActionsRunUntilTheyRunOutOrTheEpisodeEnds() throws {

@@ -123,6 +123,24 @@ struct Reach: Environment {
         }
     }
 
+    /// Every evaluation is announced with its progress (0 of n, then after each episode) before its result, so a
+    /// progress display can count evaluation time; an evaluation of no episodes is refused (it reported a mean of 0).
+    @Test func evaluationsReportTheirProgressAndNeedAnEpisode() throws {
+        let dir = Self.temporaryDirectory("evaluating")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trainer = try Self.makeTrainer(dir, steps: 128)   // evaluations at 64 and 128, 2 episodes each
+        var seen: [String] = []
+        _ = try trainer.run { event in
+            switch event {
+            case let .evaluating(step, finished, episodes): seen.append("\(step):\(finished)/\(episodes)")
+            case .evaluation(let result): seen.append("\(result.step):done")
+            default: break
+            }
+        }
+        #expect(seen == ["64:0/2", "64:1/2", "64:2/2", "64:done", "128:0/2", "128:1/2", "128:2/2", "128:done"])
+        #expect(throws: TrainerError.invalidConfiguration("evaluation episodes must be >= 1, got 0")) { try trainer.evaluate(episodes: 0, index: 1) }
+    }
+
     @Test func shortTrainingBeatsARandomPolicy() throws {
         let dir = Self.temporaryDirectory("improve")
         defer { try? FileManager.default.removeItem(at: dir) }

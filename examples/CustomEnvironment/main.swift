@@ -2,10 +2,11 @@
 // Copyright (c) 2026 the Foresight developers. MIT License.
 //
 // A user-defined environment, written outside the library: a point mass on a table that must reach a goal.
-// It is registered next to the standard environments, checked with `checkEnvironment`, and run for a few
-// episodes with a random agent.
+// It is registered next to the standard environments, checked with `checkEnvironment`, and then a TD-MPC2 agent
+// is trained on it through the public API (`TrainingRun` with the registry that holds it), printing its learning
+// as it goes and its evaluation return against a random agent's.
 //
-//     swift run CustomEnvironment
+//     swift run -c release CustomEnvironment [--steps N] [--eval-episodes N] [--run-dir DIR]
 
 import Foundation
 import ForesightKit
@@ -66,9 +67,17 @@ struct PointMass: Environment {
     }
 }
 
-// MARK: - Register, check, run
+// MARK: - Register, check, train
+
+/// `--steps N` (default 4000), `--eval-episodes N` (default 10), `--run-dir DIR` (default runs/point-mass).
+func option(_ name: String) -> String? {
+    CommandLine.arguments.firstIndex(of: name).flatMap { $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil }
+}
 
 do {
+    let steps = try option("--steps").map { guard let n = Int($0), n >= 1 else { throw ExampleError.badOption("--steps \($0)") }; return n } ?? 4000
+    let episodes = try option("--eval-episodes").map { guard let n = Int($0), n >= 1 else { throw ExampleError.badOption("--eval-episodes \($0)") }; return n } ?? 10
+
     // Register the environment next to the standard ones, from this module, without changing Foresight.
     var registry = EnvironmentRegistry.standard
     try registry.register(EnvironmentSpec(id: "examples/PointMass-v0", maxEpisodeSteps: 200) { _ in PointMass() })
@@ -83,22 +92,65 @@ do {
     }
     if !issues.failures.isEmpty { throw ExampleError.checkFailed }
 
-    // A random agent for a few episodes; RecordEpisodeStatistics reports each return and length.
+    // The baseline: a random agent; RecordEpisodeStatistics reports each return.
     var env = AnyEnvironment(try registry.make("examples/PointMass-v0")).recordingEpisodeStatistics()
     var agentGenerator = SeededGenerator(seed: 7)
-    for episode in 1...5 {
-        _ = try env.reset(seed: UInt64(episode))
+    var randomReturns: [Double] = []
+    for episode in 0..<episodes {
+        _ = try env.reset(seed: UInt64(10_000 + episode))
         var step: Step<Tensor>
-        repeat {
-            step = try env.step(env.actionSpace.sample(using: &agentGenerator))
-        } while !step.isLast
-        let outcome = step.isTerminated ? "reached the goal" : "time limit"
-        print("episode \(episode): return \(String(format: "%.2f", step.info["episode.return"] ?? .nan)), "
-            + "length \(Int(step.info["episode.length"] ?? 0)), \(outcome)")
+        repeat { step = try env.step(env.actionSpace.sample(using: &agentGenerator)) } while !step.isLast
+        randomReturns.append(step.info["episode.return"] ?? .nan)
     }
+    let randomMean = randomReturns.reduce(0, +) / Double(episodes)
+    print(String(format: "random agent: mean return %.2f over %d episodes", randomMean, episodes))
+
+    // Train a small TD-MPC2 agent on it: a run configuration, and the registry that knows the id.
+    var run = RunConfiguration(environment: "examples/PointMass-v0")
+    run.trainer.steps = steps
+    run.trainer.seedSteps = min(1000, steps / 2)
+    run.trainer.evaluationInterval = 1000
+    run.trainer.evaluationEpisodes = episodes
+    run.trainer.checkpointInterval = 1000
+    run.agent.batchSize = 64
+    run.agent.latentDimensions = 64; run.agent.mlpDimensions = 128; run.agent.encoderDimensions = 128
+    run.agent.plannerSamples = 128; run.agent.plannerElites = 16; run.agent.plannerIterations = 4; run.agent.plannerPolicyTrajectories = 8
+    let directory = URL(fileURLWithPath: option("--run-dir") ?? "runs/point-mass")
+    if Trainer.hasCheckpoint(in: directory) { throw ExampleError.runExists(directory.path) }
+    let training = try TrainingRun(run, runDirectory: directory, registry: registry)
+    try run.save(to: directory.appendingPathComponent("run.json"))
+    print("TD-MPC2 (\(training.agent.model.parameterCount) parameters): \(steps) steps, \(run.trainer.seedSteps ?? 0) of them random, run directory \(directory.path)")
+    var recent: [Double] = []
+    let summary = try training.trainer.run { event in
+        switch event {
+        case let .episode(step, index, episodeReturn, _, _):
+            recent.append(episodeReturn)
+            if recent.count == 5 {
+                print(String(format: "  step %5d: episodes %d-%d, mean return %.2f", step, index - 4, index, recent.reduce(0, +) / 5))
+                recent.removeAll()
+            }
+        case .evaluation(let e):
+            print(String(format: "  step %5d: evaluation return %.2f (random agent %.2f)", e.step, e.meanReturn, randomMean))
+        default: break
+        }
+        fflush(nil)
+    }
+    let final = summary.finalEvaluationReturn ?? .nan
+    print(String(format: "trained in %.0f s: evaluation return %.2f against the random agent's %.2f (%@)", summary.wallClockSeconds, final, randomMean,
+                 final > randomMean ? "better" : "not better yet; train longer with --steps"))
 } catch {
-    print("error: \(error)")
+    FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
     exit(1)
 }
 
-enum ExampleError: Error { case checkFailed }
+enum ExampleError: Error, CustomStringConvertible {
+    case checkFailed, badOption(String), runExists(String)
+
+    var description: String {
+        switch self {
+        case .checkFailed: "checkEnvironment found failures"
+        case .badOption(let text): "\(text): expected a whole number >= 1"
+        case .runExists(let path): "\(path) already holds a run; choose another --run-dir"
+        }
+    }
+}

@@ -107,25 +107,32 @@ extension Trainer {
         if truncatingLogs {
             for (key, log) in logs { try log.checkTruncation(to: restored.logSizes[key] ?? [0, 0], file: stateFile.path, field: "logSizes.\(key)") }
         }
-        let agentURL = directory.appendingPathComponent("agent.safetensors")
-        let agentFile = try SafeTensors.load(from: agentURL)
-        let bufferFile = try SafeTensors.load(from: directory.appendingPathComponent("buffer.safetensors"))
-        guard let count = bufferFile.metadata["episodes"].flatMap(Int.init), count >= 0 else {
-            throw TrainerError.checkpoint("buffer.safetensors has no episode count")
+        let agentURL = directory.appendingPathComponent("agent.safetensors"), bufferURL = directory.appendingPathComponent("buffer.safetensors")
+        /// A damaged file's `CheckpointError` with the file's path in front (a missing file's error names it already).
+        func load(_ url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+            do { return try SafeTensors.load(from: url) } catch let error as CheckpointError {
+                if case .fileNotFound = error { throw error }
+                if case .readFailed = error { throw error }
+                throw TrainerError.checkpoint("\(url.path): \(error)")
+            }
+        }
+        let agentFile = try load(agentURL), bufferFile = try load(bufferURL)
+        guard let countText = bufferFile.metadata["episodes"], let count = Int(countText), count >= 0 else {
+            throw TrainerError.checkpoint("\(bufferURL.path): metadata \"episodes\" is \(bufferFile.metadata["episodes"] ?? "missing"): expected a whole number >= 0")
         }
         guard count <= restored.episode else {
-            throw TrainerError.checkpoint("buffer.safetensors holds \(count) episodes, more than the \(restored.episode) of \(stateFile.path)")
+            throw TrainerError.checkpoint("\(bufferURL.path) holds \(count) episodes, more than the \(restored.episode) of \(stateFile.path)")
         }
         var restoredBuffer = EpisodeReplayBuffer(capacity: configuration.bufferCapacity)
         for i in 0..<count {
             let key = String(format: "episode.%08d", i)
             guard let o = bufferFile.tensors["\(key).observations"], let a = bufferFile.tensors["\(key).actions"],
                   let r = bufferFile.tensors["\(key).rewards"], let t = bufferFile.tensors["\(key).terminated"],
-                  let v = bufferFile.tensors["\(key).state_values"] else { throw TrainerError.checkpoint("buffer.safetensors is missing \(key)") }
+                  let v = bufferFile.tensors["\(key).state_values"] else { throw TrainerError.checkpoint("\(bufferURL.path) is missing \(key)") }
             let length = a.shape.first ?? 0
             guard length >= 1, o.shape.first == length + 1, r.shape == [length], t.shape == [length], v.shape == [length + 1],
                   a.rank == 2, a.shape[1] == adapter.agentDimensions, Array(o.shape.dropFirst()) == agent.configuration.observationShape else {
-                throw TrainerError.checkpoint("\(key) in buffer.safetensors has inconsistent shapes")
+                throw TrainerError.checkpoint("\(bufferURL.path): \(key) has inconsistent shapes (observations \(o.shape), actions \(a.shape), rewards \(r.shape), terminated \(t.shape), state values \(v.shape))")
             }
             restoredBuffer.append(Episode(observations: o, actions: a, rewards: r, terminated: t, stateValues: v))
         }

@@ -19,6 +19,15 @@ public struct EvaluationResult: Codable, Equatable, Sendable {
     /// The trainer's ``EvaluationProbe`` measurements at this evaluation, by column (finite values only; nil
     /// without a probe).
     public var probe: [String: Double]? = nil
+
+    public init(step: Int, meanReturn: Double, returns: [Double], meanLength: Double, successRate: Double? = nil, probe: [String: Double]? = nil) {
+        self.step = step
+        self.meanReturn = meanReturn
+        self.returns = returns
+        self.meanLength = meanLength
+        self.successRate = successRate
+        self.probe = probe
+    }
 }
 
 /// Measurements of the agent taken at every periodic evaluation besides its returns: for example what its
@@ -48,6 +57,9 @@ public enum TrainerEvent {
     case pretraining(step: Int, updates: Int)
     case update(step: Int, update: Int, metrics: UpdateMetrics)
     case episode(step: Int, index: Int, episodeReturn: Double, length: Int, success: Bool?)
+    /// A periodic or final evaluation at environment step `step` has finished `finishedEpisodes` of its `episodes`
+    /// episodes (sent with 0 when it starts and after every episode), so progress can include evaluation time.
+    case evaluating(step: Int, finishedEpisodes: Int, episodes: Int)
     case evaluation(EvaluationResult)
     case checkpoint(step: Int)
 }
@@ -216,7 +228,10 @@ public final class Trainer {
             state.episode += 1
             if state.step >= state.nextEvaluationStep || state.step >= configuration.steps {
                 tick()
-                var result = try evaluate(episodes: configuration.evaluationEpisodes, index: state.step)
+                let (evaluationStep, episodes) = (state.step, configuration.evaluationEpisodes)
+                var result = try evaluate(episodes: episodes, index: state.step) {
+                    onEvent(.evaluating(step: evaluationStep, finishedEpisodes: $0, episodes: episodes))
+                }
                 if let probe = evaluationProbe, let probeLog {
                     let values = try probe.measure(agent)
                     guard values.count == probe.columns.count else {
@@ -278,8 +293,15 @@ public final class Trainer {
     ///
     /// Evaluation draws from its own generator (derived from the run seed and `index`) and restores
     /// the agent's acting state afterwards, so evaluating never changes the training trajectory.
-    /// - Parameter index: keys the evaluation seeds (the trainer passes the environment step).
-    public func evaluate(episodes: Int, index: Int) throws -> EvaluationResult {
+    /// - Parameters:
+    ///   - episodes: at least 1.
+    ///   - index: keys the evaluation seeds (the trainer passes the environment step).
+    ///   - onEpisode: called with the number of finished episodes, 0 before the first.
+    /// - Throws: ``TrainerError/invalidConfiguration(_:)`` for fewer than one episode (a mean of no returns is no
+    ///   result), and what the environment throws.
+    public func evaluate(episodes: Int, index: Int, onEpisode: (Int) -> Void = { _ in }) throws -> EvaluationResult {
+        guard episodes >= 1 else { throw TrainerError.invalidConfiguration("evaluation episodes must be >= 1, got \(episodes)") }
+        onEpisode(0)
         let savedGenerator = agent.actingGenerator, savedPlanner = agent.planner, savedCategorical = agent.categoricalPlanner
         agent.actingGenerator = SeededGenerator(seed: episodeSeed(index, evaluation: 1 << 20))
         defer { agent.actingGenerator = savedGenerator; agent.planner = savedPlanner; agent.categoricalPlanner = savedCategorical }
@@ -299,6 +321,7 @@ public final class Trainer {
             returns.append(total)
             lengths.append(Double(length))
             if let success { successes.append(success == 1 ? 1 : 0) }
+            onEpisode(k + 1)
         }
         let mean = { (xs: [Double]) in xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
         return EvaluationResult(step: state.step, meanReturn: mean(returns), returns: returns, meanLength: mean(lengths),

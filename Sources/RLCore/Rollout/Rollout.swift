@@ -106,7 +106,8 @@ public func rollout(_ env: inout some Environment<Tensor, Tensor>, seed: UInt64?
 
 /// Reads one action written as JSON: for an ``IndexSpace`` an integer (`1`) or `[1]`; for a ``Box`` an array with
 /// one number per element (`[0.5, -1]`), or a bare number when the box has one element.
-/// - Throws: ``EnvironmentError/invalidAction(_:)`` naming the text and what was expected.
+/// - Throws: ``EnvironmentError/invalidAction(_:)`` naming the text and what was expected (also for a number that is
+///   not finite as a Float32, such as `1e39`, which would become infinity).
 public func parseAction(_ text: String, for space: any Space<Tensor>) throws -> Tensor {
     let trimmed = text.trimmingCharacters(in: " \t\r\n")
     var numbers: [Double] = []
@@ -126,6 +127,9 @@ public func parseAction(_ text: String, for space: any Space<Tensor>) throws -> 
         numbers = [v]
     } else {
         throw EnvironmentError.invalidAction("'\(trimmed)' is not a JSON number or array of numbers")
+    }
+    if let bad = numbers.first(where: { !Float($0).isFinite }) {
+        throw EnvironmentError.invalidAction("'\(trimmed)' holds \(bad), which is not a finite Float32 number (at most ±\(Float.greatestFiniteMagnitude))")
     }
     if let indices = space as? IndexSpace {
         let tensor = Tensor(shape: [1], scalars: numbers.count == 1 ? [Float(numbers[0])] : [.nan])
