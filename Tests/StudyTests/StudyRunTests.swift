@@ -26,6 +26,11 @@ import TensorCore
         #expect(q.routing.value && !q.routing.reward && !q.routing.termination && q.routing.consistencyStopGradient)
         #expect(q.consistencyCoefficient == StudySettings.tiny.tdmpc2ConsistencyCoefficient && q.valueCoefficient == StudySettings.tiny.tdmpc2ValueCoefficient)
         #expect(configuration(.rewardQ).routing.reward && configuration(.rewardQ).routing.value)
+        // The balanced reward loss reaches the four TD-MPC2 arms and no P-JEPA arm (their reward head only plans).
+        #expect(StudySettings.tiny.rewardBalanced)
+        #expect([StudyArm.reward, .q, .rewardQ, .none].allSatisfy { configuration($0).routing.rewardBalanced == true })
+        #expect([StudyArm.jointReward, .random, .rewardOnly, .transitionOnly, .untrained].allSatisfy { configuration($0).routing.rewardBalanced != true })
+        #expect(configuration(.jointReward).learningRate == configuration(.rewardOnly).learningRate)
         #expect(try StudyArm(parsing: "Reward+Q") == .rewardQ)
         #expect(throws: StudyError.unknownArm("bogus")) { try StudyArm(parsing: "bogus") }
         for arm in StudyArm.allCases { try configuration(arm).validate() }
