@@ -61,6 +61,8 @@ public struct AuxiliaryRouting: Codable, Equatable, Sendable {
     /// Whether TD-MPC2's reward loss `R(z_t, a_t) ≈ r_t` weighs the distinct reward values of each batch equally, as
     /// ``currentRewardBalanced`` does for the current-reward head (`nil`: no, TD-MPC2's loss).
     public var rewardBalanced: Bool? = nil
+    /// Whether TD-MPC2's reward loss is balanced over its values, in effect (`nil`: no).
+    public var resolvedRewardBalanced: Bool { rewardBalanced ?? false }
     /// Whether the current-reward head reads the rolled-out latents, in effect (`nil`: no).
     public var resolvedCurrentRewardOnRollout: Bool { currentRewardOnRollout ?? false }
 
@@ -296,7 +298,7 @@ public struct TDMPC2Configuration: Codable, Equatable, Sendable {
         c.routing.currentRewardZeroInitialized = routing.resolvedCurrentRewardZeroInitialized
         c.routing.currentRewardOnRollout = routing.resolvedCurrentRewardOnRollout
         c.routing.currentRewardBalanced = routing.resolvedCurrentRewardBalanced
-        c.routing.rewardBalanced = routing.rewardBalanced ?? false
+        c.routing.rewardBalanced = routing.resolvedRewardBalanced
         return c
     }
 

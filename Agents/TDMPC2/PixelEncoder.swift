@@ -53,7 +53,6 @@ public final class PixelEncoder: Layer {
     init(_ c: TDMPC2Configuration, generator: inout some RandomNumberGenerator) {
         let channels = c.pixelChannels, inputChannels = c.observationShape[0]
         architecture = c.resolvedPixelArchitecture
-        var side = c.observationShape[1]
         let featureChannels: Int
         switch architecture {
         case .tdmpc2:
@@ -64,20 +63,20 @@ public final class PixelEncoder: Layer {
                 Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 3, stride: 1, generator: &generator),
             ]
             residualBlocks = []
-            for (k, s) in [(7, 2), (5, 2), (3, 2), (3, 1)] { side = (side - k) / s + 1 }
             featureChannels = channels
         case .resnet:
             let wide = 2 * channels
-            let padded = c.resolvedPixelPadding
-            let stem = Conv2d(inputChannels: inputChannels, outputChannels: channels, kernelSize: 7, stride: 2, padding: padded ? 3 : 0, generator: &generator)
-            let second = Conv2d(inputChannels: channels, outputChannels: wide, kernelSize: 3, stride: 2, padding: padded ? 1 : 0, generator: &generator)
+            let pad = { (kernel: Int) in c.resolvedPixelPadding ? kernel / 2 : 0 }   // "same" padding, or none
+            let stem = Conv2d(inputChannels: inputChannels, outputChannels: channels, kernelSize: 7, stride: 2, padding: pad(7), generator: &generator)
+            let second = Conv2d(inputChannels: channels, outputChannels: wide, kernelSize: 3, stride: 2, padding: pad(3), generator: &generator)
             let blocks = [ResidualBlock(channels: wide, generator: &generator), ResidualBlock(channels: wide, generator: &generator)]
-            let third = Conv2d(inputChannels: wide, outputChannels: wide, kernelSize: 3, stride: 2, padding: padded ? 1 : 0, generator: &generator)
+            let third = Conv2d(inputChannels: wide, outputChannels: wide, kernelSize: 3, stride: 2, padding: pad(3), generator: &generator)
             convolutions = [stem, second, third]
             residualBlocks = blocks + [ResidualBlock(channels: wide, generator: &generator)]
-            for (k, s) in [(7, 2), (3, 2), (3, 2)] { side = (side + (padded ? k - 1 : 0) - k) / s + 1 }
             featureChannels = wide
         }
+        // The residual blocks keep the map's size; the plain convolutions set it.
+        let side = convolutions.reduce(c.observationShape[1]) { $1.outputSide($0) }
         let readout = c.resolvedPixelReadout
         self.readout = readout
         offset = c.resolvedPixelOffset

@@ -16,7 +16,7 @@ extension TDMPC2Agent {
         precondition(observation.shape == configuration.observationShape,
                      "act: observation shape \(observation.shape) differs from the configured \(configuration.observationShape)")
         if isFirstStep { planner.reset(); categoricalPlanner?.reset(); evaluationPlanner?.reset(); evaluationCategoricalPlanner?.reset() }
-        let model = (mode == .evaluate && evaluatesWithAverage ? averagedModel : nil) ?? self.model
+        let model = mode == .evaluate ? evaluationModel : self.model
         return withoutGradients {
             var augmentation = actingGenerator.split()
             let z = model.encode(observation.reshaped(to: [1] + observation.shape), augmentationGenerator: &augmentation)
@@ -60,7 +60,7 @@ extension TDMPC2Agent {
         }
         precondition(!configuration.usesPlanner || configuration.discreteActionCount == nil,
                      "act(batch:) with \(environments) environments needs continuous actions; the categorical planner plans one environment per call")
-        let model = (mode == .evaluate && evaluatesWithAverage ? averagedModel : nil) ?? self.model
+        let model = mode == .evaluate ? evaluationModel : self.model
         return withoutGradients {
             var augmentation = actingGenerator.split()
             let z = model.encode(observations, augmentationGenerator: &augmentation)

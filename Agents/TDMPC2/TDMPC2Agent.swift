@@ -35,6 +35,9 @@ public final class TDMPC2Agent {
     /// Whether `.evaluate` actions use ``averagedModel`` when there is one (`false`: the last update's
     /// weights, e.g. to compare the two on one checkpoint). Not saved.
     public var evaluatesWithAverage = true
+    /// The model `.evaluate` actions plan with: ``averagedModel`` when there is one and ``evaluatesWithAverage`` is set,
+    /// ``model`` otherwise.
+    public var evaluationModel: WorldModel { (evaluatesWithAverage ? averagedModel : nil) ?? model }
     /// `model`'s and `averagedModel`'s parameters, in the same order (collected once).
     private let averagedPairs: (average: [Parameter], online: [Parameter])
     /// Gradient updates taken.
@@ -112,7 +115,7 @@ public final class TDMPC2Agent {
         let column = Tensor(shape: [values.count, 1], scalars: values)
         let twoHot = regression.twoHot(column).scalars
         let routing = configuration.routing
-        let balanced = which == .currentReward ? routing.resolvedCurrentRewardBalanced : routing.rewardBalanced == true
+        let balanced = which == .currentReward ? routing.resolvedCurrentRewardBalanced : routing.resolvedRewardBalanced
         let weights = balanced ? Self.balancingWeights(column).scalars : [Float](repeating: 1, count: values.count)
         var p = [Double](repeating: 0, count: k)
         for i in 0..<values.count { for j in 0..<k { p[j] += Double(weights[i] * twoHot[i * k + j]) } }
@@ -320,7 +323,7 @@ extension TDMPC2Agent {
             // Reward: sum_t rho^t mean_B CE / H.
             let rewardLogits = model.rewardLogits(routing.reward ? predicted : predicted.detached(), actions)
             var rewardCE = c.regression.softCrossEntropy(rewardLogits, rewards)
-            if routing.rewardBalanced == true { rewardCE = rewardCE * Self.balancingWeights(rewards) }
+            if routing.resolvedRewardBalanced { rewardCE = rewardCE * Self.balancingWeights(rewards) }
             rewardCE = rewardCE.reshaped(to: [h, b])
             let rewardLoss = (rewardCE * timeWeights).sum() * (1 / Float(h * b))
             // Value: all Q members against the TD target, sum_{t,q} rho^t mean_B CE / (H num_q).

@@ -163,6 +163,9 @@ public final class Conv2d: Layer {
         Tensor.conv2d(input, weight: weight.variable, bias: bias.variable, stride: stride, padding: padding)
     }
 
+    /// The output height (width) for an input of height (width) `side`: `(side + 2 padding - kernel) / stride + 1`.
+    public func outputSide(_ side: Int) -> Int { (side + 2 * padding - weight.value.shape[2]) / stride + 1 }
+
     public var description: String {
         let s = weight.value.shape
         return "Conv2d(\(s[1]) -> \(s[0]), kernel=\(s[2]), stride=\(stride), padding=\(padding))"

@@ -61,12 +61,11 @@ public struct AgentRepresentation: Codable, Equatable, Sendable {
             throw StudyError.invalidSetting(name: "probeTrainCount", value: "\(trainSet.count)", expected: ">= 9")
         }
         let (probeCount, probeTrainCount) = (probeSet.count, trainSet.count)
-        let averaged = agent.evaluatesWithAverage ? agent.averagedModel : nil
-        let model = averaged ?? agent.model
+        let model = agent.evaluationModel
         let latents = FeatureMatrix(encode(model, probeSet.observations))
         let trainLatents = FeatureMatrix(encode(model, trainSet.observations))
         return AgentRepresentation(
-            weights: averaged == nil ? "trained" : "averaged", probeImages: probeCount, probeTrainImages: probeTrainCount,
+            weights: model === agent.model ? "trained" : "averaged", probeImages: probeCount, probeTrainImages: probeTrainCount,
             representation: RepresentationScores.measure(latents, counts: probeSet.counts, rule: rule),
             probes: ProbeScores.measure(train: trainLatents, trainSet: trainSet, test: latents, testSet: probeSet))
     }

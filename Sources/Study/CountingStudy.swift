@@ -63,7 +63,7 @@ public final class CountingStudy {
     /// Encodes observations `[N, 3, 64, 64]` without augmentation, `[N, L]`, with the averaged weights when the agent
     /// keeps them (``StudySettings/evaluationAverageRate``), as its `.evaluate` actions do.
     public static func encode(_ agent: TDMPC2Agent, _ observations: Tensor, chunk: Int = 128) -> Tensor {
-        AgentRepresentation.encode((agent.evaluatesWithAverage ? agent.averagedModel : nil) ?? agent.model, observations, chunk: chunk)
+        AgentRepresentation.encode(agent.evaluationModel, observations, chunk: chunk)
     }
 
     /// Random-action Counting-v0 episodes for `seed` (collected once, shared by the arms).

@@ -40,7 +40,7 @@ extension CountingStudy {
         let tasks = seeds.flatMap { seed in arms.map { (arm: $0, seed: seed) } }
         let stored = try tasks.map { try store?.load(arm: $0.arm, seed: $0.seed, probeCount: probeSet.count) }
         // Everything shared by the runs is built before they start, so the workers only read it.
-        for seed in seeds where tasks.indices.contains(where: { tasks[$0].seed == seed && stored[$0] == nil }) { _ = try randomData(seed: seed) }
+        for seed in Set(tasks.indices.filter { stored[$0] == nil }.map { tasks[$0].seed }) { _ = try randomData(seed: seed) }
         let reference = pixelReference
         let box = RunBox(count: tasks.count)
         let report: (StudyProgress) -> Void = { event in box.locked { progress(event) } }
@@ -168,8 +168,7 @@ public enum StudyReport {
 
     /// The markdown table: one row per configuration, `mean ± std` over seeds, columns without any value omitted.
     public static func markdownTable(_ records: [StudyRecord], pixelReference: ProbeScores? = nil) -> String {
-        var configs: [String] = []
-        for r in records where !configs.contains(r.config) { configs.append(r.config) }
+        let configs = StudyStatistics.configs(records)
         let used = columns.filter { column in records.contains { column.1($0) != nil } }
         var lines = ["| config | seeds | " + used.map(\.0).joined(separator: " | ") + " |",
                      "|---|---|" + String(repeating: "---|", count: used.count)]
@@ -195,8 +194,7 @@ public enum StudyReport {
     public static func byCountTable(_ records: [StudyRecord]) -> String {
         let withCounts = records.filter { $0.countAccuracyByCount != nil }
         guard let width = withCounts.compactMap({ $0.countAccuracyByCount?.count }).max(), width > 0 else { return "" }
-        var configs: [String] = []
-        for r in withCounts where !configs.contains(r.config) { configs.append(r.config) }
+        let configs = StudyStatistics.configs(withCounts)
         var lines = ["Nearest-centroid accuracy of the held-out images of each count (mean over seeds):", "",
                      "| config | " + (0..<width).map { "count \($0)" }.joined(separator: " | ") + " |",
                      "|---|" + String(repeating: "---|", count: width)]

@@ -25,8 +25,10 @@ public struct StudyRunStore: Sendable {
     }
 
     /// The file of one configuration and seed.
-    public func url(arm: StudyArm, seed: Int) -> URL {
-        directory.appendingPathComponent("\(arm.rawValue.replacingOccurrences(of: "+", with: "_"))-seed\(seed).safetensors")
+    public func url(arm: StudyArm, seed: Int) -> URL { url(config: arm.rawValue, seed: seed) }
+
+    func url(config: String, seed: Int) -> URL {
+        directory.appendingPathComponent("\(config.replacingOccurrences(of: "+", with: "_"))-seed\(seed).safetensors")
     }
 
     /// The finished run of `arm` and `seed`, or nil when there is none.
@@ -77,9 +79,8 @@ public struct StudyRunStore: Sendable {
         let settingsText = String(decoding: try encoder.encode(settings), as: UTF8.self)
         let recordText = String(decoding: try StudyRecord.encoder().encode(run.record), as: UTF8.self)
         let latents = Tensor(shape: [run.latents.rowCount, run.latents.columnCount], scalars: run.latents.values.map { Float($0) })
-        guard let arm = StudyArm(rawValue: run.record.config) else { throw StudyError.unknownArm(run.record.config) }
         try SafeTensors.save(["latents": latents, "reconstructions": run.reconstructions],
-                             metadata: ["settings": settingsText, "record": recordText], to: url(arm: arm, seed: run.record.seed))
+                             metadata: ["settings": settingsText, "record": recordText], to: url(config: run.record.config, seed: run.record.seed))
     }
 
     /// The names of the settings whose values differ (compared through their JSON form).
