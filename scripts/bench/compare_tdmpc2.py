@@ -8,8 +8,8 @@ For every model size and thread count, runs `foresight bench tdmpc2 --json` and 
 median milliseconds per update and per planned action with the ratio Foresight / reference and the
 issue's targets (1 thread <= 0.5, 2 threads <= 0.55).
 
-The reference benchmark is found at ../shared/bench relative to the repository root (override with
---shared-bench or FORESIGHT_SHARED_BENCH). Its Python needs torch and numpy (--python, or
+The reference benchmark is the project's own `scripts/bench/torch_tdmpc2_bench.py` (another copy can be given with
+--reference-bench DIR or FORESIGHT_REFERENCE_BENCH). Its Python needs torch and numpy (--python, or
 FORESIGHT_BENCH_PYTHON; default the repository's .venv/bin/python (scripts/setup-python.sh) when it exists, else python3).
 
 On a machine shared with other CPU-bound jobs, `--realtime` runs both sides under `chrt -f 10`
@@ -50,6 +50,7 @@ import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = {1: 0.5, 2: 0.55}
 # Foresight's malloc settings (Sources/TensorCore/MemoryTuning.swift) as glibc tunables.
 TUNABLES = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824:glibc.malloc.top_pad=67108864"
@@ -197,8 +198,8 @@ def main_pixels(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shared-bench", default=os.environ.get("FORESIGHT_SHARED_BENCH", os.path.join(ROOT, "..", "shared", "bench")),
-                    help="directory holding torch_tdmpc2_bench.py (default: ../shared/bench from the repository root)")
+    ap.add_argument("--reference-bench", default=os.environ.get("FORESIGHT_REFERENCE_BENCH", HERE),
+                    help="directory holding torch_tdmpc2_bench.py (default: this script's directory, scripts/bench)")
     ap.add_argument("--python", default=default_python(), help="Python with torch for the reference")
     ap.add_argument("--foresight", default=os.path.join(ROOT, ".build", "release", "foresight"), help="release foresight binary")
     ap.add_argument("--sizes", default="1,5", help="model sizes, comma separated")
@@ -223,9 +224,9 @@ def main():
         main_pixels(args)
         return
 
-    script = os.path.join(os.path.abspath(args.shared_bench), "torch_tdmpc2_bench.py")
+    script = os.path.join(os.path.abspath(args.reference_bench), "torch_tdmpc2_bench.py")
     if not os.path.exists(script):
-        sys.exit(f"reference benchmark not found: {script} (use --shared-bench DIR)")
+        sys.exit(f"reference benchmark not found: {script} (expected torch_tdmpc2_bench.py in --reference-bench DIR)")
     if not os.path.exists(args.foresight):
         print("building foresight (release)...", flush=True)
         subprocess.run(["swift", "build", "-c", "release", "--product", "foresight"], cwd=ROOT, check=True)

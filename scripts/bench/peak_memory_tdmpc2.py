@@ -37,7 +37,8 @@ def max_rss_mib(cmd, env=None):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shared-bench", default=os.environ.get("FORESIGHT_SHARED_BENCH", os.path.join(ROOT, "..", "shared", "bench")))
+    ap.add_argument("--reference-bench", default=os.environ.get("FORESIGHT_REFERENCE_BENCH", os.path.dirname(os.path.abspath(__file__))),
+                    help="directory holding torch_tdmpc2_bench.py (default: this script's directory, scripts/bench)")
     ap.add_argument("--python", default=default_python(), help="Python with torch for the reference")
     ap.add_argument("--foresight", default=os.path.join(ROOT, ".build", "release", "foresight"), help="release foresight binary")
     ap.add_argument("--sizes", default="5", help="model sizes, comma separated")
@@ -46,9 +47,9 @@ def main():
     ap.add_argument("--acts", type=int, default=10, help="timed planned actions per mode (after --warmup)")
     ap.add_argument("--warmup", type=int, default=3)
     args = ap.parse_args()
-    script = os.path.join(os.path.abspath(args.shared_bench), "torch_tdmpc2_bench.py")
+    script = os.path.join(os.path.abspath(args.reference_bench), "torch_tdmpc2_bench.py")
     if not os.path.exists(script):
-        sys.exit(f"reference benchmark not found: {script} (use --shared-bench DIR)")
+        sys.exit(f"reference benchmark not found: {script} (expected torch_tdmpc2_bench.py in --reference-bench DIR)")
 
     print("| model | threads | work | Foresight max RSS MiB | reference max RSS MiB | ratio |")
     print("|---|---|---|---|---|---|")
