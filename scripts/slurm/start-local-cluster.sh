@@ -68,6 +68,15 @@ start_daemon() {  # name pidfile command...
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then return; fi
   "$@"
 }
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if ! { [ -f "$DIR/slurmctld.pid" ] && kill -0 "$(cat "$DIR/slurmctld.pid")" 2>/dev/null; }; then
+  for port in "$PORT_BASE" "$((PORT_BASE + 1))"; do
+    if port_in_use "$port"; then
+      echo "error: port $port is in use (another Slurm?); choose others with FORESIGHT_SLURM_PORT=<first of two ports>" >&2
+      exit 1
+    fi
+  done
+fi
 start_daemon slurmctld "$DIR/slurmctld.pid" slurmctld -f "$DIR/slurm.conf"
 start_daemon slurmd "$DIR/slurmd.pid" slurmd -f "$DIR/slurm.conf"
 

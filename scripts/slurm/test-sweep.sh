@@ -19,8 +19,19 @@ if [ -z "${FORESIGHT:-}" ]; then
 fi
 WORK="$(mktemp -d)"
 CLUSTER="$WORK/cluster"
-cleanup() { scripts/slurm/stop-local-cluster.sh "$CLUSTER" >/dev/null 2>&1 || true; }
+PASSED=0
+cleanup() {
+  scripts/slurm/stop-local-cluster.sh "$CLUSTER" >/dev/null 2>&1 || true
+  if [ "$PASSED" = 1 ]; then rm -rf "$WORK"; else echo "kept $WORK for inspection" >&2; fi
+}
 trap cleanup EXIT
+# Two free ports for slurmctld and slurmd (a Slurm already running on this machine keeps its own).
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if [ -z "${FORESIGHT_SLURM_PORT:-}" ]; then
+  for base in 6817 16817 26817 36817 46817; do
+    if ! port_in_use "$base" && ! port_in_use "$((base + 1))"; then export FORESIGHT_SLURM_PORT="$base"; break; fi
+  done
+fi
 scripts/slurm/start-local-cluster.sh "$CLUSTER"
 export SLURM_CONF="$CLUSTER/slurm.conf"
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -127,4 +138,4 @@ SPEC
   tables "$WORK/study-sweep/collected/study/summary.md"
 fi
 echo "PASS: sweep on a local Slurm cluster"
-rm -rf "$WORK"
+PASSED=1
