@@ -27,8 +27,10 @@ struct SweepSpecOptions: ParsableArguments {
     @Option(name: .customLong("sweep-dir"), help: "The sweep directory (default: runs/sweep-<name>).") var sweepDir: String?
 
     func plan() throws -> (SweepPlan, SweepDirectory) {
-        let spec = try SweepSpec.load(from: URL(fileURLWithPath: spec))
-        let plan = try SweepPlan(spec, commit: sourceCommit())
+        let url = URL(fileURLWithPath: self.spec)
+        let spec = try SweepSpec.load(from: url)
+        let plan: SweepPlan
+        do { plan = try SweepPlan(spec, commit: sourceCommit()) } catch let error as SweepError { throw SweepError.file(url.path, reason: error.description) }
         let root = URL(fileURLWithPath: sweepDir ?? "runs/sweep-\(spec.name)", isDirectory: true).standardizedFileURL
         return (plan, SweepDirectory(root))
     }

@@ -16,7 +16,8 @@ import ForesightKit
 /// SWEEP/logs/                      the engine's logs of each task
 /// ```
 ///
-/// Preparing writes only files that are missing (atomically); it refuses a directory that holds another sweep.
+/// Preparing writes only files that are missing (atomically), so a run keeps the record of the version that first
+/// planned it; it refuses a directory that holds another sweep.
 public struct SweepDirectory: Sendable {
     public let root: URL
 
@@ -57,7 +58,7 @@ public struct SweepDirectory: Sendable {
             try fm.createDirectory(at: directory, withIntermediateDirectories: true)
             let recordURL = directory.appendingPathComponent(Self.recordName)
             if let data = fm.contents(atPath: recordURL.path) {
-                guard let old = try? JSONDecoder().decode(SweepRun.self, from: data), old == run else {
+                guard let old = try? JSONDecoder().decode(SweepRun.self, from: data), old.withoutVersion == run.withoutVersion else {
                     throw SweepError.file(recordURL.path, reason: "describes another run than \(run.name) of this sweep: choose another sweep directory")
                 }
             } else {

@@ -28,8 +28,19 @@ public struct SweepRun: Codable, Equatable, Sendable {
     /// Study sweeps: the configuration (arm) and the `foresight study counting` arguments of the run.
     public var studyConfig: String?
     public var studyArguments: [String]?
+    /// The Foresight version (and commit, when known) that planned the run.
+    public var foresightVersion: String = ForesightVersion.current
+    public var commit: String?
 
     public var isStudy: Bool { studyConfig != nil }
+
+    /// The run without the version and commit that planned it (what must match when a sweep is prepared again).
+    public var withoutVersion: SweepRun {
+        var r = self
+        r.foresightVersion = ""
+        r.commit = nil
+        return r
+    }
 }
 
 /// A sweep expanded into its runs, with the Foresight version (and commit, when known) that planned it. Saved as
@@ -84,6 +95,7 @@ public struct SweepPlan: Codable, Equatable, Sendable {
                 }
             }
         }
+        for i in runs.indices { runs[i].commit = commit }
         var names: [String: SweepRun] = [:]
         for run in runs {
             if let other = names[run.name] {
@@ -129,7 +141,7 @@ public struct SweepPlan: Codable, Equatable, Sendable {
 
     /// Whether two plans hold the same runs (the version and commit aside).
     public func sameRuns(as other: SweepPlan) -> Bool {
-        name == other.name && kind == other.kind && runs == other.runs && studySettings == other.studySettings
+        name == other.name && kind == other.kind && runs.map(\.withoutVersion) == other.runs.map(\.withoutVersion) && studySettings == other.studySettings
     }
 }
 
