@@ -149,6 +149,8 @@ struct SweepTask: ParsableCommand {
         if plan.foresightVersion != ForesightVersion.current {
             FileHandle.standardError.write(Data("note: sweep planned by foresight \(plan.foresightVersion), running \(ForesightVersion.current)\n".utf8))
         }
+        let lock = try directory.lock(run)
+        defer { withExtendedLifetime(lock) {} }
         let action = try directory.beginTask(run)
         if action == .skip { return say("run \(run.name) is done: skipped") }
         let arguments = directory.arguments(for: run, action: action, threads: threads)

@@ -3,6 +3,9 @@
 
 import Foundation
 import ForesightKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // MARK: - The sweep directory
 
@@ -28,7 +31,7 @@ public struct SweepDirectory: Sendable {
     public func runDirectory(_ run: SweepRun) -> URL { runDirectory(named: run.name) }
     public func runDirectory(named name: String) -> URL { root.appendingPathComponent("runs", isDirectory: true).appendingPathComponent(name, isDirectory: true) }
 
-    static let recordName = "sweep-run.json", configName = "config.json", failureName = "sweep-failed.txt"
+    static let recordName = "sweep-run.json", configName = "config.json", failureName = "sweep-failed.txt", lockName = "sweep-task.lock"
 
     /// The plan saved in the directory.
     /// - Throws: ``SweepError/file(_:reason:)`` when it is missing or malformed.
@@ -144,11 +147,32 @@ public struct SweepDirectory: Sendable {
         if state(of: run) == .interrupted { return .resume }
         if !run.isStudy {
             // Logs without a checkpoint: `foresight train` refuses to append to them, and there is nothing to resume.
-            for item in try fm.contentsOfDirectory(atPath: directory.path) where ![Self.recordName, Self.configName].contains(item) {
+            for item in try fm.contentsOfDirectory(atPath: directory.path) where ![Self.recordName, Self.configName, Self.lockName].contains(item) {
                 try fm.removeItem(at: directory.appendingPathComponent(item))
             }
         }
         return .start
+    }
+
+    /// Takes the run's task lock (`flock` on `sweep-task.lock`; the system releases it when the process ends, also
+    /// when it is killed), so that a sweep submitted twice never runs one run in two tasks at once.
+    /// - Throws: ``SweepError/file(_:reason:)`` when another task holds it.
+    public func lock(_ run: SweepRun) throws -> TaskLock {
+        let path = runDirectory(run).appendingPathComponent(Self.lockName).path
+        let descriptor = open(path, O_CREAT | O_RDWR, 0o644)
+        guard descriptor >= 0 else { throw SweepError.file(path, reason: "cannot open the task lock (\(String(cString: strerror(errno))))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw SweepError.file(runDirectory(run).path, reason: "run \(run.name) is being run by another task (it holds \(Self.lockName)); wait for it or cancel it")
+        }
+        return TaskLock(descriptor: descriptor)
+    }
+
+    /// A held task lock; released when it is deinitialised (or the process ends).
+    public final class TaskLock {
+        private let descriptor: Int32
+        init(descriptor: Int32) { self.descriptor = descriptor }
+        deinit { close(descriptor) }
     }
 
     /// Records that the task's run threw (`sweep-failed.txt`, atomically), for `collect` to list.

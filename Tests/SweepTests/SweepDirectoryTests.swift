@@ -65,7 +65,16 @@ import Testing
         #expect(directory.arguments(for: interrupted, action: .resume, threads: 2).starts(with: ["train", "--resume", "--run-dir", directory.runDirectory(interrupted).path]))
         // Logs without a checkpoint are cleared (train refuses to append to them); the run's description stays.
         #expect(try directory.beginTask(stale) == .start)
+        // One task per run at a time: a second lock on the same run is refused until the first is released.
+        var held: SweepDirectory.TaskLock? = try directory.lock(stale)
+        do { _ = try directory.lock(stale); Issue.record("a run was locked twice") } catch {
+            #expect("\(error)".contains("being run by another task"), "\(error)")
+        }
+        #expect(held != nil)
+        held = nil
+        _ = try directory.lock(stale)
         let left = try FileManager.default.contentsOfDirectory(atPath: directory.runDirectory(stale).path).sorted()
+            .filter { $0 != "sweep-task.lock" }
         #expect(left == ["config.json", "sweep-run.json"])
         #expect(directory.arguments(for: stale, action: .start, threads: 1).starts(with: ["train", "--config", directory.runDirectory(stale).appendingPathComponent("config.json").path]))
         // A failed run is retried, and its note cleared.
