@@ -117,7 +117,6 @@ for key in ("steps", "updates", "episodes", "finalEvaluationReturn", "bestEvalua
 assert [e["meanReturn"] for e in a["evaluations"]] == [e["meanReturn"] for e in b["evaluations"]], (a["evaluations"], b["evaluations"])
 print("resumed run = uninterrupted run: %d episodes, evaluations %s" % (a["episodes"], [e["meanReturn"] for e in a["evaluations"]]))
 PY
-cat "$SWEEP/collected/results.md"
 
 if [ "$STUDY" = 1 ]; then
   echo "== counting study: one job per (configuration, seed) against a local run"
