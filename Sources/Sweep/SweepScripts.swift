@@ -55,7 +55,8 @@ public enum SweepScripts {
     }
 
     /// A Ray Jobs entry point (`ray job submit -- python3 FILE`): one Ray task per run in `indices` with
-    /// `resources.cpus` CPUs, at most `resources.throttle` in flight; it prints each run's result, then collects.
+    /// `resources.cpus` CPUs (and `resources.memory` as Ray's `memory` resource), at most `resources.throttle` in
+    /// flight; it prints each run's result, then collects.
     public static func ray(plan: SweepPlan, directory: SweepDirectory, indices: [Int], resources: SweepResources, foresight: String) throws -> String {
         try resources.validate()
         guard !indices.isEmpty else { throw SweepError.invalid("runs", value: "none", expected: "at least one run to submit") }
@@ -75,11 +76,13 @@ public enum SweepScripts {
         FORESIGHT = \(pythonQuoted(foresight))
         SWEEP_DIR = \(pythonQuoted(directory.root.path))
         CPUS = \(resources.cpus)
+        MEMORY = \(resources.memoryBytes.map(String.init) ?? "None")  # bytes per run (Ray's logical `memory` resource)
         MAX_IN_FLIGHT = \(resources.throttle.map(String.init) ?? "None")
         RUNS = [\(names.joined(separator: ", "))]
 
 
-        @ray.remote(num_cpus=CPUS, max_retries=0)
+        # A task whose worker or node dies is retried; it resumes from the run's checkpoint.
+        @ray.remote(num_cpus=CPUS, max_retries=3)
         def run_task(name):
             \"\"\"Runs `foresight sweep task` for one run; returns (name, exit code, last lines of its output).\"\"\"
             env = dict(os.environ, OPENBLAS_NUM_THREADS=str(CPUS))
@@ -97,7 +100,8 @@ public enum SweepScripts {
             pending, in_flight, failed = list(RUNS), [], []
             while pending or in_flight:
                 while pending and (MAX_IN_FLIGHT is None or len(in_flight) < MAX_IN_FLIGHT):
-                    in_flight.append(run_task.remote(pending.pop(0)))
+                    task = run_task if MEMORY is None else run_task.options(memory=MEMORY)
+                    in_flight.append(task.remote(pending.pop(0)))
                 done, in_flight = ray.wait(in_flight, num_returns=1)
                 name, code, tail = ray.get(done[0])
                 print("run %s: %s" % (name, "ok" if code == 0 else "exit code %d" % code), flush=True)

@@ -255,6 +255,16 @@ public struct SweepResources: Codable, Equatable, Sendable {
         try validate()
     }
 
+    /// ``memory`` in bytes (Slurm's units: K, M, G, T are powers of 1024; a bare number is megabytes), for Ray.
+    public var memoryBytes: Int? {
+        guard let memory, let last = memory.last else { return nil }
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        let (digits, unit) = units[last].map { (memory.dropLast(), $0) } ?? (Substring(memory), 1 << 20)
+        guard let n = Int(digits) else { return nil }
+        let (bytes, overflow) = n.multipliedReportingOverflow(by: unit)
+        return overflow ? nil : bytes
+    }
+
     /// Checks the values that go into the job script.
     public func validate() throws {
         guard cpus >= 1 else { throw SweepError.invalid("cpus", value: "\(cpus)", expected: "at least 1") }
@@ -262,6 +272,7 @@ public struct SweepResources: Codable, Equatable, Sendable {
         if let memory, memory.range(of: #"^[0-9]+[KMGT]?$"#, options: .regularExpression) == nil {
             throw SweepError.invalid("memory", value: "\"\(memory)\"", expected: "a size such as 2G, 500M or 1024 (megabytes)")
         }
+        if memory != nil, memoryBytes == nil { throw SweepError.invalid("memory", value: "\"\(memory ?? "")\"", expected: "a size below 8 EiB") }
         if let time, time.range(of: #"^([0-9]+-)?[0-9]+(:[0-9]{1,2}){0,2}$"#, options: .regularExpression) == nil {
             throw SweepError.invalid("time", value: "\"\(time)\"", expected: "a Slurm time such as 30, 01:00:00 or 2-00:00:00")
         }

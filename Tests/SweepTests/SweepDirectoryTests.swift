@@ -113,6 +113,15 @@ import Testing
         }
     }
 
+    @Test func memoryInBytes() {
+        #expect(SweepResources(memory: "2G").memoryBytes == 2 << 30)
+        #expect(SweepResources(memory: "500M").memoryBytes == 500 << 20)
+        #expect(SweepResources(memory: "1024").memoryBytes == 1 << 30)
+        #expect(SweepResources(memory: "64K").memoryBytes == 64 << 10)
+        #expect(SweepResources().memoryBytes == nil)
+        #expect(throws: SweepError.self) { try SweepResources(memory: "99999999999T").validate() }
+    }
+
     @Test func arrayRanges() {
         #expect(SweepScripts.arrayRanges([0, 1, 2, 5, 7, 8]) == "0-2,5,7-8")
         #expect(SweepScripts.arrayRanges([3]) == "3")
@@ -177,7 +186,7 @@ import Testing
         import ast, json, sys
         tree = ast.parse(open(sys.argv[1]).read())
         values = {t.id: ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
-                  if t.id in ("FORESIGHT", "SWEEP_DIR", "CPUS", "MAX_IN_FLIGHT", "RUNS")}
+                  if t.id in ("FORESIGHT", "SWEEP_DIR", "CPUS", "MEMORY", "MAX_IN_FLIGHT", "RUNS")}
         print(json.dumps(values))
         """
         let r = try Self.shell(["python3", "-c", check, url.path])
@@ -185,7 +194,7 @@ import Testing
         let values = try #require(try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [String: Any], "\(r.output)")
         #expect(values["FORESIGHT"] as? String == "/opt/fore'sight")
         #expect(values["SWEEP_DIR"] as? String == directory.root.path)
-        #expect(values["CPUS"] as? Int == 2 && values["MAX_IN_FLIGHT"] as? Int == 2)
+        #expect(values["CPUS"] as? Int == 2 && values["MAX_IN_FLIGHT"] as? Int == 2 && values["MEMORY"] as? Int == 1 << 30)
         #expect(values["RUNS"] as? [String] == ["aux-reward_seed0", "aux-q_seed0"])
         #expect(script.contains("@ray.remote(num_cpus=CPUS") && script.contains("\"sweep\", \"task\""))
     }

@@ -47,7 +47,7 @@ cat > "$WORK/sweep.json" <<'SPEC'
            "agent": {"usesPlanner": false, "batchSize": 32, "mlpDimensions": 64, "latentDimensions": 32}},
  "seeds": [0, 1],
  "axes": [{"key": "aux", "values": ["reward", "q"]}],
- "resources": {"cpus": 1, "throttle": 2}}
+ "resources": {"cpus": 1, "memory": "512M", "throttle": 2}}
 SPEC
 SWEEP="$WORK/sweep"
 echo "== first submission (stopped after a checkpoint)"
