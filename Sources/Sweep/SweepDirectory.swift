@@ -158,6 +158,9 @@ public struct SweepDirectory: Sendable {
     /// when it is killed), so that a sweep submitted twice never runs one run in two tasks at once.
     /// - Throws: ``SweepError/file(_:reason:)`` when another task holds it.
     public func lock(_ run: SweepRun) throws -> TaskLock {
+        guard FileManager.default.fileExists(atPath: runDirectory(run).appendingPathComponent(Self.recordName).path) else {
+            throw SweepError.file(runDirectory(run).path, reason: "no \(Self.recordName): prepare the sweep first (`foresight sweep slurm` or `ray`)")
+        }
         let path = runDirectory(run).appendingPathComponent(Self.lockName).path
         let descriptor = open(path, O_CREAT | O_RDWR, 0o644)
         guard descriptor >= 0 else { throw SweepError.file(path, reason: "cannot open the task lock (\(String(cString: strerror(errno))))") }
