@@ -56,7 +56,8 @@ let package = Package(
 
         // Tools
         .target(name: "ForesightKit", dependencies: ["TensorCore", "NN", "Optimizers", "Checkpoint", "ImageIO", "RLCore", "ClassicControl", "Counting", "GymMuJoCo", "MuJoCo", "TDMPC2", "Study"]),
-        .executableTarget(name: "ForesightCLI", dependencies: ["ForesightKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "Sweep", dependencies: ["ForesightKit"]),
+        .executableTarget(name: "ForesightCLI", dependencies: ["ForesightKit", "Sweep", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "_TestSupport", dependencies: ["TensorCore", "RLCore"]),
 
         // Examples
@@ -79,5 +80,6 @@ let package = Package(
         .testTarget(name: "TDMPC2Tests", dependencies: ["TDMPC2", "_TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StudyTests", dependencies: ["Study", "_TestSupport"]),
         .testTarget(name: "ForesightKitTests", dependencies: ["ForesightKit", "_TestSupport"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "ForesightKit"]),
     ]
 )

@@ -19,6 +19,7 @@ struct Foresight: ParsableCommand {
             Envs.self,
             RolloutCommand.self,
             StudyCommand.self,
+            SweepCommand.self,
         ]
     )
 }

@@ -214,19 +214,25 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw RunError.malformedConfiguration(path: url.path, reason: "cannot read the file (\(error.localizedDescription))")
         }
+        return try decode(data, source: url.path)
+    }
+
+    /// Decodes a JSON run configuration; errors name `source` (a file, or where the text came from) and the key.
+    /// - Throws: ``RunError/malformedConfiguration(path:reason:)`` naming the problem.
+    public static func decode(_ data: Data, source: String) throws -> RunConfiguration {
         do { return try JSONDecoder().decode(RunConfiguration.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
-            throw RunError.malformedConfiguration(path: url.path, reason: "missing key \"\(key.stringValue)\"")
+            throw RunError.malformedConfiguration(path: source, reason: "missing key \"\(key.stringValue)\"")
         } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
-            throw RunError.malformedConfiguration(path: url.path, reason: context.debugDescription)
+            throw RunError.malformedConfiguration(path: source, reason: context.debugDescription)
         } catch let DecodingError.typeMismatch(_, context) {
-            throw RunError.malformedConfiguration(path: url.path, reason: "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
+            throw RunError.malformedConfiguration(path: source, reason: "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)")
         } catch {
             // Foundation reports a number that does not fit its field (10.5 or -3 for a count) as invalid JSON,
             // without the field: name it when the file is valid JSON.
             if let json = try? JSONSerialization.jsonObject(with: data), let reason = numberThatDoesNotFit(in: json, schema: RunConfiguration(environment: "")) {
-                throw RunError.malformedConfiguration(path: url.path, reason: reason)
+                throw RunError.malformedConfiguration(path: source, reason: reason)
             }
-            throw RunError.malformedConfiguration(path: url.path, reason: "\(error)")
+            throw RunError.malformedConfiguration(path: source, reason: "\(error)")
         }
     }
 
