@@ -188,6 +188,14 @@ public enum BLAS {
         ((part * extent / parts) & ~15, part == parts - 1 ? extent : ((part + 1) * extent / parts) & ~15)
     }
 
+    /// Whether a product's result for one output element is independent of how the rows are split: across thread
+    /// counts and across calls that cover different row blocks. True where Foresight's own 16-lane GEMM runs (x86-64
+    /// with AVX-512): its sum over `k` has one order for every element. Elsewhere OpenBLAS's `sgemm` computes the
+    /// blocks, and its edge kernels may sum a block's last rows in another order, so the last bits can depend on the
+    /// split: a run is then reproducible for the same seed and the same thread count (the documented guarantee),
+    /// not across thread counts.
+    public static var isRowSplitInvariant: Bool { VectorMath.hasWideLanes }
+
     /// The number of blocks a GEMM is split into on the current thread.
     @inline(__always)
     static func splitParts(m: Int, n: Int, k: Int) -> Int {

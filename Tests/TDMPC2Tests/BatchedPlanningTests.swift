@@ -136,7 +136,13 @@ import _TestSupport
     @Test(arguments: [false, true])
     func fastPathMatchesTheGenericPathForSeveralEnvironments(episodic: Bool) {
         let model = PlanningRolloutTests.model(episodic: episodic, seed: 11)
-        let c = model.configuration
+        var c = model.configuration
+        if !BLAS.isRowSplitInvariant {
+            // OpenBLAS's last bits depend on the rows of each call, which the two paths lay out differently, and a
+            // choice of 8 elites among 40 can flip on such a bit: weigh every sample instead, so that the plans
+            // compare the two paths' values rather than one elite choice.
+            c.planner.eliteCount = c.planner.sampleCount
+        }
         var g = SeededGenerator(seed: 6)
         let latents = withoutGradients { model.encode(Tensor.randomNormal([3, 7], using: &g), augmentationGenerator: &g) }
         var fast = MPPIPlanner(configuration: c.planner, actionDimensions: c.actionDimensions), generic = fast
@@ -152,8 +158,8 @@ import _TestSupport
         }
     }
 
-    /// Passing the rollout's rows through the heads in blocks changes no value: a row's result does not depend on
-    /// the other rows of its GEMM.
+    /// Passing the rollout's rows through the heads in blocks changes no value where a row's result does not depend on
+    /// the other rows of its GEMM (``BLAS/isRowSplitInvariant``), and none beyond rounding elsewhere.
     @Test func rolloutBlocksChangeNoValue() {
         let model = PlanningRolloutTests.model(episodic: true, seed: 12)
         let c = model.configuration
@@ -165,9 +171,20 @@ import _TestSupport
         for flags in [[true, true, true], [false, false, true]] {
             let a = withoutGradients { whole.plan(fromLatents: latents, model: model, discount: 0.9, isFirstStep: flags, mode: .explore, using: &gw) }
             let b = withoutGradients { blocked.plan(fromLatents: latents, model: model, discount: 0.9, isFirstStep: flags, mode: .explore, using: &gb) }
-            #expect(a == b)
+            if BLAS.isRowSplitInvariant {
+                #expect(a == b)
+            } else {
+                // OpenBLAS: a row's last bits may depend on its block (see BLAS.isRowSplitInvariant).
+                #expect(maxAbsDifference(a.scalars, b.scalars) < 1e-3, "\(a.scalars) vs \(b.scalars)")
+            }
         }
-        #expect(whole.previousMeans.map { $0?.scalars } == blocked.previousMeans.map { $0?.scalars })
+        let means = (whole.previousMeans.map { $0?.scalars ?? [] }, blocked.previousMeans.map { $0?.scalars ?? [] })
+        if BLAS.isRowSplitInvariant {
+            #expect(means.0 == means.1)
+        } else {
+            #expect(means.0.count == means.1.count)
+            for (x, y) in zip(means.0, means.1) { #expect(x.count == y.count && maxAbsDifference(x, y) < 1e-3) }
+        }
     }
 
     /// Records the rows of every call the planner makes to the model.

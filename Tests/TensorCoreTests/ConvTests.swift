@@ -76,6 +76,8 @@ import _TestSupport
         }
     }
 
+    /// The same bits on one and two threads where the product is row-split invariant (``BLAS/isRowSplitInvariant``),
+    /// the same values up to rounding elsewhere, and the same bits for the same thread count everywhere.
     @Test func givesTheSameBitsOnOneAndTwoThreads() {
         lockThreadCount(); defer { unlockThreadCount() }
         for (index, c) in Self.cases.enumerated() {
@@ -84,8 +86,20 @@ import _TestSupport
             let one = Self.run(c, x, w, b, up)
             BLAS.setThreadCount(2)
             let two = Self.run(c, x, w, b, up)
+            let again = Self.run(c, x, w, b, up)
             for (name, (a, b)) in zip(["output", "input gradient", "weight gradient", "bias gradient"], zip(one, two)) {
-                #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(c): \(name) differs between 1 and 2 threads")
+                if BLAS.isRowSplitInvariant {
+                    #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(c): \(name) differs between 1 and 2 threads")
+                } else {
+                    // OpenBLAS computes the blocks: the same up to rounding across thread counts.
+                    let scale = a.map { abs($0) }.max() ?? 0
+                    let worst = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+                    #expect(worst <= 1e-5 * Swift.max(scale, 1), "\(c): \(name) differs by \(worst) between 1 and 2 threads")
+                }
+            }
+            // On every machine: the same thread count gives the same bits.
+            for (name, (a, b)) in zip(["output", "input gradient", "weight gradient", "bias gradient"], zip(two, again)) {
+                #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(c): \(name) differs between two runs on 2 threads")
             }
         }
     }
