@@ -16,14 +16,14 @@ public enum StudyFigures {
         var svg = SVGDocument(width: 460, height: 420)
         let xs = (0..<coordinates.rowCount).map { coordinates[$0, 0] }
         let ys = (0..<coordinates.rowCount).map { coordinates.columnCount > 1 ? coordinates[$0, 1] : 0 }
-        let ax = Axis(values: xs, pixelLow: 60, pixelHigh: 360), ay = Axis(values: ys, pixelLow: 370, pixelHigh: 40)
-        frame(&svg, ax, ay, title: title, xLabel: String(format: "PC1 (%.0f%% of variance)", 100 * (explained.first ?? 0)),
+        let ax = SVGAxis(values: xs, pixelLow: 60, pixelHigh: 360), ay = SVGAxis(values: ys, pixelLow: 370, pixelHigh: 40)
+        svg.axes(ax, ay, title: title, xLabel: String(format: "PC1 (%.0f%% of variance)", 100 * (explained.first ?? 0)),
               yLabel: String(format: "PC2 (%.0f%%)", 100 * (explained.count > 1 ? explained[1] : 0)))
         for i in 0..<coordinates.rowCount {
-            svg.circle(x: ax.map(xs[i]), y: ay.map(ys[i]), radius: 2.4, fill: Palette.counts[counts[i] % 9], opacity: 0.7)
+            svg.circle(x: ax.map(xs[i]), y: ay.map(ys[i]), radius: 2.4, fill: SVGPalette.counts[counts[i] % 9], opacity: 0.7)
         }
         for c in 0..<9 {
-            svg.circle(x: 385, y: 50 + Double(c) * 18, radius: 5, fill: Palette.counts[c])
+            svg.circle(x: 385, y: 50 + Double(c) * 18, radius: 5, fill: SVGPalette.counts[c])
             svg.text("count \(c)", x: 395, y: 54 + Double(c) * 18)
         }
         return svg
@@ -41,7 +41,7 @@ public enum StudyFigures {
         var image = try PNGImage(width: Swift.max(n, 1), height: Swift.max(n, 1), colorType: .rgb)
         for i in 0..<n {
             for j in 0..<n {
-                let (r, g, b) = Palette.viridis(maximum > 0 ? distances[i, j] / maximum : 0)
+                let (r, g, b) = SVGPalette.viridis(maximum > 0 ? distances[i, j] / maximum : 0)
                 image.setPixel(x: j, y: i, to: [r, g, b])
             }
         }
@@ -66,12 +66,12 @@ public enum StudyFigures {
         svg.text("count", x: x0 + side / 2, y: y0 + side + 30, anchor: "middle")
         // Colour bar.
         for k in 0..<50 {
-            let (r, g, b) = Palette.viridis(Double(k) / 49)
+            let (r, g, b) = SVGPalette.viridis(Double(k) / 49)
             svg.rect(x: x0 + side + 16, y: y0 + side - Double(k + 1) * side / 50, width: 12, height: side / 50 + 0.5,
                      fill: String(format: "#%02x%02x%02x", r, g, b))
         }
         svg.text("0", x: x0 + side + 32, y: y0 + side, size: 10)
-        svg.text(Axis.label(maximum), x: x0 + side + 32, y: y0 + 8, size: 10)
+        svg.text(SVGAxis.label(maximum), x: x0 + side + 32, y: y0 + 8, size: 10)
         return svg
     }
 
@@ -90,17 +90,17 @@ public enum StudyFigures {
             let ox = Double(k % 2) * panelWidth, oy = Double(k / 2) * panelHeight + 10
             let all = series.flatMap { s in s.points.filter { $0.update > 0 || !panel.1 }.map(panel.2) }
             let updates = series.flatMap { $0.points.map { Double($0.update) } }
-            let ax = Axis(values: updates, pixelLow: ox + 55, pixelHigh: ox + panelWidth - 15)
-            let ay = Axis(values: all, pixelLow: oy + panelHeight - 45, pixelHigh: oy + 25, isLog: panel.1)
-            frame(&svg, ax, ay, title: panel.0, xLabel: "updates", yLabel: "")
+            let ax = SVGAxis(values: updates, pixelLow: ox + 55, pixelHigh: ox + panelWidth - 15)
+            let ay = SVGAxis(values: all, pixelLow: oy + panelHeight - 45, pixelHigh: oy + 25, isLog: panel.1)
+            svg.axes(ax, ay, title: panel.0, xLabel: "updates", yLabel: "")
             for (i, s) in series.enumerated() {
                 let pts = s.points.filter { !panel.1 || panel.2($0) > 0 }.map { (ax.map(Double($0.update)), ay.map(panel.2($0))) }
-                svg.polyline(pts, stroke: Palette.arms[i % Palette.arms.count])
+                svg.polyline(pts, stroke: SVGPalette.arms[i % SVGPalette.arms.count])
             }
         }
         for (i, s) in series.enumerated() {
             let y = 40 + Double(i) * 18
-            svg.line(x1: 2 * panelWidth + 10, y1: y - 4, x2: 2 * panelWidth + 30, y2: y - 4, stroke: Palette.arms[i % Palette.arms.count], width: 2.5)
+            svg.line(x1: 2 * panelWidth + 10, y1: y - 4, x2: 2 * panelWidth + 30, y2: y - 4, stroke: SVGPalette.arms[i % SVGPalette.arms.count], width: 2.5)
             svg.text(s.name, x: 2 * panelWidth + 36, y: y)
         }
         return svg
@@ -129,24 +129,5 @@ public enum StudyFigures {
         guard !sorted.isEmpty else { return 1 }
         let p = sorted[Swift.min(sorted.count - 1, Int(Double(sorted.count) * 0.995))]
         return Swift.min(Swift.max(255 / Swift.max(p, 1), 1), 8)
-    }
-
-    /// Axes, ticks, labels and a title inside the box of `ax` × `ay`.
-    static func frame(_ svg: inout SVGDocument, _ ax: Axis, _ ay: Axis, title: String, xLabel: String, yLabel: String) {
-        let (x0, x1, y0, y1) = (ax.pixelLow, ax.pixelHigh, ay.pixelLow, ay.pixelHigh)
-        svg.rect(x: x0, y: y1, width: x1 - x0, height: y0 - y1, fill: "none", stroke: "#999")
-        for t in ax.ticks {
-            let x = ax.map(t)
-            svg.line(x1: x, y1: y0, x2: x, y2: y0 + 4, stroke: "#999")
-            svg.text(Axis.label(t), x: x, y: y0 + 15, size: 9, anchor: "middle")
-        }
-        for t in ay.ticks {
-            let y = ay.map(t)
-            svg.line(x1: x0 - 4, y1: y, x2: x0, y2: y, stroke: "#999")
-            svg.text(Axis.label(t), x: x0 - 6, y: y + 3, size: 9, anchor: "end")
-        }
-        svg.text(title, x: (x0 + x1) / 2, y: y1 - 8, size: 12, anchor: "middle")
-        svg.text(xLabel, x: (x0 + x1) / 2, y: y0 + 30, size: 10, anchor: "middle")
-        if !yLabel.isEmpty { svg.text(yLabel, x: x0 - 40, y: (y0 + y1) / 2, size: 10, anchor: "middle", rotate: -90) }
     }
 }

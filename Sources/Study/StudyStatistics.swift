@@ -2,6 +2,7 @@
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
 import Foundation
+import ImageIO
 import TensorCore
 
 // MARK: - Confidence intervals
@@ -134,18 +135,18 @@ public enum StudyStatistics {
         for (k, m) in panels.enumerated() {
             let ox = left + Double(k) * panelWidth
             let values = records.compactMap(m.value).filter(\.isFinite)
-            let ax = Axis(values: values + [0], pixelLow: ox + 10, pixelHigh: ox + panelWidth - 15)
-            let ay = Axis(values: [0, Double(configs.count)], pixelLow: height - 45, pixelHigh: 30)
+            let ax = SVGAxis(values: values + [0], pixelLow: ox + 10, pixelHigh: ox + panelWidth - 15)
+            let ay = SVGAxis(values: [0, Double(configs.count)], pixelLow: height - 45, pixelHigh: 30)
             svg.rect(x: ax.pixelLow, y: 30, width: ax.pixelHigh - ax.pixelLow, height: height - 75, fill: "none", stroke: "#999")
             for t in ax.ticks {
                 let x = ax.map(t)
                 svg.line(x1: x, y1: height - 45, x2: x, y2: height - 41, stroke: "#999")
-                svg.text(Axis.label(t), x: x, y: height - 30, size: 9, anchor: "middle")
+                svg.text(SVGAxis.label(t), x: x, y: height - 30, size: 9, anchor: "middle")
             }
             svg.text(m.name, x: (ax.pixelLow + ax.pixelHigh) / 2, y: 22, size: 12, anchor: "middle")
             for (row, config) in configs.enumerated() {
                 let y = 30 + (Double(row) + 0.5) * rowHeight
-                let colour = Palette.arms[row % Palette.arms.count]
+                let colour = SVGPalette.arms[row % SVGPalette.arms.count]
                 if k == 0 { svg.text(config, x: left - 8, y: y + 4, size: 11, anchor: "end") }
                 let vs = records.filter { $0.config == config }.compactMap(m.value)
                 for v in vs where v.isFinite { svg.circle(x: ax.map(v), y: y + 6, radius: 1.8, fill: colour, opacity: 0.5) }

@@ -1,11 +1,12 @@
-// Foresight — Study
+// Foresight — ImageIO
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
 import Foundation
 
 // MARK: - SVG document
 
-/// A minimal SVG writer for the study's figures (no dependencies; coordinates in pixels, y down).
+/// Foresight's SVG writer: elements in pixel coordinates (y down), text output, no dependencies. ``SVGChart`` and the
+/// study's figures are drawn with it.
 public struct SVGDocument: Sendable {
     public let width: Double, height: Double
     private var elements: [String] = []
@@ -15,8 +16,10 @@ public struct SVGDocument: Sendable {
         self.height = height
     }
 
-    static func f(_ v: Double) -> String { v.isFinite ? String(format: "%.2f", v) : "0" }
-    static func escape(_ s: String) -> String {
+    /// A coordinate as text (two decimals; 0 for a value that is not finite).
+    public static func f(_ v: Double) -> String { v.isFinite ? String(format: "%.2f", v) : "0" }
+    /// `s` with `&`, `<` and `>` escaped.
+    public static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
@@ -48,6 +51,25 @@ public struct SVGDocument: Sendable {
         elements.append("<image x=\"\(Self.f(x))\" y=\"\(Self.f(y))\" width=\"\(Self.f(width))\" height=\"\(Self.f(height))\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(png.base64EncodedString())\"/>")
     }
 
+    /// A frame with ticks and tick labels around the box of `ax` × `ay`, a title above it and axis labels (`yLabel` may be empty).
+    public mutating func axes(_ ax: SVGAxis, _ ay: SVGAxis, title: String, xLabel: String, yLabel: String) {
+        let (x0, x1, y0, y1) = (ax.pixelLow, ax.pixelHigh, ay.pixelLow, ay.pixelHigh)
+        rect(x: x0, y: y1, width: x1 - x0, height: y0 - y1, fill: "none", stroke: "#999")
+        for t in ax.ticks {
+            let x = ax.map(t)
+            line(x1: x, y1: y0, x2: x, y2: y0 + 4, stroke: "#999")
+            text(SVGAxis.label(t), x: x, y: y0 + 15, size: 9, anchor: "middle")
+        }
+        for t in ay.ticks {
+            let y = ay.map(t)
+            line(x1: x0 - 4, y1: y, x2: x0, y2: y, stroke: "#999")
+            text(SVGAxis.label(t), x: x0 - 6, y: y + 3, size: 9, anchor: "end")
+        }
+        text(title, x: (x0 + x1) / 2, y: y1 - 8, size: 12, anchor: "middle")
+        text(xLabel, x: (x0 + x1) / 2, y: y0 + 30, size: 10, anchor: "middle")
+        if !yLabel.isEmpty { text(yLabel, x: x0 - 40, y: (y0 + y1) / 2, size: 10, anchor: "middle", rotate: -90) }
+    }
+
     /// The document text.
     public var text: String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.f(width))\" height=\"\(Self.f(height))\" viewBox=\"0 0 \(Self.f(width)) \(Self.f(height))\">\n"
@@ -57,14 +79,14 @@ public struct SVGDocument: Sendable {
 
 // MARK: - Palettes and axes
 
-enum Palette {
+public enum SVGPalette {
     /// Nine distinguishable colours for counts 0...8 (a qualitative palette).
-    static let counts = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"]
+    public static let counts = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22"]
     /// Colours for the study's arms.
-    static let arms = ["#d62728", "#1f77b4", "#ff7f0e", "#7f7f7f", "#2ca02c", "#9467bd", "#8c564b", "#17becf"]
+    public static let arms = ["#d62728", "#1f77b4", "#ff7f0e", "#7f7f7f", "#2ca02c", "#9467bd", "#8c564b", "#17becf"]
 
     /// Viridis-like colour map, `t` in `[0, 1]`, as RGB bytes.
-    static func viridis(_ t: Double) -> (UInt8, UInt8, UInt8) {
+    public static func viridis(_ t: Double) -> (UInt8, UInt8, UInt8) {
         let stops: [(Double, Double, Double)] = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
         let x = Swift.min(Swift.max(t.isFinite ? t : 0, 0), 1) * Double(stops.count - 1)
         let i = Swift.min(Int(x), stops.count - 2), u = x - Double(i)
@@ -74,12 +96,13 @@ enum Palette {
 }
 
 /// A linear (or log10) map from data values to a pixel interval, with "nice" tick values.
-struct Axis {
-    var low: Double, high: Double
-    var pixelLow: Double, pixelHigh: Double
-    var isLog = false
+public struct SVGAxis: Sendable {
+    public var low: Double, high: Double
+    public var pixelLow: Double, pixelHigh: Double
+    public var isLog = false
 
-    init(values: [Double], pixelLow: Double, pixelHigh: Double, isLog: Bool = false, includeZero: Bool = false) {
+    /// Covers the finite `values` (positive ones on a log axis) with 5 % of margin on each side.
+    public init(values: [Double], pixelLow: Double, pixelHigh: Double, isLog: Bool = false, includeZero: Bool = false) {
         let finite = values.filter { $0.isFinite && (!isLog || $0 > 0) }.map { isLog ? Foundation.log10($0) : $0 }
         var lo = finite.min() ?? 0, hi = finite.max() ?? 1
         if includeZero && !isLog { lo = Swift.min(lo, 0); hi = Swift.max(hi, 0) }
@@ -89,13 +112,14 @@ struct Axis {
         self.pixelLow = pixelLow; self.pixelHigh = pixelHigh; self.isLog = isLog
     }
 
-    func map(_ v: Double) -> Double {
+    /// The pixel coordinate of `v`.
+    public func map(_ v: Double) -> Double {
         let x = isLog ? Foundation.log10(Swift.max(v, 1e-300)) : v
         return pixelLow + (x - low) / (high - low) * (pixelHigh - pixelLow)
     }
 
     /// About five round tick values (data units).
-    var ticks: [Double] {
+    public var ticks: [Double] {
         if isLog { return (Int(Foundation.floor(low))...Int(Foundation.ceil(high))).map { Foundation.pow(10, Double($0)) }.filter { map($0) >= Swift.min(pixelLow, pixelHigh) - 0.5 && map($0) <= Swift.max(pixelLow, pixelHigh) + 0.5 } }
         let raw = (high - low) / 5
         let magnitude = Foundation.pow(10, Foundation.floor(Foundation.log10(raw)))
@@ -105,7 +129,8 @@ struct Axis {
         return out
     }
 
-    static func label(_ v: Double) -> String {
+    /// A short tick label.
+    public static func label(_ v: Double) -> String {
         if v == 0 { return "0" }
         let a = abs(v)
         if a >= 1e4 || a < 1e-3 { return String(format: "%.0e", v) }
