@@ -23,19 +23,3 @@ struct Foresight: ParsableCommand {
         ]
     )
 }
-
-/// `foresight bench ...`: benchmarks that print their figures.
-struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Benchmarks (figures are printed, never asserted).",
-        subcommands: [
-            // Bench subcommands, one file each.
-            BenchCounting.self,
-            BenchCore.self,
-            BenchEnvs.self,
-            BenchPixels.self,
-            BenchTDMPC2.self,
-            BenchVector.self,
-        ]
-    )
-}

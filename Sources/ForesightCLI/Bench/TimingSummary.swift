@@ -1,4 +1,4 @@
-// Foresight — ForesightKit
+// Foresight — command-line interface
 // Copyright (c) 2026 the Foresight developers. MIT License.
 
 import Foundation
