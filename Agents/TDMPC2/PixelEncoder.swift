@@ -100,10 +100,10 @@ public final class PixelEncoder: Layer {
         shiftAugmentation = c.shiftAugmentation
     }
 
-    /// Encodes without augmentation.
+    /// Encodes without augmentation: `[N, C, H, W]` pixels (0-255) `-> [N, latentDimensions]`.
     public func callAsFunction(_ input: Tensor) -> Tensor { features(input) }
 
-    /// Encodes with a random shift per image when augmentation is on.
+    /// Encodes with a random shift per image when augmentation is on: `[N, C, H, W] -> [N, latentDimensions]`.
     public func callAsFunction(_ input: Tensor, generator: inout SeededGenerator) -> Tensor {
         features(shiftAugmentation ? shifted(input, generator: &generator) : input)
     }

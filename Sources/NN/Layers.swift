@@ -52,6 +52,7 @@ public final class LayerNorm: Layer {
         self.epsilon = epsilon
     }
 
+    /// `[..., dimensions] -> [..., dimensions]`, normalized over the last axis.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         input.layerNorm(weight: weight.variable, bias: bias.variable, epsilon: epsilon)
     }
@@ -88,6 +89,7 @@ public final class NormedLinear: Layer {
         dropoutGenerator = SeededGenerator(seed: generator.next())
     }
 
+    /// `[..., in] -> [..., out]`: linear, LayerNorm, dropout (when training), activation.
     public func callAsFunction(_ input: Tensor) -> Tensor { self(concatenating: [input]) }
 
     /// The block applied to the concatenation of `parts` along the last axis, without a
@@ -115,6 +117,7 @@ public final class Activation: Layer {
     public enum Kind: Sendable { case relu, mish, tanh, simNorm(groupSize: Int) }
     public let kind: Kind
     public init(_ kind: Kind) { self.kind = kind }
+    /// Any shape to the same shape (SimNorm: the last axis in groups of `groupSize`).
     public func callAsFunction(_ input: Tensor) -> Tensor {
         switch kind {
         case .relu: input.relu()
@@ -130,6 +133,7 @@ public final class Activation: Layer {
 public final class Sequential: Layer {
     public let layers: [any Layer]
     public init(_ layers: [any Layer]) { self.layers = layers }
+    /// The first layer's input shape to the last layer's output shape.
     public func callAsFunction(_ input: Tensor) -> Tensor { layers.reduce(input) { $1($0) } }
     public var description: String { "Sequential(\n" + layers.map { "  " + $0.description }.joined(separator: "\n") + "\n)" }
 }
@@ -159,6 +163,7 @@ public final class Conv2d: Layer {
         self.padding = padding
     }
 
+    /// `[N, C_in, H, W] -> [N, C_out, H', W']` with `H' = (H + 2 padding − k) / stride + 1` (``outputSide(_:)``).
     public func callAsFunction(_ input: Tensor) -> Tensor {
         Tensor.conv2d(input, weight: weight.variable, bias: bias.variable, stride: stride, padding: padding)
     }
@@ -185,6 +190,7 @@ public final class ResidualBlock: Layer {
         second = Conv2d(inputChannels: channels, outputChannels: channels, kernelSize: 3, padding: 1, generator: &generator)
     }
 
+    /// `[N, C, H, W] -> [N, C, H, W]`.
     public func callAsFunction(_ input: Tensor) -> Tensor { input + second(first(input.relu()).relu()) }
 
     public var description: String { "ResidualBlock(\(first.weight.value.shape[0]))" }

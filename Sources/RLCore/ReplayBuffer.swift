@@ -150,7 +150,8 @@ public struct EpisodeReplayBuffer: Sendable {
         }
     }
 
-    /// Samples `batchSize` windows of `horizon` transitions.
+    /// Samples `batchSize` windows of `horizon` transitions, time-major: `observations [H+1, B, ...observationShape]`,
+    /// `actions [H, B, A]`, `rewards` and `terminated [H, B, 1]`, `stateValues [H+1, B, 1]` (see ``SequenceBatch``).
     /// - Parameters:
     ///   - tdSteps: with `n > 1`, the batch also carries ``MultiStepTargets`` for `n`-step TD targets
     ///     discounted by `discount`; the random draws are the same for every `n`.
