@@ -127,6 +127,7 @@ public final class CountingStudy {
             trainSeconds: trainSeconds, totalSeconds: 0, curve: curve)
         let byCount = RepresentationMetrics.nearestCentroidAccuracyByLabel(latents, labels: probeSet.counts)
         record.countAccuracyByCount = (0...(byCount.keys.max() ?? 0)).map { byCount[$0] ?? .nan }
+        record.adjacentSeparation = PairwiseDistances(latents).adjacentLabelSeparation(labels: probeSet.counts)
 
         if s.closedLoop && arm != .untrained {
             progress(.phase(arm: arm, seed: seed, name: "control CountingHold-v0"))

@@ -62,6 +62,34 @@ public struct PairwiseDistances: Sendable {
         guard nw > 0, nb > 0, between > 0 else { return .nan }
         return (within / Double(nw)) / (between / Double(nb))
     }
+
+    /// How far apart the groups of consecutive labels `k` and `k + 1` are at their own scale: the mean distance between
+    /// a point of `k` and a point of `k + 1`, over the larger of the two groups' mean within-group distances. Above 1,
+    /// the two groups are farther from each other than the points inside either are from one another, whatever the
+    /// scale of that part of the space. (A global cut of the cluster tree misses such groups when their scales differ
+    /// by more than the cut's factor: the counting study's joint encoder spaces the counts far from the rewarded one
+    /// twenty times closer than its neighbours.)
+    /// - Parameter labels: `[N]`, integers `0...K`.
+    /// - Returns: `[K]` ratios, entry `k` for the pair `(k, k + 1)`: 0 when the two groups coincide, infinity when both
+    ///   are single points apart (or each sits on one point), NaN where a group is missing.
+    public func adjacentLabelSeparation(labels: [Int]) -> [Double] {
+        precondition(labels.count == count, "adjacentLabelSeparation: \(labels.count) labels for \(count) points")
+        guard let top = labels.max(), top >= 1, labels.allSatisfy({ $0 >= 0 }) else { return [] }
+        let members = (0...top).map { k in labels.indices.filter { labels[$0] == k } }
+        func mean(_ a: [Int], _ b: [Int]) -> Double {
+            var (sum, n) = (0.0, 0)
+            for i in a { for j in b where i != j { sum += values[i * count + j]; n += 1 } }
+            return n > 0 ? sum / Double(n) : .nan
+        }
+        let within = members.map { mean($0, $0) }
+        return (0..<top).map { k in
+            guard !members[k].isEmpty, !members[k + 1].isEmpty else { return .nan }
+            let scale = [within[k], within[k + 1]].filter(\.isFinite).max() ?? .nan
+            let between = mean(members[k], members[k + 1])
+            if between == 0 { return 0 }                       // the two groups sit on the same point(s)
+            return scale > 0 ? between / scale : (scale == 0 ? .infinity : .nan)
+        }
+    }
 }
 
 // MARK: - Label-based metrics

@@ -70,6 +70,10 @@ public struct StudyRecord: Codable, Equatable, Sendable {
     /// Nearest-centroid accuracy of the images of each count `0...8` (index = count; absent in files from before
     /// session 17).
     public var countAccuracyByCount: [Double]?
+    /// Entry `k`: the mean distance between the held-out latents of counts `k` and `k + 1` over the larger mean
+    /// distance within either (``PairwiseDistances/adjacentLabelSeparation(labels:)``); above 1, the two counts are
+    /// apart at their own scale. Absent in files from before session 18.
+    public var adjacentSeparation: [Double]?
     // Linear probes on the latents.
     public var countProbeAccuracy: Double
     public var shapeProbeAccuracy: Double

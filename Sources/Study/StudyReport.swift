@@ -47,7 +47,10 @@ extension CountingStudy {
         let work: (Int) -> Void = { _ in
             while let i = box.claim() {
                 let (arm, seed) = tasks[i]
-                if let done = stored[i] {
+                if var done = stored[i] {
+                    if done.record.adjacentSeparation == nil {   // a run kept before the measure existed
+                        done.record.adjacentSeparation = PairwiseDistances(done.latents).adjacentLabelSeparation(labels: self.probeSet.counts)
+                    }
                     report(.phase(arm: arm, seed: seed, name: "read from \(store?.url(arm: arm, seed: seed).lastPathComponent ?? "")"))
                     report(.finished(done.record))
                     box.finish(i, .success(done))
@@ -209,6 +212,27 @@ public enum StudyReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The adjacent-count separation (``StudyRecord/adjacentSeparation``) per pair of counts, mean over seeds. Empty when
+    /// no record has it.
+    public static func separationTable(_ records: [StudyRecord]) -> String {
+        let with = records.filter { $0.adjacentSeparation != nil }
+        guard let width = with.compactMap({ $0.adjacentSeparation?.count }).max(), width > 0 else { return "" }
+        var lines = ["Adjacent counts apart at their own scale: mean distance between the held-out latents of counts k and k+1 over "
+                     + "the larger mean distance within either (above 1: apart; mean over seeds, then the smallest of any seed):", "",
+                     "| config | " + (0..<width).map { "\($0)-\($0 + 1)" }.joined(separator: " | ") + " | smallest |",
+                     "|---|" + String(repeating: "---|", count: width + 1)]
+        for config in StudyStatistics.configs(with) {
+            let rows = with.filter { $0.config == config }.compactMap(\.adjacentSeparation)
+            let cells = (0..<width).map { k -> String in
+                let values = rows.compactMap { k < $0.count && $0[k].isFinite ? $0[k] : nil }
+                return values.isEmpty ? "–" : String(format: "%.2f", values.reduce(0, +) / Double(values.count))
+            }
+            let smallest = rows.flatMap { $0.filter { !$0.isNaN } }.min()
+            lines.append("| \(config) | " + cells.joined(separator: " | ") + " | " + (smallest.map { String(format: "%.2f", $0) } ?? "–") + " |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// One document from several runs of the same study settings (seeds split over processes).
     /// - Throws: ``StudyError/invalidSetting(name:value:expected:)`` when the settings differ or a configuration and
     ///   seed appears twice.
@@ -234,7 +258,7 @@ public enum StudyReport {
         let summary = "# Counting study: auxiliary heads\n\n"
             + "\(document.runs.count) runs; \(Set(document.runs.map(\.seed)).count) seed(s); merged from several run directories "
             + "(other figures: see those).\n\n" + markdownTable(document.runs, pixelReference: document.pixelReference)
-            + "\n" + byCountTable(document.runs) + "\n" + StudyStatistics.markdown(document.runs)
+            + "\n" + byCountTable(document.runs) + "\n" + separationTable(document.runs) + "\n" + StudyStatistics.markdown(document.runs)
         try summary.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
         try StudyStatistics.figure(document.runs).text
             .write(to: directory.appendingPathComponent("intervals.svg"), atomically: true, encoding: .utf8)
@@ -255,7 +279,7 @@ public enum StudyReport {
         let summary = "# Counting study: auxiliary heads\n\n"
             + "\(result.records.count) runs; \(Set(result.records.map(\.seed)).count) seed(s); \(String(format: "%.0f", result.seconds)) s.\n\n"
             + markdownTable(result.records, pixelReference: result.pixelReference)
-            + "\n" + byCountTable(result.records) + "\n" + StudyStatistics.markdown(result.records)
+            + "\n" + byCountTable(result.records) + "\n" + separationTable(result.records) + "\n" + StudyStatistics.markdown(result.records)
         var firstRuns: [ArmRun] = []
         for run in result.runs where !firstRuns.contains(where: { $0.record.config == run.record.config }) { firstRuns.append(run) }
         let figures = "\nFigures: `intervals.svg` (every seed); first seed of each configuration: `pca_<config>.svg`, `distances_<config>.svg`, "

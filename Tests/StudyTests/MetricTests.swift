@@ -71,6 +71,44 @@ import TensorCore
         #expect(RepresentationMetrics.nearestCentroidAccuracy(y, labels: ylabels) < 0.8)
     }
 
+    /// Nine groups on a line whose spacing shrinks by a factor 2.5 per step away from group 4 (the geometry of the
+    /// counting study's joint encoder): every pair of neighbours is apart at its own scale, which the separation
+    /// measure reports, while the documented global cut merges the tightly spaced outer groups.
+    @Test func adjacentSeparationSeesGroupsAGlobalCutMerges() {
+        var position = [Double](repeating: 0, count: 9)
+        for k in 5...8 { position[k] = position[k - 1] + 2 * Foundation.pow(0.4, Double(k - 5)) }
+        for k in stride(from: 3, through: 0, by: -1) { position[k] = position[k + 1] - 2 * Foundation.pow(0.4, Double(3 - k)) }
+        // Each group's spread is a tenth of its distance to its nearer neighbour.
+        var g = SeededGenerator(seed: 7)
+        var rows: [[Double]] = [], labels: [Int] = []
+        for k in 0..<9 {
+            let gaps = [k > 0 ? position[k] - position[k - 1] : .infinity, k < 8 ? position[k + 1] - position[k] : .infinity]
+            let spread = 0.1 * gaps.min()!
+            for _ in 0..<30 {
+                rows.append([position[k] + spread * Double(g.nextNormal()), spread * Double(g.nextNormal()), spread * Double(g.nextNormal())])
+                labels.append(k)
+            }
+        }
+        let x = FeatureMatrix(rows: rows)
+        let separation = PairwiseDistances(x).adjacentLabelSeparation(labels: labels)
+        #expect(separation.count == 8)
+        #expect(separation.allSatisfy { $0 > 2 })
+        #expect(RepresentationMetrics.nearestCentroidAccuracy(x, labels: labels) == 1)
+        #expect(ClusterCountRule().count(x).clusters < 9)
+
+        // Two groups on top of each other are not apart: the ratio is about 1 (between ≈ within).
+        let (mixed, mixedLabels) = Self.blobs([[0, 0, 0], [0, 0, 0], [5, 0, 0]], perCluster: 40, spread: 0.3, seed: 3)
+        let overlap = PairwiseDistances(mixed).adjacentLabelSeparation(labels: mixedLabels)
+        #expect(abs(overlap[0] - 1) < 0.15)
+        #expect(overlap[1] > 5)
+        // A collapsed set: every distance 0, so no pair is apart.
+        let collapsed = FeatureMatrix(rows: Array(repeating: [1, 2], count: 18))
+        #expect(PairwiseDistances(collapsed).adjacentLabelSeparation(labels: (0..<18).map { $0 % 9 }) == Array(repeating: 0, count: 8))
+        // A missing label gives NaN for both of its pairs.
+        let gap = PairwiseDistances(mixed).adjacentLabelSeparation(labels: mixedLabels.map { $0 == 1 ? 2 : ($0 == 2 ? 3 : 0) })
+        #expect(gap.count == 3 && gap[0].isNaN && gap[1].isNaN && gap[2] > 5)
+    }
+
     @Test func accuracyByLabelShowsWhichLabelsAreConfused() {
         // Labels 0 and 1 sit next to each other, label 2 far away.
         let rows: [[Double]] = [[0, 0], [2, 0], [1, 0], [3, 0], [100, 0], [101, 0]]   // exact sums: ties are ties
