@@ -93,16 +93,10 @@ struct SweepSlurm: ParsableCommand {
     @Option(help: "The script (default: <sweep dir>/sweep.sbatch).") var output: String?
 
     func run() throws {
-        let (plan, directory) = try options.plan()
-        try directory.prepare(plan)
-        let pending = directory.pending(plan)
-        guard !pending.isEmpty else { return say("every run of \(plan.name) is done: nothing to submit; `foresight sweep collect \(directory.root.path)`") }
-        let script = try SweepScripts.slurm(plan: plan, directory: directory, indices: pending, resources: try resources.resources(plan.resources),
-                                            foresight: resources.executable)
-        let url = URL(fileURLWithPath: output ?? directory.root.appendingPathComponent("sweep.sbatch").path)
-        try Data(script.utf8).write(to: url, options: .atomic)
-        say("sweep \(plan.name): \(pending.count) of \(plan.runs.count) runs to do (array \(SweepScripts.arrayRanges(pending)))")
-        say("submit with: sbatch \(SweepScripts.shellQuoted(url.path))")
+        try writeSweepScript(options, resources, output: output, defaultName: "sweep.sbatch", script: SweepScripts.slurm) { plan, pending, url in
+            say("sweep \(plan.name): \(pending.count) of \(plan.runs.count) runs to do (array \(SweepScripts.arrayRanges(pending)))")
+            say("submit with: sbatch \(SweepScripts.shellQuoted(url.path))")
+        }
     }
 }
 
@@ -116,17 +110,26 @@ struct SweepRay: ParsableCommand {
     @Option(help: "The script (default: <sweep dir>/sweep_ray.py).") var output: String?
 
     func run() throws {
-        let (plan, directory) = try options.plan()
-        try directory.prepare(plan)
-        let pending = directory.pending(plan)
-        guard !pending.isEmpty else { return say("every run of \(plan.name) is done: nothing to submit; `foresight sweep collect \(directory.root.path)`") }
-        let script = try SweepScripts.ray(plan: plan, directory: directory, indices: pending, resources: try resources.resources(plan.resources),
-                                          foresight: resources.executable)
-        let url = URL(fileURLWithPath: output ?? directory.root.appendingPathComponent("sweep_ray.py").path)
-        try Data(script.utf8).write(to: url, options: .atomic)
-        say("sweep \(plan.name): \(pending.count) of \(plan.runs.count) runs to do")
-        say("submit with: ray job submit --address http://127.0.0.1:8265 -- python3 \(SweepScripts.shellQuoted(url.path))")
+        try writeSweepScript(options, resources, output: output, defaultName: "sweep_ray.py", script: SweepScripts.ray) { plan, pending, url in
+            say("sweep \(plan.name): \(pending.count) of \(plan.runs.count) runs to do")
+            say("submit with: ray job submit --address http://127.0.0.1:8265 -- python3 \(SweepScripts.shellQuoted(url.path))")
+        }
     }
+}
+
+/// Prepares the sweep directory and writes an engine's script for the runs not done (atomically), then `report`s;
+/// says so instead when every run is done.
+private func writeSweepScript(_ options: SweepSpecOptions, _ resources: SweepResourceOptions, output: String?, defaultName: String,
+                              script make: (SweepPlan, SweepDirectory, [Int], SweepResources, String) throws -> String,
+                              report: (SweepPlan, [Int], URL) -> Void) throws {
+    let (plan, directory) = try options.plan()
+    try directory.prepare(plan)
+    let pending = directory.pending(plan)
+    guard !pending.isEmpty else { return say("every run of \(plan.name) is done: nothing to submit; `foresight sweep collect \(directory.root.path)`") }
+    let text = try make(plan, directory, pending, try resources.resources(plan.resources), resources.executable)
+    let url = URL(fileURLWithPath: output ?? directory.root.appendingPathComponent(defaultName).path)
+    try Data(text.utf8).write(to: url, options: .atomic)
+    report(plan, pending, url)
 }
 
 /// `foresight sweep task`: one run of a prepared sweep (what each Slurm array task or Ray task runs).
