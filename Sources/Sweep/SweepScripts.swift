@@ -95,6 +95,11 @@ public enum SweepScripts {
             return name, result.returncode, result.stdout.strip().splitlines()[-3:]
 
 
+        def report(line):
+            sys.stdout.write(line + "\\n")
+            sys.stdout.flush()
+
+
         def main():
             ray.init()
             pending, in_flight, failed = list(RUNS), [], []
@@ -104,14 +109,14 @@ public enum SweepScripts {
                     in_flight.append(task.remote(pending.pop(0)))
                 done, in_flight = ray.wait(in_flight, num_returns=1)
                 name, code, tail = ray.get(done[0])
-                print("run %s: %s" % (name, "ok" if code == 0 else "exit code %d" % code), flush=True)
+                report("run %s: %s" % (name, "ok" if code == 0 else "exit code %d" % code))
                 for line in tail:
-                    print("    " + line, flush=True)
+                    report("    " + line)
                 if code != 0:
                     failed.append(name)
             subprocess.run([FORESIGHT, "sweep", "collect", SWEEP_DIR], check=False)
             if failed:
-                print("failed runs: " + ", ".join(failed), flush=True)
+                report("failed runs: " + ", ".join(failed))
                 sys.exit(1)
 
 
