@@ -97,7 +97,8 @@ public final class CountingStudy {
         progress(.phase(arm: arm, seed: seed, name: "metrics"))
         let latentTensor = Self.encode(agent, probeSet.observations), trainLatentTensor = Self.encode(agent, probeTrainSet.observations)
         let latents = FeatureMatrix(latentTensor)
-        let representation = RepresentationScores.measure(latents, counts: probeSet.counts, rule: s.clusterRule)
+        let distances = PairwiseDistances(latents)
+        let representation = RepresentationScores.measure(latents, counts: probeSet.counts, rule: s.clusterRule, distances: distances)
         let probes = ProbeScores.measure(train: FeatureMatrix(trainLatentTensor), trainSet: probeTrainSet, test: latents, testSet: probeSet)
 
         progress(.phase(arm: arm, seed: seed, name: "decoder"))
@@ -127,7 +128,7 @@ public final class CountingStudy {
             trainSeconds: trainSeconds, totalSeconds: 0, curve: curve)
         let byCount = RepresentationMetrics.nearestCentroidAccuracyByLabel(latents, labels: probeSet.counts)
         record.countAccuracyByCount = (0...(byCount.keys.max() ?? 0)).map { byCount[$0] ?? .nan }
-        record.adjacentSeparation = PairwiseDistances(latents).adjacentLabelSeparation(labels: probeSet.counts)
+        record.adjacentSeparation = distances.adjacentLabelSeparation(labels: probeSet.counts)
 
         if s.closedLoop && arm != .untrained {
             progress(.phase(arm: arm, seed: seed, name: "control CountingHold-v0"))

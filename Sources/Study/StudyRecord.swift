@@ -39,9 +39,10 @@ public struct RepresentationScores: Codable, Equatable, Sendable {
     public var rmsNorm: Double
     public var rankme: Double
 
-    /// Measures `latents` `[N, L]` against `counts` `[N]`.
-    public static func measure(_ latents: FeatureMatrix, counts: [Int], rule: ClusterCountRule) -> RepresentationScores {
-        let distances = PairwiseDistances(latents)
+    /// Measures `latents` `[N, L]` against `counts` `[N]` (`distances`: their pairwise distances, computed when nil).
+    public static func measure(_ latents: FeatureMatrix, counts: [Int], rule: ClusterCountRule,
+                               distances: PairwiseDistances? = nil) -> RepresentationScores {
+        let distances = distances ?? PairwiseDistances(latents)
         let clusters = rule.count(latents, distances: distances)
         let rms = (latents.values.reduce(0) { $0 + $1 * $1 } / Double(Swift.max(latents.rowCount, 1))).squareRoot()
         return RepresentationScores(countAccuracy: RepresentationMetrics.nearestCentroidAccuracy(latents, labels: counts),
